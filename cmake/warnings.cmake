@@ -1,0 +1,17 @@
+# Warning and sanitizer flags shared by every target (STYLE.md §10).
+# Designated initialisers that leave members at their defaults are deliberate: no warning for them.
+add_compile_options(-Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(VIGIL_WERROR)
+  add_compile_options(-Werror)
+endif()
+if(VIGIL_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Hardening for the privileged helper (and anything else that asks for it).
+function(vigil_harden target)
+  target_compile_options(${target} PRIVATE -fstack-protector-strong -fPIE)
+  target_compile_definitions(${target} PRIVATE _FORTIFY_SOURCE=2)
+  target_link_options(${target} PRIVATE -pie -Wl,-z,relro,-z,now)
+endfunction()
