@@ -13,7 +13,7 @@ enum class SpecKind {
     Version,   ///< an exact version "1.2.3"
     Range,     ///< a semver range "^1.2.0", "1.x || >=2.5", "" and "*"
     Tag,       ///< a dist-tag "latest", "next"
-    Alias,     ///< "npm:real-name@range" — target() holds the parsed inner spec
+    Alias,     ///< "npm:real-name@range" — aliasTarget, aliasKind and fetchSpec describe the inner spec
     Git,       ///< git+https://…, git+ssh://…, git://…, github:u/r, gitlab:, bitbucket:, u/r
     Remote,    ///< http(s)://….tgz
     File,      ///< file:path (directory or tarball), or a relative/absolute path
@@ -27,8 +27,14 @@ struct PackageSpec {
     SpecKind kind = SpecKind::Range;
     std::string raw;        ///< the specifier text as given ("^1.0.0", "npm:foo@2")
     std::string fetchSpec;  ///< for Version/Range/Tag the range/tag; for Alias the inner spec's;
-                            ///< for Git/Remote the URL; for File/Link the path
+                            ///< for Git the repository ("https://host/r.git", "git@host:r.git",
+                            ///< or a hosted shortcut "github:u/r") without "git+" and "#…";
+                            ///< for Remote the URL; for File/Link the path as written (relative to
+                            ///< the declaring package, "~/" unexpanded); for Workspace what follows
+                            ///< "workspace:" ("*", "^", "^1.2.0")
     std::string aliasTarget;  ///< for Alias: the real package name
+    SpecKind aliasKind = SpecKind::Range;  ///< for Alias: the inner spec's kind (Version, Range or Tag)
+    std::string gitCommittish;  ///< for Git: what followed '#' ("v1.0", "semver:^1", ""); not in fetchSpec
 
     /// The package name the registry knows (the alias target for aliases).
     [[nodiscard]] const std::string& registryName() const { return aliasTarget.empty() ? name : aliasTarget; }
