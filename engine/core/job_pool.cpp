@@ -74,13 +74,18 @@ bool JobPool::submit(std::string name, Job job) {
         JobProgress finished{name, 1.0, "done", 0, 0};
         {
             std::lock_guard lock(mutex_);
-            --pending_;
             ++done_;
             finished.done = done_;
             finished.submitted = submitted_;
         }
-        changed_.notify_all();
+        // Report before the job stops counting as pending, so wait() returns only after every
+        // completion has been delivered.
         report(finished);
+        {
+            std::lock_guard lock(mutex_);
+            --pending_;
+        }
+        changed_.notify_all();
     });
     return true;
 }
