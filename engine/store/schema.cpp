@@ -12,16 +12,27 @@ namespace {
 constexpr const char* kMigration1 = R"sql(
 PRAGMA application_id = 1447642956;
 
+-- The *_versions columns count this package's versions whose current fingerprint shows each
+-- behaviour. The triggers at the end keep them exact; they exist so that "what is normal for
+-- category C" sums one index range instead of visiting thousands of fingerprint rows.
 CREATE TABLE packages (
-  id          INTEGER PRIMARY KEY,
-  ecosystem   TEXT NOT NULL,
-  name        TEXT NOT NULL,
-  category    TEXT,
-  is_baseline INTEGER NOT NULL DEFAULT 0 CHECK (is_baseline IN (0, 1)),
+  id                         INTEGER PRIMARY KEY,
+  ecosystem                  TEXT NOT NULL,
+  name                       TEXT NOT NULL,
+  category                   TEXT,
+  is_baseline                INTEGER NOT NULL DEFAULT 0 CHECK (is_baseline IN (0, 1)),
+  analysed_versions          INTEGER NOT NULL DEFAULT 0,
+  network_calls_versions     INTEGER NOT NULL DEFAULT 0,
+  file_reads_versions        INTEGER NOT NULL DEFAULT 0,
+  file_writes_versions       INTEGER NOT NULL DEFAULT 0,
+  env_reads_versions         INTEGER NOT NULL DEFAULT 0,
+  shell_commands_versions    INTEGER NOT NULL DEFAULT 0,
+  dynamic_code_exec_versions INTEGER NOT NULL DEFAULT 0,
   UNIQUE (ecosystem, name)
 ) STRICT;
--- "what is normal for category C": category → packages.
-CREATE INDEX packages_by_category ON packages (category);
+-- "what is normal for category C": a covering index, so the norm never reads a table row.
+CREATE INDEX packages_by_category ON packages (category, is_baseline, analysed_versions, network_calls_versions,
+  file_reads_versions, file_writes_versions, env_reads_versions, shell_commands_versions, dynamic_code_exec_versions);
 
 CREATE TABLE versions (
   id                 INTEGER PRIMARY KEY,
@@ -143,6 +154,46 @@ CREATE TABLE scan_edges (
 CREATE INDEX scan_edges_by_scan ON scan_edges (scan_id, from_version_id);
 CREATE INDEX scan_edges_by_to ON scan_edges (to_version_id);
 CREATE INDEX scan_edges_by_from ON scan_edges (from_version_id);
+
+-- Behaviour counts per package (see packages): recomputed from the source rows whenever a
+-- version's current fingerprint, a fingerprint's content, or the set of versions changes.
+-- FK actions (ON DELETE SET NULL of fingerprint_id) fire these triggers too.
+CREATE TRIGGER versions_fingerprint_set AFTER UPDATE OF fingerprint_id, package_id ON versions
+BEGIN
+  UPDATE packages SET (analysed_versions, network_calls_versions, file_reads_versions, file_writes_versions,
+                       env_reads_versions, shell_commands_versions, dynamic_code_exec_versions) =
+    (SELECT count(f.id), ifnull(sum(f.has_network_calls), 0), ifnull(sum(f.has_file_reads), 0),
+            ifnull(sum(f.has_file_writes), 0), ifnull(sum(f.has_env_reads), 0),
+            ifnull(sum(f.has_shell_commands), 0), ifnull(sum(f.has_dynamic_code_exec), 0)
+       FROM versions v JOIN behavior_fingerprints f ON f.id = v.fingerprint_id
+      WHERE v.package_id = packages.id)
+  WHERE id IN (NEW.package_id, OLD.package_id);
+END;
+
+CREATE TRIGGER versions_removed AFTER DELETE ON versions
+BEGIN
+  UPDATE packages SET (analysed_versions, network_calls_versions, file_reads_versions, file_writes_versions,
+                       env_reads_versions, shell_commands_versions, dynamic_code_exec_versions) =
+    (SELECT count(f.id), ifnull(sum(f.has_network_calls), 0), ifnull(sum(f.has_file_reads), 0),
+            ifnull(sum(f.has_file_writes), 0), ifnull(sum(f.has_env_reads), 0),
+            ifnull(sum(f.has_shell_commands), 0), ifnull(sum(f.has_dynamic_code_exec), 0)
+       FROM versions v JOIN behavior_fingerprints f ON f.id = v.fingerprint_id
+      WHERE v.package_id = packages.id)
+  WHERE id = OLD.package_id;
+END;
+
+-- Re-analysis with the same analyzer version rewrites the fingerprint in place (same id).
+CREATE TRIGGER fingerprint_rewritten AFTER UPDATE ON behavior_fingerprints
+BEGIN
+  UPDATE packages SET (analysed_versions, network_calls_versions, file_reads_versions, file_writes_versions,
+                       env_reads_versions, shell_commands_versions, dynamic_code_exec_versions) =
+    (SELECT count(f.id), ifnull(sum(f.has_network_calls), 0), ifnull(sum(f.has_file_reads), 0),
+            ifnull(sum(f.has_file_writes), 0), ifnull(sum(f.has_env_reads), 0),
+            ifnull(sum(f.has_shell_commands), 0), ifnull(sum(f.has_dynamic_code_exec), 0)
+       FROM versions v JOIN behavior_fingerprints f ON f.id = v.fingerprint_id
+      WHERE v.package_id = packages.id)
+  WHERE id = (SELECT package_id FROM versions WHERE id = NEW.version_id);
+END;
 )sql";
 
 constexpr std::array<Migration, 1> kMigrations{{

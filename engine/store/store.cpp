@@ -8,6 +8,7 @@
 
 #include "engine/store/schema.h"
 #include "engine/store/store_impl.h"
+#include "engine/store/store_sql.h"
 
 namespace vigil::engine::store {
 
@@ -260,6 +261,17 @@ Status Store::checkIntegrity() {
                 break;
             problems.push_back("row " + stmt->text(1) + " of " + stmt->text(0) + " refers to a missing row of " +
                                stmt->text(2));
+        }
+    }
+    {
+        auto stmt = db.prepare(detail::kBehaviorCountDriftSql);
+        VIGIL_STORE_CHECK(stmt);
+        for (;;) {
+            auto row = stmt->step("behaviour count check");
+            VIGIL_STORE_CHECK(row);
+            if (!*row)
+                break;
+            problems.push_back("behaviour counts of package " + stmt->text(0) + " disagree with its fingerprints");
         }
     }
     if (problems.empty())

@@ -98,7 +98,8 @@ public:
 
     // ---- maintenance ----
     Result<StoreStats> stats();
-    /// PRAGMA integrity_check and foreign_key_check; an error lists what they found.
+    /// PRAGMA integrity_check, foreign_key_check, and that the per-package behaviour counts behind
+    /// categoryNorm() match the fingerprints; an error lists what they found.
     Status checkIntegrity();
 
 private:

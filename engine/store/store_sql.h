@@ -29,15 +29,28 @@ inline constexpr const char* kEverMadeNetworkCallsSql =
     " WHERE p.ecosystem = ?1 AND p.name = ?2 AND f.has_network_calls = 1)";
 
 /// "What is normal for category C?" — analysed versions and how many show each behaviour.
-/// Path: packages_by_category → versions_fingerprint_by_package (covering) → fingerprint PK.
+/// Sums the per-package counts the schema's triggers maintain. Path: packages_by_category
+/// (covering: no table row is read).
 inline constexpr const char* kCategoryNormSql =
-    "SELECT count(*), ifnull(sum(f.has_network_calls), 0), ifnull(sum(f.has_file_reads), 0),"
-    " ifnull(sum(f.has_file_writes), 0), ifnull(sum(f.has_env_reads), 0),"
-    " ifnull(sum(f.has_shell_commands), 0), ifnull(sum(f.has_dynamic_code_exec), 0)"
-    " FROM packages p"
-    " JOIN versions v ON v.package_id = p.id"
-    " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
-    " WHERE p.category = ?1 AND p.is_baseline = 0";
+    "SELECT ifnull(sum(analysed_versions), 0), ifnull(sum(network_calls_versions), 0),"
+    " ifnull(sum(file_reads_versions), 0), ifnull(sum(file_writes_versions), 0),"
+    " ifnull(sum(env_reads_versions), 0), ifnull(sum(shell_commands_versions), 0),"
+    " ifnull(sum(dynamic_code_exec_versions), 0)"
+    " FROM packages WHERE category = ?1 AND is_baseline = 0";
+
+/// Packages whose maintained behaviour counts disagree with their versions' fingerprints;
+/// checkIntegrity() reports them, so the counts behind the norms cannot drift unnoticed.
+inline constexpr const char* kBehaviorCountDriftSql =
+    "SELECT p.name FROM packages p LEFT JOIN ("
+    "  SELECT v.package_id, count(*) AS n, sum(f.has_network_calls) AS net, sum(f.has_file_reads) AS fr,"
+    "   sum(f.has_file_writes) AS fw, sum(f.has_env_reads) AS env, sum(f.has_shell_commands) AS sh,"
+    "   sum(f.has_dynamic_code_exec) AS dyn"
+    "  FROM versions v JOIN behavior_fingerprints f ON f.id = v.fingerprint_id GROUP BY v.package_id"
+    " ) s ON s.package_id = p.id"
+    " WHERE p.analysed_versions <> ifnull(s.n, 0) OR p.network_calls_versions <> ifnull(s.net, 0)"
+    "  OR p.file_reads_versions <> ifnull(s.fr, 0) OR p.file_writes_versions <> ifnull(s.fw, 0)"
+    "  OR p.env_reads_versions <> ifnull(s.env, 0) OR p.shell_commands_versions <> ifnull(s.sh, 0)"
+    "  OR p.dynamic_code_exec_versions <> ifnull(s.dyn, 0)";
 
 /// The latest scan of a project (optionally of one status). Path: scans_by_project, newest first.
 inline constexpr const char* kLatestScanSql =

@@ -166,6 +166,35 @@ TEST_F(StoreQueries, CategoryNormIsTheShareOfAnalysedVersionsShowingEachBehaviou
     EXPECT_DOUBLE_EQ(none->share(Behavior::NetworkCalls), 0.0);
 }
 
+TEST_F(StoreQueries, CategoryNormFollowsReanalysisAndCategoryChanges) {
+    auto v1 = version("nanocolors", "0.1.0", "color");
+    auto v2 = version("nanocolors", "0.2.0", "color");
+    fingerprint(v1, "[]");
+    fingerprint(v2, "[]");
+    EXPECT_EQ(store_->categoryNorm("color")->versionsShowing[0], 0);
+
+    fingerprint(v2, R"(["x.example"])");  // same analyzer: rewritten in place
+    EXPECT_EQ(store_->categoryNorm("color")->versionsShowing[0], 1);
+    fingerprint(v1, R"(["y.example"])", "[]", "0.2.0");  // new analyzer becomes current
+    EXPECT_DOUBLE_EQ(store_->categoryNorm("color")->share(Behavior::NetworkCalls), 1.0);
+    fingerprint(v1, "[]", "[]", "0.3.0");
+    EXPECT_DOUBLE_EQ(store_->categoryNorm("color")->share(Behavior::NetworkCalls), 0.5);
+
+    ASSERT_TRUE(store_->setPackageCategory(*store_->upsertPackage("npm", "nanocolors"), "terminal").ok());
+    EXPECT_EQ(store_->categoryNorm("color")->analysedVersions, 0);
+    EXPECT_EQ(store_->categoryNorm("terminal")->analysedVersions, 2);
+    EXPECT_TRUE(store_->checkIntegrity().ok());
+}
+
+TEST_F(StoreQueries, IntegrityCheckCatchesBehaviourCountsThatDrifted) {
+    fingerprint(version("chalk", "5.3.0", "color"), R"(["x"])");
+    ASSERT_TRUE(store_->checkIntegrity().ok());
+    RawDb(dir_ / "vigil.db").exec("UPDATE packages SET network_calls_versions = 7 WHERE name = 'chalk'");
+    auto drift = store_->checkIntegrity();
+    ASSERT_FALSE(drift.ok());
+    EXPECT_NE(drift.error().secondary.find("chalk"), std::string::npos) << drift.error().describe();
+}
+
 TEST_F(StoreQueries, KeyQueriesUseIndicesNotFullScans) {
     // A little data, then the plans SQLite would run for the Store's own statements.
     for (int p = 0; p < 30; ++p)
@@ -183,7 +212,7 @@ TEST_F(StoreQueries, KeyQueriesUseIndicesNotFullScans) {
     const Expectation queries[] = {
         {"fingerprint of X@a", detail::kFingerprintOfSql, "sqlite_autoindex_versions_1"},
         {"ever made network calls", detail::kEverMadeNetworkCallsSql, "versions_fingerprint_by_package"},
-        {"category norm", detail::kCategoryNormSql, "packages_by_category"},
+        {"category norm", detail::kCategoryNormSql, "COVERING INDEX packages_by_category"},
         {"latest scan", detail::kLatestScanSql, "scans_by_project"},
         {"events of run", detail::kEventsOfSql, "PRIMARY KEY"},
         {"findings of version", detail::kFindingsOfSql, "findings_by_version"},

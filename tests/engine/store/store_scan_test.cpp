@@ -205,4 +205,10 @@ TEST_F(StoreScans, FindingsFilterBySeverityMostSevereFirst) {
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().primary.find("eslint-scope@3.7.2"), std::string::npos) << bad.error().primary;
     EXPECT_EQ(store_->addFinding(FindingRecord{v + 50, std::nullopt, "x"}).error().code, ErrorCode::NotFound);
+    // Foreign keys are enforced: a finding cannot cite a run that does not exist.
+    auto orphan = store_->addFinding(FindingRecord{v, *run + 100, "x", Severity::Low, "t", "{}"});
+    ASSERT_FALSE(orphan.ok());
+    EXPECT_EQ(orphan.error().code, ErrorCode::Store);
+    EXPECT_NE(orphan.error().primary.find("FOREIGN KEY"), std::string::npos) << orphan.error().primary;
+    EXPECT_EQ(store_->findingsOf(v)->size(), 4u);
 }
