@@ -4,6 +4,7 @@
 //   node registry-http.js wait URL SECONDS PID       waits until URL/-/ping answers 200; fails if PID dies
 //   node registry-http.js add-user URL NAME PASSWORD creates the user, prints its token
 'use strict';
+const fs = require('fs');
 const http = require('http');
 const net = require('net');
 
@@ -28,10 +29,11 @@ function request(method, url, body) {
   });
 }
 
+// Alive unless gone or a zombie (kill(pid, 0) would also succeed on a zombie).
 function alive(pid) {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -6,6 +6,7 @@
 # With OWNER_PID, a watcher kills Verdaccio when that process dies, so a crashed test binary leaves no
 # registry behind. --cache DIR keeps a copy of the published storage there, keyed by the fixtures, this
 # script and the Verdaccio lock; later starts copy it instead of publishing again (~1 s instead of ~10 s).
+# Exits 0 when ready, 3 when Verdaccio, node or npm is not installed, 1 on any other failure.
 # tests/registry/stop-registry.sh WORKDIR stops the registry.
 set -euo pipefail
 
@@ -28,6 +29,20 @@ die() {
   echo "start-registry.sh: $*" >&2
   exit 1
 }
+# Exit status 3 means "not installed" (tests skip outside CI) as opposed to "installed but broken" (1).
+not_installed() {
+  echo "start-registry.sh: $*" >&2
+  exit 3
+}
+
+# kill -0 also succeeds on a zombie, which an orphan stays until pid 1 reaps it: a process counts as
+# running only while its /proc state is not Z.
+running() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
 
 cache=""
 if [[ ${1:-} == --cache ]]; then
@@ -37,14 +52,14 @@ if [[ ${1:-} == --cache ]]; then
   shift 2
 fi
 (($# >= 1 && $# <= 2)) || die "usage: start-registry.sh [--cache DIR] WORKDIR [OWNER_PID]"
-[[ -f $entry ]] || die "Verdaccio is not installed in $here/node_modules: run tests/registry/install.sh"
-node=$(command -v node) || die "node is not on PATH (packaging/bootstrap.sh installs it)"
-npm=$(command -v npm) || die "npm is not on PATH (packaging/bootstrap.sh installs it)"
+[[ -f $entry ]] || not_installed "Verdaccio is not installed in $here/node_modules: run tests/registry/install.sh"
+node=$(command -v node) || not_installed "node is not on PATH (packaging/bootstrap.sh installs it)"
+npm=$(command -v npm) || not_installed "npm is not on PATH (packaging/bootstrap.sh installs it)"
 mkdir -p "$1"
 workdir=$(cd "$1" && pwd)
 owner=${2:-}
 [[ $workdir != *[$'\n\'']* ]] || die "$workdir: quotes and newlines are not supported in WORKDIR"
-if [[ -f $workdir/pid ]] && kill -0 "$(<"$workdir/pid")" 2>/dev/null; then
+if [[ -f $workdir/pid ]] && running "$(<"$workdir/pid")"; then
   die "$workdir: a registry is already running there (pid $(<"$workdir/pid"))"
 fi
 rm -rf "$workdir/registry.env" "$workdir/pid" "$workdir/storage" "$workdir/htpasswd"
@@ -56,7 +71,8 @@ clean_env=(env -i "PATH=$(dirname "$node"):/usr/bin:/bin" "HOME=$workdir" "LANG=
 npm_env=("${clean_env[@]}"
   "npm_config_userconfig=$workdir/npmrc" "npm_config_globalconfig=$workdir/npmrc-global"
   "npm_config_cache=$workdir/npm-cache" "npm_config_update_notifier=false"
-  "npm_config_audit=false" "npm_config_fund=false" "npm_config_loglevel=error")
+  "npm_config_audit=false" "npm_config_fund=false" "npm_config_loglevel=error"
+  "npm_config_fetch_retries=0")  # a local registry that refuses once will refuse again: fail fast
 
 pid=""
 on_exit() {
@@ -130,7 +146,7 @@ for attempt in 1 2 3; do
     url="http://127.0.0.1:$port/"
     break
   fi
-  if ! kill -0 "$pid" 2>/dev/null && grep -q EADDRINUSE "$workdir/verdaccio.log" 2>/dev/null; then
+  if ! running "$pid" && grep -q EADDRINUSE "$workdir/verdaccio.log" 2>/dev/null; then
     echo "start-registry.sh: port $port was taken (attempt $attempt), trying another" >&2
     continue
   fi
@@ -143,7 +159,7 @@ phase boot
 if [[ -n $owner ]]; then
   # Detached from our stdout/stderr so a caller reading them is not held open by the watcher.
   (
-    while kill -0 "$owner" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
+    while running "$owner" && running "$pid"; do sleep 1; done
     kill -TERM "$pid" 2>/dev/null || true
   ) </dev/null >/dev/null 2>&1 &
   echo "$!" >"$workdir/watcher.pid"

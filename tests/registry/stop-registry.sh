@@ -6,6 +6,15 @@ set -euo pipefail
 (($# == 1)) || { echo "usage: stop-registry.sh WORKDIR" >&2; exit 1; }
 workdir=$1
 
+# kill -0 also succeeds on a zombie, and an orphan is reaped by whatever runs as pid 1, sometimes seconds
+# later: a process counts as running only while its /proc state is not Z.
+running() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
 stop() {
   local pidfile=$1
   [[ -f $pidfile ]] || return 0
@@ -16,7 +25,7 @@ stop() {
   kill -TERM "$pid" 2>/dev/null || return 0
   # Give it 5 s to go, then make sure: a leftover registry would hold a port and a workdir.
   for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    running "$pid" || return 0
     sleep 0.1
   done
   kill -KILL "$pid" 2>/dev/null || true
