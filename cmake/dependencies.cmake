@@ -9,6 +9,7 @@ find_package(CURL REQUIRED)
 find_package(LibArchive REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(OpenSSL REQUIRED)
+pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)  # the sandbox helper's filter
 find_package(Boost 1.74 REQUIRED)   # header-only: Boost.Asio's thread_pool under the job pool
 if(VIGIL_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -1,0 +1,182 @@
+#include "app/cli/sandbox_command.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "engine/core/config.h"
+#include "engine/sandbox/sandbox_client.h"
+
+namespace vigil::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace sbx = vigil::engine::sandbox;
+using nlohmann::json;
+
+constexpr int kUsage = 2;
+constexpr int kSandboxFailed = 125;  // as `env` and container runners do: the runner, not the command
+
+int usage(const std::string& why) {
+    std::fprintf(stderr,
+                 "vigil-cli sandbox exec: %s\n"
+                 "usage: vigil-cli sandbox exec [--phase NAME] [--pkg DIR] [--json] [--wall-ms N] [--memory-mb N] -- CMD...\n",
+                 why.c_str());
+    return kUsage;
+}
+
+std::string dumpLine(const json& j) {
+    // Command output is arbitrary bytes: invalid UTF-8 is replaced rather than refused.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string changeLetters(uint32_t flags) {
+    std::string s;
+    if (flags & sbx::FileChange::Created) s += "created ";
+    if (flags & sbx::FileChange::Modified) s += "modified ";
+    if (flags & sbx::FileChange::Deleted) s += "deleted ";
+    if (flags & sbx::FileChange::ModeChanged) s += "chmod ";
+    if (flags & sbx::FileChange::Replaced) s += "replaced ";
+    if (!s.empty())
+        s.pop_back();
+    return s;
+}
+
+std::vector<std::string> limitNames(const sbx::RunResult& r) {
+    std::vector<std::string> v;
+    if (r.wallLimitHit) v.emplace_back("wall");
+    if (r.memoryLimitHit) v.emplace_back("memory");
+    if (r.pidsLimitHit) v.emplace_back("pids");
+    if (r.outputLimitHit) v.emplace_back("output");
+    return v;
+}
+
+/// The cache root the helper checks the package against: the configured cache when DIR is in
+/// it, otherwise DIR's parent — the developer named DIR on the command line themselves.
+fs::path cacheRootFor(const fs::path& pkg) {
+    const fs::path cache = engine::Config::defaults(engine::processEnvironment()).cacheDir;
+    std::error_code ec;
+    const fs::path canonicalCache = fs::weakly_canonical(cache, ec);
+    if (!ec) {
+        const std::string c = canonicalCache.string() + "/";
+        if (pkg.string().compare(0, c.size(), c) == 0)
+            return canonicalCache;
+    }
+    return pkg.parent_path();
+}
+
+}  // namespace
+
+int runSandboxExec(const std::vector<std::string>& args) {
+    size_t i = 0;
+    if (i < args.size() && args[i] == "exec")
+        ++i;
+    else
+        return usage("expected 'exec'");
+    sbx::RunRequest request;
+    request.phase = "debug";
+    bool asJson = false;
+    for (; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* flag) -> const std::string* {
+            if (i + 1 >= args.size())
+                return nullptr;
+            (void)flag;
+            return &args[++i];
+        };
+        if (a == "--") {
+            ++i;
+            break;
+        }
+        if (a == "--json") {
+            asJson = true;
+        } else if (a == "--phase" || a == "--pkg" || a == "--wall-ms" || a == "--memory-mb") {
+            const std::string* v = value(a.c_str());
+            if (v == nullptr)
+                return usage(a + " needs a value");
+            try {
+                if (a == "--phase")
+                    request.phase = *v;
+                else if (a == "--pkg")
+                    request.packageDir = *v;
+                else if (a == "--wall-ms")
+                    request.limits.wall = std::chrono::milliseconds(std::stoull(*v));
+                else
+                    request.limits.memoryBytes = std::stoull(*v) << 20;
+            } catch (const std::exception&) {
+                return usage(a + " needs a number, got '" + *v + "'");
+            }
+        } else {
+            return usage("unknown option '" + a + "' (put the command after --)");
+        }
+    }
+    request.argv.assign(args.begin() + static_cast<std::ptrdiff_t>(std::min(i, args.size())), args.end());
+    if (request.argv.empty())
+        return usage("no command given after --");
+    if (!request.packageDir.empty()) {
+        std::error_code ec;
+        const fs::path pkg = fs::canonical(request.packageDir, ec);
+        if (ec || !fs::is_directory(pkg))
+            return usage("--pkg " + request.packageDir.string() + ": not a directory");
+        request.packageDir = pkg;
+        request.cacheRoot = cacheRootFor(pkg);
+    }
+
+    auto client = sbx::SandboxClient::create();
+    if (!client) {
+        std::fprintf(stderr, "vigil-cli: %s\n", client.error().describe().c_str());
+        return kSandboxFailed;
+    }
+    sbx::RunObserver observer;
+    observer.onReady = [&](const sbx::ReadyInfo& ready) {
+        if (asJson)
+            std::printf("%s\n", dumpLine({{"type", "ready"}, {"run", ready.runName}, {"cgroup_id", ready.cgroupId},
+                                          {"init_pid", ready.initPid}}).c_str());
+    };
+    observer.onOutput = [&](sbx::OutputStream stream, std::string_view data) {
+        const bool out = stream == sbx::OutputStream::Stdout;
+        if (asJson) {
+            std::printf("%s\n", dumpLine({{"type", "output"}, {"stream", out ? "stdout" : "stderr"},
+                                          {"data", std::string(data)}}).c_str());
+        } else {
+            std::fwrite(data.data(), 1, data.size(), out ? stdout : stderr);
+            std::fflush(out ? stdout : stderr);
+        }
+    };
+    auto result = client->run(request, observer);
+    if (!result) {
+        if (asJson)
+            std::printf("%s\n", dumpLine({{"type", "error"}, {"code", engine::errorCodeName(result.error().code)},
+                                          {"primary", result.error().primary}, {"secondary", result.error().secondary}}).c_str());
+        else
+            std::fprintf(stderr, "vigil-cli: %s\n", result.error().describe().c_str());
+        return kSandboxFailed;
+    }
+    const sbx::RunResult& r = *result;
+    const double setupMs = static_cast<double>(r.setup.count()) / 1e6;
+    const double runMs = static_cast<double>(r.run.count()) / 1e6;
+    if (asJson) {
+        for (const sbx::FileChange& c : r.changes)
+            std::printf("%s\n", dumpLine({{"type", "change"}, {"path", c.path}, {"kinds", changeLetters(c.flags)}}).c_str());
+        std::printf("%s\n", dumpLine({{"type", "result"}, {"exit_code", r.exitCode}, {"signal", r.signal},
+                                      {"limits_hit", limitNames(r)}, {"setup_ms", setupMs}, {"run_ms", runMs},
+                                      {"stdout_bytes", r.stdoutBytes}, {"stderr_bytes", r.stderrBytes},
+                                      {"memory_peak_bytes", r.memoryPeakBytes}, {"changes", r.changes.size()},
+                                      {"changes_truncated", r.changesTruncated}}).c_str());
+    } else {
+        std::string limits;
+        for (const std::string& l : limitNames(r))
+            limits += (limits.empty() ? "" : ", ") + l;
+        std::string ending = r.signal != 0 ? "killed by signal " + std::to_string(r.signal) : "exit " + std::to_string(r.exitCode);
+        std::fprintf(stderr, "-- sandbox %s: %s after %.1f ms (setup %.1f ms), limits hit: %s, %zu change%s%s\n",
+                     r.ready.runName.c_str(), ending.c_str(), runMs, setupMs, limits.empty() ? "none" : limits.c_str(),
+                     r.changes.size(), r.changes.size() == 1 ? "" : "s", r.changesTruncated ? " (truncated)" : "");
+        for (const sbx::FileChange& c : r.changes)
+            std::fprintf(stderr, "   %-9s %s\n", changeLetters(c.flags).c_str(), c.path.c_str());
+    }
+    std::fflush(stdout);
+    return r.signal != 0 ? 128 + r.signal : r.exitCode;
+}
+
+}  // namespace vigil::cli

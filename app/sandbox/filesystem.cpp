@@ -1,0 +1,321 @@
+// Stage 5: the file system. Runs in the sandbox's pid-1 process, in a fresh mount namespace
+// made private first so nothing propagates back to the host. Only read-only binds of host paths;
+// every writable place is a size-capped tmpfs that dies with the namespace.
+#include "app/sandbox/filesystem.h"
+
+#include <cerrno>
+#include <csignal>
+#include <sched.h>
+#include <sys/wait.h>
+#include <climits>
+#include <cstdio>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <random>
+#include <string>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "app/sandbox/die.h"
+#include "app/sandbox/protocol.h"
+
+namespace vigil::sandbox {
+namespace {
+
+// Built under the namespace's own view of /tmp: the mount is invisible to the host, and the
+// package dir is reached through its already-open fd, so shadowing the host's /tmp is harmless.
+constexpr const char* kNewRoot = "/tmp";
+
+std::string at(const std::string& inside) { return std::string(kNewRoot) + inside; }
+
+void makeDir(const std::string& path, mode_t mode) {
+    if (mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
+        die("mkdir", path);
+    if (chmod(path.c_str(), mode) != 0)  // mkdir honours the umask; the layout must not
+        die("chmod", path);
+}
+
+void writeFile(const std::string& path, const std::string& content, mode_t mode = 0644) {
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0)
+        die("open", path);
+    if (write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size()))
+        die("write", path);
+    close(fd);
+    if (chmod(path.c_str(), mode) != 0)
+        die("chmod", path);
+}
+
+void mountTmpfs(const std::string& target, const std::string& options, unsigned long flags) {
+    if (mount("tmpfs", target.c_str(), "tmpfs", flags, options.c_str()) != 0)
+        die("mount tmpfs", target + " (" + options + ")");
+}
+
+/// Read-only bind of a host path: bind first, then remount, because MS_RDONLY is ignored by the
+/// initial MS_BIND. Not recursive: a submount under a bound host path is never exposed.
+void bindReadOnly(const std::string& source, const std::string& target, unsigned long extra = MS_NOSUID | MS_NODEV) {
+    if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+        die("mount bind", source + " -> " + target);
+    if (mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | extra, nullptr) != 0)
+        die("mount remount ro", target);
+}
+
+/// Mirrors one host path the way the host has it: a symlink is recreated (Debian's merged /usr
+/// makes /bin, /lib, /sbin symlinks), a directory or file is bound read-only. Absent: skipped.
+void mirrorHostPath(const std::string& hostPath) {
+    struct stat st{};
+    if (lstat(hostPath.c_str(), &st) != 0)
+        return;
+    const std::string target = at(hostPath);
+    if (S_ISLNK(st.st_mode)) {
+        char link[PATH_MAX];
+        const ssize_t n = readlink(hostPath.c_str(), link, sizeof link - 1);
+        if (n <= 0)
+            die("readlink", hostPath);
+        link[n] = '\0';
+        if (symlink(link, target.c_str()) != 0)
+            die("symlink", target);
+    } else if (S_ISDIR(st.st_mode)) {
+        makeDir(target, 0755);
+        bindReadOnly(hostPath, target);
+    } else if (S_ISREG(st.st_mode)) {
+        writeFile(target, "", 0644);
+        bindReadOnly(hostPath, target);
+    }
+}
+
+std::string randomHex(size_t n) {
+    std::random_device rd;
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+        s += "0123456789abcdef"[rd() % 16];
+    return s;
+}
+
+void buildEtc(const RunPlan& plan) {
+    makeDir(at("/etc"), 0755);
+    // Identity files are written, never bound: the host's users, groups and hashes stay out.
+    writeFile(at("/etc/passwd"),
+              "root:x:0:0:root:/root:/bin/bash\n"
+              "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+              "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
+              "sys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
+              "man:x:6:12:man:/var/cache/man:/usr/sbin/nologin\n"
+              "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
+              "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+              "dev:x:1000:1000:dev,,,:/home/dev:/bin/bash\n");
+    writeFile(at("/etc/group"),
+              "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\ntty:x:5:\ndisk:x:6:\n"
+              "sudo:x:27:dev\naudio:x:29:dev\nwww-data:x:33:\nplugdev:x:46:dev\nusers:x:100:\n"
+              "nogroup:x:65534:\ndev:x:1000:\n");
+    writeFile(at("/etc/hostname"), plan.hostname + "\n");
+    writeFile(at("/etc/hosts"), "127.0.0.1\tlocalhost\n127.0.1.1\t" + plan.hostname +
+                                    "\n\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                                    "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+    // A home router's resolver: what a developer laptop has. The honeypot slice answers on it.
+    writeFile(at("/etc/resolv.conf"), "nameserver 192.168.1.1\n");
+    writeFile(at("/etc/nsswitch.conf"),
+              "passwd:         files\ngroup:          files\nshadow:         files\n"
+              "hosts:          files dns\nnetworks:       files\nprotocols:      db files\n"
+              "services:       db files\n");
+    writeFile(at("/etc/machine-id"), randomHex(32) + "\n", 0444);
+    // Public, credential-free host files that programs expect. /etc/ssl/private is deliberately
+    // not among them: only the public certificate store and openssl's config.
+    makeDir(at("/etc/ssl"), 0755);
+    for (const char* p : {"/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/ca-certificates", "/etc/ld.so.cache",
+                          "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime",
+                          "/etc/timezone", "/etc/os-release", "/etc/debian_version", "/etc/protocols",
+                          "/etc/services", "/etc/mime.types", "/etc/bash.bashrc", "/etc/profile",
+                          "/etc/inputrc", "/etc/gai.conf", "/etc/host.conf", "/etc/shells", "/etc/issue"})
+        mirrorHostPath(p);
+}
+
+void buildDev(const RunPlan& plan) {
+    makeDir(at("/dev"), 0755);
+    // Not nodev: it holds the bound device nodes. Tiny: nothing but nodes and symlinks lives here.
+    mountTmpfs(at("/dev"), "mode=0755,size=64k,nr_inodes=64", MS_NOSUID | MS_NOEXEC);
+    for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
+        const std::string target = at(std::string("/dev/") + node);
+        writeFile(target, "", 0666);
+        if (mount((std::string("/dev/") + node).c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+            die("mount bind", std::string("/dev/") + node, "the host must have the standard /dev nodes");
+    }
+    makeDir(at("/dev/pts"), 0755);
+    // A private devpts instance: the sandbox's ptys are its own, never the host's.
+    if (mount("devpts", at("/dev/pts").c_str(), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0)
+        die("mount devpts", at("/dev/pts"));
+    makeDir(at("/dev/shm"), 01777);
+    mountTmpfs(at("/dev/shm"), "mode=1777,size=" + std::to_string(plan.limits.tmpfs_bytes), MS_NOSUID | MS_NODEV);
+    struct Link { const char* target; const char* name; };
+    for (Link l : {Link{"pts/ptmx", "/dev/ptmx"}, Link{"/proc/self/fd", "/dev/fd"}, Link{"/proc/self/fd/0", "/dev/stdin"},
+                   Link{"/proc/self/fd/1", "/dev/stdout"}, Link{"/proc/self/fd/2", "/dev/stderr"}})
+        if (symlink(l.target, at(l.name).c_str()) != 0)
+            die("symlink", at(l.name));
+}
+
+/// overlayfs only takes layers from the caller's own mount namespace, and the helper's validated
+/// fd points into the host's. Re-open the same path here, refusing symlinks again, and insist it
+/// is the very directory the helper validated.
+int reopenPackageDir(const RunPlan& plan) {
+    open_how how{};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    const int fd = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, plan.packageDir.c_str(), &how, sizeof how));
+    if (fd < 0)
+        die("openat2", "package dir " + plan.packageDir);
+    struct stat validated{}, reopened{};
+    if (fstat(plan.packageFd, &validated) != 0 || fstat(fd, &reopened) != 0)
+        die("fstat", "package dir " + plan.packageDir);
+    if (validated.st_dev != reopened.st_dev || validated.st_ino != reopened.st_ino)
+        dieWith(VIGIL_ERR_REQUEST, "package dir " + plan.packageDir + " was replaced while the sandbox was built");
+    if (plan.idmapUsernsFd < 0)
+        return fd;
+    // A detached, read-only clone of the package dir whose owner appears as the sandbox user:
+    // without it every package file would be "nobody"'s and the code could not modify its own
+    // files, which real installs do (node-gyp builds, generated files).
+    const int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (tree < 0)
+        die("open_tree", "package dir " + plan.packageDir);
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    attr.userns_fd = static_cast<uint64_t>(plan.idmapUsernsFd);
+    if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+        // The package's file system cannot be idmapped: the lower stays owned by an unmapped
+        // user (readable, not writable in place). Everything else is unaffected.
+        close(tree);
+        return fd;
+    }
+    close(fd);
+    return tree;
+}
+
+void buildHome(const RunPlan& plan, int scratchFd, int lowerFd) {
+    makeDir(at("/home"), 0755);
+    makeDir(at(kHomeDir), 0755);
+    const std::string size = ",size=" + std::to_string(plan.limits.tmpfs_bytes);
+    mountTmpfs(at(kHomeDir), "mode=0755,uid=" + std::to_string(plan.hostUid) + ",gid=" + std::to_string(plan.hostGid) + size,
+               MS_NOSUID | MS_NODEV);
+    const std::string project = at(kProjectDir);
+    makeDir(project, 0755);
+    if (chown(project.c_str(), plan.hostUid, plan.hostGid) != 0)
+        die("chown", project);
+    if (lowerFd < 0)
+        return;
+    // The package is the read-only lower layer; every write lands in the per-run upper on the
+    // scratch tmpfs, which is how the helper later lists what the run changed. nosuid: a setuid
+    // file in a package never gains anything. redirect_dir/index/metacopy off keep the upper a
+    // plain, complete record of changes.
+    const std::string fd = "/proc/self/fd/";
+    const std::string options = "lowerdir=" + fd + std::to_string(lowerFd) + ",upperdir=" + fd +
+                                std::to_string(scratchFd) + "/upper,workdir=" + fd + std::to_string(scratchFd) +
+                                "/work,redirect_dir=off,index=off,metacopy=off,xino=off";
+    if (mount("overlay", project.c_str(), "overlay", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+        die("mount overlay", project + " (lower " + plan.packageDir + ")",
+            "overlayfs must be available (modprobe overlay) and the package dir on a local file system");
+    close(lowerFd);
+}
+
+}  // namespace
+
+int createIdmapUserns(const RunPlan& plan) {
+    if (plan.packageFd < 0)
+        return -1;
+    struct stat st{};
+    if (fstat(plan.packageFd, &st) != 0)
+        die("fstat", "package dir " + plan.packageDir);
+    // A placeholder process owns the namespace just long enough to write its maps and open it.
+    const pid_t pid = static_cast<pid_t>(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+    if (pid < 0)
+        die("clone", "CLONE_NEWUSER for the idmapped package", "user namespaces must be enabled");
+    if (pid == 0) {
+        for (;;)
+            pause();
+    }
+    auto writeMap = [pid](const char* file, const std::string& value) {
+        const std::string path = "/proc/" + std::to_string(pid) + "/" + file;
+        const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        const bool ok = fd >= 0 && write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+        if (fd >= 0)
+            close(fd);
+        return ok;
+    };
+    const bool mapped = writeMap("uid_map", std::to_string(st.st_uid) + " " + std::to_string(plan.hostUid) + " 1\n") &&
+                        writeMap("gid_map", std::to_string(st.st_gid) + " " + std::to_string(plan.hostGid) + " 1\n");
+    const int saved = errno;
+    const int ns = mapped ? open(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    if (!mapped) {
+        errno = saved;
+        die("write", "id map of the package's user namespace");
+    }
+    if (ns < 0)
+        die("open", "the package's user namespace");
+    return ns;
+}
+
+int createScratch(const RunPlan& plan) {
+    const int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        die("fsopen", "tmpfs", "the new mount API needs Linux 5.2 or later");
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "size", std::to_string(plan.limits.tmpfs_bytes).c_str(), 0) != 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) != 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
+        die("fsconfig", "scratch tmpfs");
+    const int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    if (mnt < 0)
+        die("fsmount", "scratch tmpfs");
+    close(fs);
+    if (mkdirat(mnt, "upper", 0755) != 0 || mkdirat(mnt, "work", 0700) != 0)
+        die("mkdirat", "scratch upper/work");
+    // The upper root is the project dir's inode: owned by the sandbox user so it can write there.
+    if (fchownat(mnt, "upper", plan.hostUid, plan.hostGid, 0) != 0)
+        die("fchownat", "scratch upper");
+    return mnt;
+}
+
+void buildFilesystem(const RunPlan& plan, int scratchFd) {
+    // First, before anything is mounted: nothing done here may propagate to the host.
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        die("mount", "make / private");
+    // Before the new root shadows /tmp, where a package dir may live.
+    const int lowerFd = plan.packageFd >= 0 ? reopenPackageDir(plan) : -1;
+    mountTmpfs(kNewRoot, "mode=0755,size=8m", MS_NOSUID | MS_NODEV);
+    for (const char* p : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"})
+        mirrorHostPath(p);
+    buildEtc(plan);
+    buildDev(plan);
+    makeDir(at("/proc"), 0555);
+    // A fresh procfs of the new pid namespace: the host's processes are not in it.
+    if (mount("proc", at("/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+        die("mount proc", at("/proc"));
+    makeDir(at("/tmp"), 01777);
+    mountTmpfs(at("/tmp"), "mode=1777,size=" + std::to_string(plan.limits.tmpfs_bytes), MS_NOSUID | MS_NODEV);
+    makeDir(at("/var"), 0755);
+    if (symlink("/tmp", at("/var/tmp").c_str()) != 0)
+        die("symlink", at("/var/tmp"));
+    for (const char* d : {"/root", "/mnt", "/opt", "/srv", "/media", "/run", "/run/user"})
+        makeDir(at(d), std::string(d) == "/root" ? 0700 : 0755);
+    makeDir(at("/run/user/1000"), 0700);
+    if (chown(at("/run/user/1000").c_str(), plan.hostUid, plan.hostGid) != 0)
+        die("chown", at("/run/user/1000"));
+    buildHome(plan, scratchFd, lowerFd);
+
+    // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves the
+    // new root alone, with no path back to the host's tree.
+    if (chdir(kNewRoot) != 0)
+        die("chdir", kNewRoot);
+    if (syscall(SYS_pivot_root, ".", ".") != 0)
+        die("pivot_root", kNewRoot);
+    if (umount2(".", MNT_DETACH) != 0)
+        die("umount2", "old root");
+    if (chdir("/") != 0)
+        die("chdir", "/");
+    // The skeleton itself is read-only from here on; the writable places are their own mounts.
+    if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+        die("mount remount ro", "/");
+}
+
+}  // namespace vigil::sandbox

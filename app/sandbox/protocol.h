@@ -1,0 +1,350 @@
+/* @brief The engine <-> vigil-sandbox wire protocol: framed, versioned, fixed-width, bounds-checked.
+ *
+ * One message per SOCK_SEQPACKET packet: a vigil_msg_header followed by `length` body bytes.
+ * Little-endian host layout (both ends run on the same machine). Every receiver calls
+ * vigil_msg_check() on the whole packet before it reads a single field: it checks magic, version,
+ * the closed set of types, the maximum size and every length and count inside the body, so the
+ * decoders that follow can index without further checks.
+ *
+ * C-compatible on purpose (the later eBPF tracer and any C tool share it): no C++ in here, only
+ * fixed-width types, explicit padding, static size assertions. Bump VIGIL_SANDBOX_PROTOCOL_VERSION
+ * on any layout change.
+ */
+#ifndef VIGIL_SANDBOX_PROTOCOL_H
+#define VIGIL_SANDBOX_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 1u
+/* Largest packet either side sends or accepts, header included. */
+#define VIGIL_SANDBOX_MAX_MESSAGE 65536u
+
+/* The closed set of message types. Anything else is rejected. */
+enum vigil_msg_type {
+    VIGIL_MSG_RUN_REQUEST = 1, /* engine -> helper: exactly one, first */
+    VIGIL_MSG_READY = 2,       /* helper -> engine: the sandbox exists, the command is starting */
+    VIGIL_MSG_OUTPUT = 3,      /* helper -> engine: a chunk of the command's stdout or stderr */
+    VIGIL_MSG_CHANGES = 4,     /* helper -> engine: a batch of overlay upper-dir changes */
+    VIGIL_MSG_RESULT = 5,      /* helper -> engine: last message of a run that happened */
+    VIGIL_MSG_ERROR = 6,       /* helper -> engine: last message of a run that could not happen */
+};
+
+struct vigil_msg_header {
+    uint32_t magic;   /* VIGIL_SANDBOX_MAGIC */
+    uint16_t version; /* VIGIL_SANDBOX_PROTOCOL_VERSION */
+    uint16_t type;    /* enum vigil_msg_type */
+    uint32_t length;  /* body bytes after this header */
+    uint32_t reserved; /* 0 */
+};
+
+/* Named test modes that may weaken isolation for a test. None exist yet: must be 0. */
+#define VIGIL_TEST_MODE_NONE 0u
+#define VIGIL_TEST_MODES_KNOWN 0u
+
+/* Request bounds the helper enforces (and the engine respects before sending). */
+#define VIGIL_REQ_MAX_ARGC 256u
+#define VIGIL_REQ_MAX_ENVC 256u
+#define VIGIL_REQ_MAX_PATH 4095u
+#define VIGIL_REQ_MAX_HOSTNAME 63u
+#define VIGIL_REQ_MAX_PHASE 32u
+#define VIGIL_REQ_MIN_WALL_MS 1ull
+#define VIGIL_REQ_MAX_WALL_MS 3600000ull /* one hour */
+#define VIGIL_REQ_MIN_MEMORY (16ull << 20)
+#define VIGIL_REQ_MAX_MEMORY (64ull << 30)
+#define VIGIL_REQ_MIN_TMPFS (1ull << 20)
+#define VIGIL_REQ_MAX_TMPFS (64ull << 30)
+#define VIGIL_REQ_MAX_OUTPUT (1ull << 30)
+#define VIGIL_REQ_MAX_PIDS 65536u
+#define VIGIL_REQ_MAX_CPU_PERCENT 25600u /* 256 CPUs */
+
+/* Body of VIGIL_MSG_RUN_REQUEST, followed by, in this order and without terminators:
+ * cwd[cwd_len] package_dir[package_dir_len] cache_root[cache_root_len] hostname[hostname_len]
+ * phase[phase_len], then argv_bytes holding argc NUL-terminated strings, then env_bytes holding
+ * envc NUL-terminated "NAME=value" strings. The lengths must add up to the body length exactly. */
+struct vigil_run_request {
+    uint64_t wall_ms;      /* wall-clock budget; the whole sandbox is killed at the deadline */
+    uint64_t memory_bytes; /* cgroup memory limit (tmpfs pages count against it too) */
+    uint64_t tmpfs_bytes;  /* size cap of each tmpfs: /tmp, /home/dev, the overlay upper */
+    uint64_t output_bytes; /* stdout+stderr bytes forwarded; more kills the run */
+    uint32_t pids_max;     /* cgroup pids limit */
+    uint32_t cpu_percent;  /* CPU quota, 100 = one CPU */
+    uint32_t test_mode;    /* VIGIL_TEST_MODE_* bits; unknown bits are rejected */
+    uint32_t argc;
+    uint32_t envc;         /* extra environment entries on top of the helper's fixed set */
+    uint32_t argv_bytes;
+    uint32_t env_bytes;
+    uint32_t cwd_len;         /* absolute path inside the sandbox */
+    uint32_t package_dir_len; /* host path, 0 = no package (empty project dir) */
+    uint32_t cache_root_len;  /* host path the package dir must be inside of */
+    uint32_t hostname_len;
+    uint32_t phase_len;       /* label only ("install", "import", ...) */
+};
+
+struct vigil_ready {
+    int32_t init_pid;        /* host pid of the sandbox's pid-1 (for tests and the tracer) */
+    uint32_t reserved;
+    uint64_t cgroup_v2_id;   /* id of the run's cgroup2 directory (bpf_get_current_cgroup_id) */
+    char run_name[64];       /* NUL-terminated; the name of the run's cgroup directories */
+};
+
+#define VIGIL_STREAM_STDOUT 1u
+#define VIGIL_STREAM_STDERR 2u
+/* Body of VIGIL_MSG_OUTPUT, followed by the data bytes (at least one). */
+struct vigil_output {
+    uint32_t stream; /* VIGIL_STREAM_* */
+    uint32_t reserved;
+};
+
+/* Change flags of one path in the overlay upper dir. */
+#define VIGIL_CHANGE_CREATED 1u  /* not in the package before */
+#define VIGIL_CHANGE_MODIFIED 2u /* content, size or mtime differs from the package's */
+#define VIGIL_CHANGE_DELETED 4u  /* whiteout: removed */
+#define VIGIL_CHANGE_MODE 8u     /* permission bits differ (chmod) */
+#define VIGIL_CHANGE_OPAQUE 16u  /* directory replaced: its old contents are gone */
+#define VIGIL_CHANGE_KNOWN 31u
+/* Body of VIGIL_MSG_CHANGES: count entries, each a vigil_change followed by path_len path bytes
+ * (absolute path inside the sandbox, no terminator), padded to a multiple of 8 bytes. */
+struct vigil_changes {
+    uint32_t count;
+    uint32_t reserved;
+};
+struct vigil_change {
+    uint32_t flags; /* VIGIL_CHANGE_* */
+    uint32_t path_len;
+};
+
+#define VIGIL_LIMIT_WALL 1u
+#define VIGIL_LIMIT_MEMORY 2u
+#define VIGIL_LIMIT_PIDS 4u
+#define VIGIL_LIMIT_OUTPUT 8u
+#define VIGIL_LIMIT_KNOWN 15u
+struct vigil_result {
+    int32_t exit_code;        /* -1 when the command was killed by a signal */
+    int32_t signal;           /* 0 when it exited */
+    uint32_t limits_hit;      /* VIGIL_LIMIT_* */
+    uint32_t changes_count;   /* entries sent in VIGIL_MSG_CHANGES batches before this */
+    uint32_t changes_truncated; /* 1 when more changes existed than were sent */
+    uint32_t reserved;
+    uint64_t setup_ns;        /* helper start -> execve of the command */
+    uint64_t run_ns;          /* execve -> the command's exit (or kill) */
+    uint64_t stdout_bytes;    /* produced, including bytes not forwarded */
+    uint64_t stderr_bytes;
+    uint64_t memory_peak_bytes; /* 0 when the host does not report it */
+};
+
+#define VIGIL_ERR_REQUEST 1u   /* the request was malformed or not allowed */
+#define VIGIL_ERR_PRIVILEGE 2u /* the helper lacks privileges */
+#define VIGIL_ERR_SETUP 3u     /* a kernel interface failed while building the sandbox */
+#define VIGIL_ERR_INTERNAL 4u
+/* Body of VIGIL_MSG_ERROR, followed by primary[primary_len] secondary[secondary_len]. */
+struct vigil_error {
+    uint32_t code; /* VIGIL_ERR_* */
+    uint32_t primary_len;
+    uint32_t secondary_len;
+    uint32_t reserved;
+};
+
+/* Capabilities the helper needs when it does not run as root (bit = capability number, as in
+ * <linux/capability.h>): CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_KILL, CAP_SETGID, CAP_SETUID,
+ * CAP_SETPCAP, CAP_NET_ADMIN, CAP_SYS_ADMIN. The engine checks the helper's file
+ * capabilities against this set; the helper checks its effective set. */
+#define VIGIL_SANDBOX_REQUIRED_CAPS                                                                  \
+    ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 5) | (1ull << 6) | (1ull << 7) | (1ull << 8) | \
+     (1ull << 12) | (1ull << 21))
+#define VIGIL_SANDBOX_REQUIRED_CAPS_TEXT                                                             \
+    "cap_chown,cap_dac_override,cap_fowner,cap_kill,cap_setgid,cap_setuid,cap_setpcap,cap_net_admin,"  \
+    "cap_sys_admin"
+
+#ifdef __cplusplus
+#define VIGIL_STATIC_ASSERT static_assert
+#else
+#define VIGIL_STATIC_ASSERT _Static_assert
+#endif
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_msg_header) == 16, "header layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_run_request) == 80, "run request layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_ready) == 80, "ready layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_output) == 8, "output layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_changes) == 8, "changes layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_change) == 8, "change layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_result) == 64, "result layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_error) == 16, "error layout");
+
+/* Bytes of one change entry on the wire, padding included. */
+static inline uint64_t vigil_change_entry_size(uint32_t path_len) {
+    return ((uint64_t)sizeof(struct vigil_change) + path_len + 7u) & ~(uint64_t)7u;
+}
+
+/* --- Receiver checks. Each returns NULL when the bytes are acceptable, else a static reason. --- */
+
+/* Counts NUL-terminated strings in [p, p+n); returns -1 unless the area ends with a NUL. */
+static inline long vigil_count_strings(const char* p, uint64_t n) {
+    long count = 0;
+    uint64_t i;
+    if (n == 0)
+        return 0;
+    if (p[n - 1] != '\0')
+        return -1;
+    for (i = 0; i < n; ++i)
+        if (p[i] == '\0')
+            ++count;
+    return count;
+}
+
+static inline int vigil_has_nul(const char* p, uint64_t n) {
+    return n != 0 && memchr(p, '\0', (size_t)n) != NULL;
+}
+
+static inline const char* vigil_check_run_request(const uint8_t* body, uint64_t len) {
+    struct vigil_run_request r;
+    const char* s;
+    uint64_t fixed;
+    if (len < sizeof r)
+        return "run request shorter than its fixed part";
+    memcpy(&r, body, sizeof r);
+    if (r.test_mode & ~VIGIL_TEST_MODES_KNOWN)
+        return "unknown test mode";
+    if (r.argc == 0 || r.argc > VIGIL_REQ_MAX_ARGC)
+        return "argc out of range";
+    if (r.envc > VIGIL_REQ_MAX_ENVC)
+        return "envc out of range";
+    if (r.cwd_len == 0 || r.cwd_len > VIGIL_REQ_MAX_PATH || r.package_dir_len > VIGIL_REQ_MAX_PATH ||
+        r.cache_root_len > VIGIL_REQ_MAX_PATH)
+        return "path length out of range";
+    if (r.hostname_len == 0 || r.hostname_len > VIGIL_REQ_MAX_HOSTNAME)
+        return "hostname length out of range";
+    if (r.phase_len > VIGIL_REQ_MAX_PHASE)
+        return "phase length out of range";
+    if (r.wall_ms < VIGIL_REQ_MIN_WALL_MS || r.wall_ms > VIGIL_REQ_MAX_WALL_MS)
+        return "wall-clock limit out of range";
+    if (r.memory_bytes < VIGIL_REQ_MIN_MEMORY || r.memory_bytes > VIGIL_REQ_MAX_MEMORY)
+        return "memory limit out of range";
+    if (r.tmpfs_bytes < VIGIL_REQ_MIN_TMPFS || r.tmpfs_bytes > VIGIL_REQ_MAX_TMPFS)
+        return "tmpfs limit out of range";
+    if (r.output_bytes > VIGIL_REQ_MAX_OUTPUT)
+        return "output limit out of range";
+    if (r.pids_max == 0 || r.pids_max > VIGIL_REQ_MAX_PIDS)
+        return "pids limit out of range";
+    if (r.cpu_percent == 0 || r.cpu_percent > VIGIL_REQ_MAX_CPU_PERCENT)
+        return "cpu limit out of range";
+    /* All fields are 32-bit, so this 64-bit sum cannot overflow. */
+    fixed = (uint64_t)r.cwd_len + r.package_dir_len + r.cache_root_len + r.hostname_len + r.phase_len;
+    if ((uint64_t)sizeof r + fixed + r.argv_bytes + r.env_bytes != len)
+        return "run request lengths do not add up to the body length";
+    s = (const char*)body + sizeof r;
+    if (vigil_has_nul(s, fixed))
+        return "NUL byte inside a path, hostname or phase";
+    s += fixed;
+    if (vigil_count_strings(s, r.argv_bytes) != (long)r.argc)
+        return "argv area does not hold argc NUL-terminated strings";
+    s += r.argv_bytes;
+    if (vigil_count_strings(s, r.env_bytes) != (long)r.envc)
+        return "env area does not hold envc NUL-terminated strings";
+    return NULL;
+}
+
+static inline const char* vigil_check_changes(const uint8_t* body, uint64_t len) {
+    struct vigil_changes c;
+    uint64_t off = sizeof c;
+    uint32_t i;
+    if (len < sizeof c)
+        return "changes shorter than their fixed part";
+    memcpy(&c, body, sizeof c);
+    for (i = 0; i < c.count; ++i) {
+        struct vigil_change e;
+        if (len - off < sizeof e)
+            return "change entry truncated";
+        memcpy(&e, body + off, sizeof e);
+        if (e.flags == 0 || (e.flags & ~VIGIL_CHANGE_KNOWN))
+            return "change entry with unknown flags";
+        if (e.path_len == 0 || e.path_len > VIGIL_REQ_MAX_PATH)
+            return "change path length out of range";
+        if (vigil_change_entry_size(e.path_len) > len - off)
+            return "change path runs past the body";
+        if (vigil_has_nul((const char*)body + off + sizeof e, e.path_len))
+            return "NUL byte inside a change path";
+        off += vigil_change_entry_size(e.path_len);
+    }
+    if (off != len)
+        return "trailing bytes after the change entries";
+    return NULL;
+}
+
+/* Checks a whole packet of n bytes: header, type, size, and the body of the given type. */
+static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
+    struct vigil_msg_header h;
+    const uint8_t* body = (const uint8_t*)packet + sizeof h;
+    if (n < sizeof h)
+        return "message shorter than its header";
+    if (n > VIGIL_SANDBOX_MAX_MESSAGE)
+        return "message larger than the protocol maximum";
+    memcpy(&h, packet, sizeof h);
+    if (h.magic != VIGIL_SANDBOX_MAGIC)
+        return "bad magic";
+    if (h.version != VIGIL_SANDBOX_PROTOCOL_VERSION)
+        return "protocol version mismatch";
+    if (h.reserved != 0)
+        return "reserved header field not zero";
+    if ((uint64_t)h.length != n - sizeof h)
+        return "header length does not match the packet size";
+    switch (h.type) {
+    case VIGIL_MSG_RUN_REQUEST:
+        return vigil_check_run_request(body, h.length);
+    case VIGIL_MSG_READY: {
+        struct vigil_ready r;
+        if (h.length != sizeof r)
+            return "ready has the wrong size";
+        memcpy(&r, body, sizeof r);
+        if (memchr(r.run_name, '\0', sizeof r.run_name) == NULL)
+            return "ready run name not terminated";
+        return NULL;
+    }
+    case VIGIL_MSG_OUTPUT: {
+        struct vigil_output o;
+        if (h.length <= sizeof o)
+            return "output without data";
+        memcpy(&o, body, sizeof o);
+        if (o.stream != VIGIL_STREAM_STDOUT && o.stream != VIGIL_STREAM_STDERR)
+            return "output on an unknown stream";
+        return NULL;
+    }
+    case VIGIL_MSG_CHANGES:
+        return vigil_check_changes(body, h.length);
+    case VIGIL_MSG_RESULT: {
+        struct vigil_result r;
+        if (h.length != sizeof r)
+            return "result has the wrong size";
+        memcpy(&r, body, sizeof r);
+        if (r.limits_hit & ~VIGIL_LIMIT_KNOWN)
+            return "result with unknown limit bits";
+        if (r.signal < 0 || r.signal > 64)
+            return "result signal out of range";
+        return NULL;
+    }
+    case VIGIL_MSG_ERROR: {
+        struct vigil_error e;
+        if (h.length < sizeof e)
+            return "error shorter than its fixed part";
+        memcpy(&e, body, sizeof e);
+        if (e.code < VIGIL_ERR_REQUEST || e.code > VIGIL_ERR_INTERNAL)
+            return "error with an unknown code";
+        if ((uint64_t)sizeof e + e.primary_len + e.secondary_len != h.length)
+            return "error text lengths do not add up to the body length";
+        return NULL;
+    }
+    default:
+        return "unknown message type";
+    }
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIGIL_SANDBOX_PROTOCOL_H */

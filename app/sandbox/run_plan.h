@@ -1,0 +1,48 @@
+// @brief RunPlan: the validated request plus what the helper derived from it, shared by all stages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include "app/sandbox/protocol.h"
+
+namespace vigil::sandbox {
+
+/// The ids the command sees: an ordinary first desktop user.
+constexpr uid_t kSandboxUid = 1000;
+constexpr gid_t kSandboxGid = 1000;
+constexpr const char* kSandboxUser = "dev";
+constexpr const char* kHomeDir = "/home/dev";
+constexpr const char* kProjectDir = "/home/dev/project";
+
+struct RunPlan {
+    vigil_run_request limits{};    ///< the fixed part as received (limits, counts, test mode)
+    std::vector<std::string> argv;
+    std::vector<std::string> env;  ///< extra NAME=value entries from the engine
+    std::string cwd;
+    std::string packageDir;        ///< canonical host path after validation; empty = none
+    std::string cacheRoot;
+    std::string hostname;
+    std::string phase;
+
+    int packageFd = -1;            ///< O_PATH fd of packageDir, opened without following symlinks
+    int idmapUsernsFd = -1;        ///< user ns mapping the package's owner to hostUid (idmapped lower)
+    uid_t hostUid = 0;             ///< host uid/gid the sandbox's 1000 maps to (unprivileged, per run)
+    gid_t hostGid = 0;
+    std::string runName;           ///< "vigil-<helper pid>-<nonce>": cgroup directory names
+    uint64_t startNs = 0;          ///< CLOCK_MONOTONIC at helper start
+};
+
+/// Decodes a whole RUN_REQUEST packet (header included) after vigil_msg_check(); returns null
+/// on success or the reason it was refused. Pure: no syscalls, so the fuzz test can drive it.
+const char* decodeRunRequest(const uint8_t* packet, size_t size, RunPlan& out);
+
+/// Validates the decoded request against the host (paths under the cache root, owned by the
+/// engine's user, names well-formed) and opens the package dir. Refusals go through dieWith().
+void validateRunPlan(RunPlan& plan, uid_t engineUid);
+
+uint64_t monotonicNs();
+
+}  // namespace vigil::sandbox

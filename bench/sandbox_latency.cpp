@@ -1,0 +1,72 @@
+// Sandbox start-to-exec latency and overhead (issue: sandbox, "Benchmark"). Needs root.
+//   sandbox_latency [RUNS]   (default 20)
+// Prints p50/p95 of: the helper's own start -> execve time (RunResult::setup), the client's
+// whole round trip for /bin/true, and the sandboxed / unsandboxed ratio for `node -e 1`.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
+
+#include "engine/sandbox/sandbox_client.h"
+
+namespace sbx = vigil::engine::sandbox;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+void report(const char* what, const std::vector<double>& v) {
+    std::printf("%-38s p50 %7.1f ms   p95 %7.1f ms   (n=%zu)\n", what, percentile(v, 0.5), percentile(v, 0.95), v.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int runs = argc > 1 ? std::atoi(argv[1]) : 20;
+    auto client = sbx::SandboxClient::create();
+    if (!client) {
+        std::fprintf(stderr, "%s\n", client.error().describe().c_str());
+        return 1;
+    }
+    std::vector<double> setup, roundTrip, nodeBox, nodeBare;
+    for (int i = 0; i < runs; ++i) {
+        sbx::RunRequest request;
+        request.argv = {"/bin/true"};
+        const auto start = Clock::now();
+        auto r = client->run(request);
+        roundTrip.push_back(ms(Clock::now() - start));
+        if (!r || r->exitCode != 0) {
+            std::fprintf(stderr, "run failed: %s\n", r ? "non-zero exit" : r.error().describe().c_str());
+            return 1;
+        }
+        setup.push_back(ms(r->setup));
+    }
+    for (int i = 0; i < runs; ++i) {
+        sbx::RunRequest request;
+        request.argv = {"node", "-e", "1"};
+        auto start = Clock::now();
+        auto r = client->run(request);
+        nodeBox.push_back(ms(Clock::now() - start));
+        if (!r || r->exitCode != 0)
+            return 1;
+        start = Clock::now();
+        if (std::system("node -e 1") != 0)
+            return 1;
+        nodeBare.push_back(ms(Clock::now() - start));
+    }
+    report("helper start -> execve (/bin/true)", setup);
+    report("client round trip (/bin/true)", roundTrip);
+    report("node -e 1 sandboxed (round trip)", nodeBox);
+    report("node -e 1 unsandboxed (system())", nodeBare);
+    std::printf("node -e 1 overhead ratio (p50)          %.2fx\n", percentile(nodeBox, 0.5) / percentile(nodeBare, 0.5));
+    return 0;
+}

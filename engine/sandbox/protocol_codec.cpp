@@ -1,0 +1,134 @@
+#include "engine/sandbox/protocol_codec.h"
+
+#include <cstring>
+
+#include "app/sandbox/protocol.h"
+
+namespace vigil::engine::sandbox {
+namespace {
+
+Error protocolError(const std::string& what) {
+    return makeError(ErrorCode::Internal, "vigil-sandbox sent a malformed message: " + what,
+                     "the helper and the engine are from different builds, or the helper is broken");
+}
+
+template <typename T>
+T readStruct(const uint8_t* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request) {
+    vigil_run_request r{};
+    r.wall_ms = static_cast<uint64_t>(request.limits.wall.count());
+    r.memory_bytes = request.limits.memoryBytes;
+    r.tmpfs_bytes = request.limits.tmpfsBytes;
+    r.output_bytes = request.limits.outputBytes;
+    r.pids_max = request.limits.pids;
+    r.cpu_percent = request.limits.cpuPercent;
+    r.test_mode = VIGIL_TEST_MODE_NONE;
+    std::string argv, env;
+    for (const std::string& a : request.argv) {
+        if (a.find('\0') != std::string::npos)
+            return makeError(ErrorCode::Usage, "sandbox command argument contains a NUL byte");
+        argv += a;
+        argv.push_back('\0');
+    }
+    for (const std::string& e : request.env) {
+        if (e.find('\0') != std::string::npos)
+            return makeError(ErrorCode::Usage, "sandbox environment entry contains a NUL byte");
+        env += e;
+        env.push_back('\0');
+    }
+    const std::string fixed[] = {request.cwd, request.packageDir.string(), request.cacheRoot.string(), request.hostname,
+                                 request.phase};
+    r.argc = static_cast<uint32_t>(request.argv.size());
+    r.envc = static_cast<uint32_t>(request.env.size());
+    r.argv_bytes = static_cast<uint32_t>(argv.size());
+    r.env_bytes = static_cast<uint32_t>(env.size());
+    r.cwd_len = static_cast<uint32_t>(fixed[0].size());
+    r.package_dir_len = static_cast<uint32_t>(fixed[1].size());
+    r.cache_root_len = static_cast<uint32_t>(fixed[2].size());
+    r.hostname_len = static_cast<uint32_t>(fixed[3].size());
+    r.phase_len = static_cast<uint32_t>(fixed[4].size());
+
+    std::vector<uint8_t> packet(sizeof(vigil_msg_header) + sizeof r);
+    auto append = [&packet](const void* p, size_t n) {
+        const auto* b = static_cast<const uint8_t*>(p);
+        packet.insert(packet.end(), b, b + n);
+    };
+    std::memcpy(packet.data() + sizeof(vigil_msg_header), &r, sizeof r);
+    for (const std::string& s : fixed)
+        append(s.data(), s.size());
+    append(argv.data(), argv.size());
+    append(env.data(), env.size());
+    vigil_msg_header h{VIGIL_SANDBOX_MAGIC, VIGIL_SANDBOX_PROTOCOL_VERSION, VIGIL_MSG_RUN_REQUEST,
+                       static_cast<uint32_t>(packet.size() - sizeof(vigil_msg_header)), 0};
+    std::memcpy(packet.data(), &h, sizeof h);
+    // The same check the helper makes: a request it would refuse never leaves the engine.
+    if (const char* reason = vigil_msg_check(packet.data(), packet.size()))
+        return makeError(ErrorCode::Usage, std::string("sandbox request refused: ") + reason);
+    return packet;
+}
+
+Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
+    if (const char* reason = vigil_msg_check(packet.data(), packet.size()))
+        return protocolError(reason);
+    const auto h = readStruct<vigil_msg_header>(packet.data());
+    const uint8_t* body = packet.data() + sizeof h;
+    switch (h.type) {
+    case VIGIL_MSG_READY: {
+        const auto r = readStruct<vigil_ready>(body);
+        return HelperMessage{ReadyInfo{r.init_pid, r.cgroup_v2_id, std::string(r.run_name)}};
+    }
+    case VIGIL_MSG_OUTPUT: {
+        const auto o = readStruct<vigil_output>(body);
+        OutputChunk chunk;
+        chunk.stream = o.stream == VIGIL_STREAM_STDOUT ? OutputStream::Stdout : OutputStream::Stderr;
+        chunk.data.assign(reinterpret_cast<const char*>(body + sizeof o), h.length - sizeof o);
+        return HelperMessage{std::move(chunk)};
+    }
+    case VIGIL_MSG_CHANGES: {
+        const auto c = readStruct<vigil_changes>(body);
+        ChangesBatch batch;
+        size_t off = sizeof c;
+        for (uint32_t i = 0; i < c.count; ++i) {
+            const auto e = readStruct<vigil_change>(body + off);
+            batch.changes.push_back({e.flags, std::string(reinterpret_cast<const char*>(body + off + sizeof e), e.path_len)});
+            off += vigil_change_entry_size(e.path_len);
+        }
+        return HelperMessage{std::move(batch)};
+    }
+    case VIGIL_MSG_RESULT: {
+        const auto r = readStruct<vigil_result>(body);
+        ResultSummary s;
+        s.result.exitCode = r.exit_code;
+        s.result.signal = r.signal;
+        s.result.wallLimitHit = (r.limits_hit & VIGIL_LIMIT_WALL) != 0;
+        s.result.memoryLimitHit = (r.limits_hit & VIGIL_LIMIT_MEMORY) != 0;
+        s.result.pidsLimitHit = (r.limits_hit & VIGIL_LIMIT_PIDS) != 0;
+        s.result.outputLimitHit = (r.limits_hit & VIGIL_LIMIT_OUTPUT) != 0;
+        s.result.setup = std::chrono::nanoseconds(r.setup_ns);
+        s.result.run = std::chrono::nanoseconds(r.run_ns);
+        s.result.stdoutBytes = r.stdout_bytes;
+        s.result.stderrBytes = r.stderr_bytes;
+        s.result.memoryPeakBytes = r.memory_peak_bytes;
+        s.result.changesTruncated = r.changes_truncated != 0;
+        s.changesCount = r.changes_count;
+        return HelperMessage{std::move(s)};
+    }
+    case VIGIL_MSG_ERROR: {
+        const auto e = readStruct<vigil_error>(body);
+        const char* text = reinterpret_cast<const char*>(body + sizeof e);
+        return HelperMessage{HelperError{e.code, std::string(text, e.primary_len),
+                                         std::string(text + e.primary_len, e.secondary_len)}};
+    }
+    default:
+        return protocolError("unexpected message type " + std::to_string(h.type));
+    }
+}
+
+}  // namespace vigil::engine::sandbox

@@ -1,0 +1,210 @@
+#include "engine/sandbox/sandbox_client.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <linux/capability.h>
+#include <poll.h>
+#include <random>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <vector>
+
+#include "app/sandbox/protocol.h"
+#include "engine/sandbox/protocol_codec.h"
+
+namespace vigil::engine::sandbox {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kInstalledHelper = "/usr/libexec/vigil/vigil-sandbox";
+constexpr size_t kTailBytes = 64 * 1024;
+// The helper enforces the wall clock itself; this only catches a helper that stopped talking.
+constexpr auto kHelperGrace = std::chrono::seconds(30);
+
+void appendTail(std::string& tail, std::string_view data) {
+    tail.append(data);
+    if (tail.size() > kTailBytes)
+        tail.erase(0, tail.size() - kTailBytes);
+}
+
+Error helperError(const fs::path& helper, const std::string& what, const std::string& secondary = {}) {
+    return makeError(ErrorCode::Internal, helper.string() + ": " + what, secondary);
+}
+
+/// Waits for the helper and describes how it ended.
+std::string reap(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status))
+        return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return std::string("killed by signal ") + strsignal(WTERMSIG(status));
+    return "ended";
+}
+
+}  // namespace
+
+std::string plausibleHostname() {
+    static const char* const kNames[] = {"alex-thinkpad", "dev-xps13",   "maria-laptop", "jdoe-desktop",
+                                         "workstation-07", "sam-x1carbon", "kpatel-dell", "nina-framework"};
+    std::random_device rd;
+    return kNames[rd() % (sizeof kNames / sizeof kNames[0])];
+}
+
+Result<fs::path> SandboxClient::locateHelper() {
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path candidate = (self.parent_path() / ".." / "sandbox" / "vigil-sandbox").lexically_normal();
+        if (access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+    }
+    if (access(kInstalledHelper, X_OK) == 0)
+        return fs::path(kInstalledHelper);
+    return makeError(ErrorCode::NotFound, "vigil-sandbox not found next to " + self.string() + " nor at " + kInstalledHelper,
+                     "build the vigil-sandbox target, or install the vigil package");
+}
+
+Status SandboxClient::checkPrivileges(const fs::path& helper) {
+    if (geteuid() == 0)
+        return {};
+    // Not root: the helper must carry the capabilities as effective file capabilities.
+    vfs_ns_cap_data caps{};
+    const ssize_t n = getxattr(helper.c_str(), "security.capability", &caps, sizeof caps);
+    uint64_t permitted = 0;
+    bool effective = false;
+    if (n >= static_cast<ssize_t>(XATTR_CAPS_SZ_2)) {
+        const uint32_t revision = caps.magic_etc & VFS_CAP_REVISION_MASK;
+        if (revision == VFS_CAP_REVISION_2 || revision == VFS_CAP_REVISION_3) {
+            permitted = caps.data[0].permitted | (static_cast<uint64_t>(caps.data[1].permitted) << 32);
+            effective = (caps.magic_etc & VFS_CAP_FLAGS_EFFECTIVE) != 0;
+        }
+    }
+    if (effective && (permitted & VIGIL_SANDBOX_REQUIRED_CAPS) == VIGIL_SANDBOX_REQUIRED_CAPS)
+        return {};
+    return makeError(ErrorCode::Io, helper.string() + " cannot run privileged: this process is not root and the helper lacks file capabilities",
+                     "run as root, or grant them once: sudo setcap " VIGIL_SANDBOX_REQUIRED_CAPS_TEXT "+ep " + helper.string());
+}
+
+Result<SandboxClient> SandboxClient::create() {
+    auto helper = locateHelper();
+    if (!helper)
+        return std::move(helper).error();
+    return withHelper(*helper);
+}
+
+Result<SandboxClient> SandboxClient::withHelper(const fs::path& helper) {
+    if (!helper.is_absolute())
+        return makeError(ErrorCode::Usage, "vigil-sandbox must be started by absolute path, got " + helper.string());
+    if (access(helper.c_str(), X_OK) != 0)
+        return makeError(ErrorCode::NotFound, helper.string() + ": " + std::strerror(errno),
+                         "build the vigil-sandbox target, or install the vigil package");
+    VIGIL_TRY(checkPrivileges(helper));
+    return SandboxClient(helper);
+}
+
+Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver& observer) const {
+    RunRequest request = input;
+    if (request.hostname.empty())
+        request.hostname = plausibleHostname();
+    if (request.cwd.empty())
+        request.cwd = request.packageDir.empty() ? "/home/dev" : "/home/dev/project";
+    auto packet = encodeRunRequest(request);
+    if (!packet)
+        return std::move(packet).error();
+
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return makeError(ErrorCode::Io, std::string("socketpair: ") + std::strerror(errno));
+    // The helper's end becomes its fd 3 (dup2 clears close-on-exec); it gets no environment.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], 3);
+    const std::string path = helper_.string();
+    char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--fd"), const_cast<char*>("3"), nullptr};
+    char* envp[] = {nullptr};
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    close(sv[1]);
+    const int fd = sv[0];
+    if (rc != 0) {
+        close(fd);
+        return helperError(helper_, std::string("cannot start: ") + std::strerror(rc));
+    }
+    auto fail = [&](Error e) -> Result<RunResult> {
+        close(fd);
+        kill(pid, SIGKILL);  // closing the socket already tells it to stop; make sure
+        reap(pid);
+        return e;
+    };
+    if (send(fd, packet->data(), packet->size(), MSG_NOSIGNAL) < 0)
+        return fail(helperError(helper_, std::string("sending the request failed: ") + std::strerror(errno)));
+
+    RunResult result;
+    std::vector<uint8_t> buffer(VIGIL_SANDBOX_MAX_MESSAGE);
+    const auto deadline = std::chrono::steady_clock::now() + request.limits.wall + kHelperGrace;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return fail(helperError(helper_, "stopped responding", "it was killed after the wall-clock limit plus 30 s"));
+        pollfd p{fd, POLLIN, 0};
+        const int ready = poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            continue;
+        const ssize_t n = recv(fd, buffer.data(), buffer.size(), MSG_TRUNC);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return helperError(helper_, "ended without a result (" + reap(pid) + ")");
+        }
+        if (static_cast<size_t>(n) > buffer.size())
+            return fail(helperError(helper_, "sent a message larger than the protocol maximum"));
+        auto message = decodeHelperMessage(std::span<const uint8_t>(buffer.data(), static_cast<size_t>(n)));
+        if (!message)
+            return fail(std::move(message).error());
+        if (auto* ready = std::get_if<ReadyInfo>(&*message)) {
+            result.ready = *ready;
+            if (observer.onReady)
+                observer.onReady(*ready);
+        } else if (auto* out = std::get_if<OutputChunk>(&*message)) {
+            appendTail(out->stream == OutputStream::Stdout ? result.stdoutTail : result.stderrTail, out->data);
+            if (observer.onOutput)
+                observer.onOutput(out->stream, out->data);
+        } else if (auto* batch = std::get_if<ChangesBatch>(&*message)) {
+            for (FileChange& c : batch->changes)
+                result.changes.push_back(std::move(c));
+        } else if (auto* summary = std::get_if<ResultSummary>(&*message)) {
+            RunResult& r = summary->result;
+            r.ready = std::move(result.ready);
+            r.stdoutTail = std::move(result.stdoutTail);
+            r.stderrTail = std::move(result.stderrTail);
+            r.changes = std::move(result.changes);
+            close(fd);
+            const std::string ended = reap(pid);
+            if (r.changes.size() != summary->changesCount)
+                return helperError(helper_, "announced " + std::to_string(summary->changesCount) + " changes but sent " +
+                                                std::to_string(r.changes.size()));
+            (void)ended;
+            return std::move(r);
+        } else if (auto* error = std::get_if<HelperError>(&*message)) {
+            close(fd);
+            reap(pid);
+            const ErrorCode code = error->code == VIGIL_ERR_REQUEST ? ErrorCode::Usage
+                                   : error->code == VIGIL_ERR_PRIVILEGE ? ErrorCode::Io
+                                                                        : ErrorCode::Internal;
+            return makeError(code, "sandbox: " + error->primary, error->secondary);
+        }
+    }
+}
+
+}  // namespace vigil::engine::sandbox

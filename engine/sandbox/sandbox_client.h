@@ -1,0 +1,52 @@
+// @brief SandboxClient: starts vigil-sandbox by absolute path, sends one run, reads it back as a RunResult.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string_view>
+
+#include "engine/core/result.h"
+#include "engine/sandbox/sandbox_types.h"
+
+namespace vigil::engine::sandbox {
+
+/// Callbacks during a run, called on the thread that called run() (the one reader).
+struct RunObserver {
+    std::function<void(const ReadyInfo&)> onReady;
+    std::function<void(OutputStream, std::string_view)> onOutput;
+};
+
+/// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):
+/// cap_sys_admin (namespaces, mounts, pivot_root), cap_setuid/cap_setgid (the user namespace's id
+/// maps), cap_net_admin (loopback in the new network namespace), cap_dac_override, cap_chown and
+/// cap_fowner (cgroupfs and the sandbox's tmpfs files), cap_kill (killing the run), cap_setpcap
+/// (dropping the bounding set). Only running as root is tested.
+class SandboxClient {
+public:
+    /// Finds the helper (see locateHelper) and checks it can run privileged.
+    static Result<SandboxClient> create();
+    /// Uses the given helper (tests, packaging); still checks privileges.
+    static Result<SandboxClient> withHelper(const std::filesystem::path& helper);
+
+    /// <dir of the running executable>/../sandbox/vigil-sandbox (the build tree), then
+    /// /usr/libexec/vigil/vigil-sandbox. Always an absolute path.
+    static Result<std::filesystem::path> locateHelper();
+    /// Ok when this process is root, or the helper carries the needed file capabilities; else an
+    /// error whose secondary text names the fix.
+    static Status checkPrivileges(const std::filesystem::path& helper);
+
+    const std::filesystem::path& helperPath() const { return helper_; }
+
+    /// Runs one command in a fresh sandbox and waits for it. Limits being hit is a normal result;
+    /// an error means the sandbox could not be built or the helper failed.
+    [[nodiscard]] Result<RunResult> run(const RunRequest& request, const RunObserver& observer = {}) const;
+
+private:
+    explicit SandboxClient(std::filesystem::path helper) : helper_(std::move(helper)) {}
+    std::filesystem::path helper_;
+};
+
+/// A plausible developer-workstation hostname, picked at random per call.
+std::string plausibleHostname();
+
+}  // namespace vigil::engine::sandbox

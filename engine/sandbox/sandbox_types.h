@@ -1,0 +1,68 @@
+// @brief Value types of a sandbox run as the engine sees them: request, limits, result, changes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vigil::engine::sandbox {
+
+/// Per-run limits. Defaults fit one lifecycle phase of one package.
+struct Limits {
+    std::chrono::milliseconds wall{60000};
+    uint64_t memoryBytes = 1ull << 30;
+    uint32_t pids = 512;
+    uint32_t cpuPercent = 100;          ///< 100 = one CPU
+    uint64_t tmpfsBytes = 512ull << 20; ///< each of /tmp, /home/dev, the overlay upper
+    uint64_t outputBytes = 8ull << 20;  ///< stdout+stderr; more kills the run
+};
+
+struct RunRequest {
+    std::vector<std::string> argv;      ///< argv[0] is looked up in the sandbox's PATH
+    std::string cwd;                    ///< inside the sandbox; empty = the project dir (or home)
+    std::filesystem::path packageDir;   ///< overlay lower layer; empty = empty project dir
+    std::filesystem::path cacheRoot;    ///< packageDir must be inside it
+    std::string hostname;               ///< empty = a plausible workstation name
+    std::string phase;                  ///< label: "install", "import", "api", "debug"
+    std::vector<std::string> env;       ///< extra NAME=value entries for the command
+    Limits limits;
+};
+
+enum class OutputStream { Stdout, Stderr };
+
+struct ReadyInfo {
+    int initPid = 0;         ///< host pid of the sandbox's pid 1
+    uint64_t cgroupId = 0;   ///< cgroup2 id of the run (what the tracer filters on)
+    std::string runName;     ///< name of the run's cgroup directories
+};
+
+struct FileChange {
+    enum Flag : uint32_t { Created = 1, Modified = 2, Deleted = 4, ModeChanged = 8, Replaced = 16 };
+    uint32_t flags = 0;
+    std::string path;        ///< absolute path inside the sandbox
+};
+
+struct RunResult {
+    int exitCode = -1;       ///< -1 when killed by a signal
+    int signal = 0;
+    bool wallLimitHit = false;
+    bool memoryLimitHit = false;  ///< the OOM killer fired inside the run
+    bool pidsLimitHit = false;
+    bool outputLimitHit = false;
+    std::chrono::nanoseconds setup{0};  ///< helper start -> execve of the command
+    std::chrono::nanoseconds run{0};    ///< execve -> exit
+    uint64_t stdoutBytes = 0;  ///< produced (forwarded bytes are at most Limits::outputBytes)
+    uint64_t stderrBytes = 0;
+    uint64_t memoryPeakBytes = 0;
+    std::string stdoutTail;    ///< last bytes of what was forwarded (up to 64 KiB each)
+    std::string stderrTail;
+    std::vector<FileChange> changes;
+    bool changesTruncated = false;
+    ReadyInfo ready;
+
+    [[nodiscard]] bool anyLimitHit() const { return wallLimitHit || memoryLimitHit || pidsLimitHit || outputLimitHit; }
+};
+
+}  // namespace vigil::engine::sandbox

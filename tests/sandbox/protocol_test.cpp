@@ -1,0 +1,183 @@
+// The wire protocol: layout pinned, requests round-trip, and random, truncated, oversized or
+// corrupted packets are rejected by both sides without crashing (run under ASan in CI).
+#include <cstring>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "app/sandbox/protocol.h"
+#include "app/sandbox/run_plan.h"
+#include "engine/sandbox/protocol_codec.h"
+
+namespace vigil::test {
+namespace {
+
+namespace sbx = vigil::engine::sandbox;
+
+sbx::RunRequest sampleRequest() {
+    sbx::RunRequest r;
+    r.argv = {"sh", "-c", "echo hi"};
+    r.cwd = "/home/dev/project";
+    r.packageDir = "/var/cache/vigil/pkg";
+    r.cacheRoot = "/var/cache/vigil";
+    r.hostname = "alex-thinkpad";
+    r.phase = "install";
+    r.env = {"npm_lifecycle_event=install", "EMPTY="};
+    return r;
+}
+
+std::vector<uint8_t> packet(uint16_t type, const void* body, size_t n) {
+    std::vector<uint8_t> p(sizeof(vigil_msg_header) + n);
+    vigil_msg_header h{VIGIL_SANDBOX_MAGIC, VIGIL_SANDBOX_PROTOCOL_VERSION, type, static_cast<uint32_t>(n), 0};
+    std::memcpy(p.data(), &h, sizeof h);
+    if (n > 0)
+        std::memcpy(p.data() + sizeof h, body, n);
+    return p;
+}
+
+TEST(SandboxProtocol, RunRequestRoundTripsThroughTheHelpersDecoder) {
+    auto encoded = sbx::encodeRunRequest(sampleRequest());
+    ASSERT_TRUE(encoded.ok()) << encoded.error().describe();
+    sandbox::RunPlan plan;
+    ASSERT_EQ(sandbox::decodeRunRequest(encoded->data(), encoded->size(), plan), nullptr);
+    EXPECT_EQ(plan.argv, (std::vector<std::string>{"sh", "-c", "echo hi"}));
+    EXPECT_EQ(plan.env, (std::vector<std::string>{"npm_lifecycle_event=install", "EMPTY="}));
+    EXPECT_EQ(plan.cwd, "/home/dev/project");
+    EXPECT_EQ(plan.packageDir, "/var/cache/vigil/pkg");
+    EXPECT_EQ(plan.cacheRoot, "/var/cache/vigil");
+    EXPECT_EQ(plan.hostname, "alex-thinkpad");
+    EXPECT_EQ(plan.phase, "install");
+    EXPECT_EQ(plan.limits.wall_ms, 60000u);
+    EXPECT_EQ(plan.limits.pids_max, 512u);
+}
+
+TEST(SandboxProtocol, EngineRefusesRequestsTheHelperWouldRefuse) {
+    auto r = sampleRequest();
+    r.argv.clear();
+    EXPECT_FALSE(sbx::encodeRunRequest(r).ok());
+    r = sampleRequest();
+    r.hostname = std::string(64, 'a');
+    EXPECT_FALSE(sbx::encodeRunRequest(r).ok());
+    r = sampleRequest();
+    r.limits.memoryBytes = 1 << 20;
+    EXPECT_FALSE(sbx::encodeRunRequest(r).ok());
+    r = sampleRequest();
+    r.argv.push_back(std::string("a\0b", 3));
+    EXPECT_FALSE(sbx::encodeRunRequest(r).ok());
+}
+
+TEST(SandboxProtocol, EveryTruncationOfAValidRequestIsRejected) {
+    auto encoded = sbx::encodeRunRequest(sampleRequest());
+    ASSERT_TRUE(encoded.ok());
+    for (size_t n = 0; n < encoded->size(); ++n) {
+        sandbox::RunPlan plan;
+        EXPECT_NE(sandbox::decodeRunRequest(encoded->data(), n, plan), nullptr) << "accepted " << n << " bytes";
+    }
+}
+
+TEST(SandboxProtocol, CorruptedLengthsAndFieldsAreRejected) {
+    auto encoded = sbx::encodeRunRequest(sampleRequest());
+    ASSERT_TRUE(encoded.ok());
+    // Flip every byte of the header and the fixed part to a few values: either still valid
+    // (a field whose every value is allowed) or rejected — never a crash or an overread.
+    std::mt19937 rng(7);
+    const size_t fixedEnd = sizeof(vigil_msg_header) + sizeof(vigil_run_request);
+    for (size_t i = 0; i < fixedEnd; ++i) {
+        for (uint8_t v : {uint8_t{0}, uint8_t{0xff}, static_cast<uint8_t>(rng())}) {
+            std::vector<uint8_t> p = *encoded;
+            p[i] = v;
+            sandbox::RunPlan plan;
+            (void)sandbox::decodeRunRequest(p.data(), p.size(), plan);
+        }
+    }
+    // Specific lies are caught.
+    std::vector<uint8_t> p = *encoded;
+    vigil_run_request r;
+    std::memcpy(&r, p.data() + sizeof(vigil_msg_header), sizeof r);
+    r.argc += 1;
+    std::memcpy(p.data() + sizeof(vigil_msg_header), &r, sizeof r);
+    sandbox::RunPlan plan;
+    EXPECT_STREQ(sandbox::decodeRunRequest(p.data(), p.size(), plan), "argv area does not hold argc NUL-terminated strings");
+    r.argc -= 1;
+    r.test_mode = 1;
+    std::memcpy(p.data() + sizeof(vigil_msg_header), &r, sizeof r);
+    EXPECT_STREQ(sandbox::decodeRunRequest(p.data(), p.size(), plan), "unknown test mode");
+    r.test_mode = 0;
+    r.cwd_len = 0xffffffffu;
+    std::memcpy(p.data() + sizeof(vigil_msg_header), &r, sizeof r);
+    EXPECT_NE(sandbox::decodeRunRequest(p.data(), p.size(), plan), nullptr);
+}
+
+TEST(SandboxProtocol, RandomPacketsNeverCrashEitherDecoder) {
+    std::mt19937 rng(42);
+    int accepted = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const size_t n = rng() % 512;
+        std::vector<uint8_t> p(n);
+        for (auto& b : p)
+            b = static_cast<uint8_t>(rng());
+        // Half of them get a plausible header, so the body checks are exercised too.
+        if (n >= sizeof(vigil_msg_header) && (i & 1)) {
+            vigil_msg_header h{VIGIL_SANDBOX_MAGIC, VIGIL_SANDBOX_PROTOCOL_VERSION,
+                               static_cast<uint16_t>(1 + rng() % 7), static_cast<uint32_t>(n - sizeof h), 0};
+            std::memcpy(p.data(), &h, sizeof h);
+        }
+        sandbox::RunPlan plan;
+        if (sandbox::decodeRunRequest(p.data(), p.size(), plan) == nullptr)
+            ++accepted;
+        auto m = sbx::decodeHelperMessage(p);
+        if (m.ok())
+            ++accepted;
+    }
+    // Random bodies almost never satisfy every length check; a few OUTPUT packets can.
+    EXPECT_LT(accepted, 20000);
+}
+
+TEST(SandboxProtocol, OversizedAndMislabelledPacketsAreRejected) {
+    std::vector<uint8_t> big(VIGIL_SANDBOX_MAX_MESSAGE + 1, 0);
+    EXPECT_STREQ(vigil_msg_check(big.data(), big.size()), "message larger than the protocol maximum");
+    vigil_output o{VIGIL_STREAM_STDOUT, 0};
+    auto p = packet(VIGIL_MSG_OUTPUT, &o, sizeof o);
+    EXPECT_STREQ(vigil_msg_check(p.data(), p.size()), "output without data");
+    p = packet(99, nullptr, 0);
+    EXPECT_STREQ(vigil_msg_check(p.data(), p.size()), "unknown message type");
+    p = packet(VIGIL_MSG_RESULT, nullptr, 0);
+    EXPECT_STREQ(vigil_msg_check(p.data(), p.size()), "result has the wrong size");
+    // The engine refuses a RUN_REQUEST coming from the helper.
+    auto encoded = sbx::encodeRunRequest(sampleRequest());
+    ASSERT_TRUE(encoded.ok());
+    EXPECT_FALSE(sbx::decodeHelperMessage(*encoded).ok());
+}
+
+TEST(SandboxProtocol, ChangesAndErrorsDecode) {
+    std::vector<uint8_t> body(sizeof(vigil_changes));
+    vigil_changes c{2, 0};
+    std::memcpy(body.data(), &c, sizeof c);
+    for (const std::string path : {"/home/dev/project/a", "/home/dev/project/bb/c.txt"}) {
+        vigil_change e{VIGIL_CHANGE_CREATED, static_cast<uint32_t>(path.size())};
+        const size_t at = body.size();
+        body.resize(at + vigil_change_entry_size(e.path_len), 0);
+        std::memcpy(body.data() + at, &e, sizeof e);
+        std::memcpy(body.data() + at + sizeof e, path.data(), path.size());
+    }
+    auto m = sbx::decodeHelperMessage(packet(VIGIL_MSG_CHANGES, body.data(), body.size()));
+    ASSERT_TRUE(m.ok()) << m.error().describe();
+    const auto& batch = std::get<sbx::ChangesBatch>(*m);
+    ASSERT_EQ(batch.changes.size(), 2u);
+    EXPECT_EQ(batch.changes[1].path, "/home/dev/project/bb/c.txt");
+    // One byte short: the last path runs past the body.
+    EXPECT_FALSE(sbx::decodeHelperMessage(packet(VIGIL_MSG_CHANGES, body.data(), body.size() - 1)).ok());
+
+    const std::string text = "mount /usrpermission";
+    std::vector<uint8_t> err(sizeof(vigil_error) + text.size());
+    vigil_error e{VIGIL_ERR_SETUP, 10, static_cast<uint32_t>(text.size() - 10), 0};
+    std::memcpy(err.data(), &e, sizeof e);
+    std::memcpy(err.data() + sizeof e, text.data(), text.size());
+    m = sbx::decodeHelperMessage(packet(VIGIL_MSG_ERROR, err.data(), err.size()));
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(std::get<sbx::HelperError>(*m).primary, "mount /usr");
+    EXPECT_EQ(std::get<sbx::HelperError>(*m).secondary, "permission");
+}
+
+}  // namespace
+}  // namespace vigil::test
