@@ -11,6 +11,7 @@ find_package(SQLite3 REQUIRED)
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)  # the sandbox helper's filter
 find_package(Boost 1.74 REQUIRED)   # header-only: Boost.Asio's thread_pool under the job pool
+find_package(CLI11 REQUIRED)       # vigil-cli subcommands and flags
 if(VIGIL_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -1,6 +1,15 @@
 #!/usr/bin/env bash
-# The README's main job: resolve the bundled demo project and print its tree.
+# The README's main job: resolve, fetch, verify and record the bundled demo project, print its
+# tree, and write the JSON report. Works offline: the demo's lockfile points at tarballs in the repo.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-"$build/app/cli/vigil-cli" --version
+reports="$build/reports"
+mkdir -p "$reports"
+cli="$build/app/cli/vigil-cli"
+
+"$cli" resolve examples/demo --offline
+"$cli" resolve examples/demo --offline --json > "$reports/demo-resolve.json"
+echo
+echo "JSON report: $reports/demo-resolve.json"
+"$cli" db info

@@ -1,5 +1,7 @@
 #include "engine/resolve/lockfile.h"
 
+#include "engine/core/file_io.h"
+
 #include <array>
 #include <fstream>
 #include <sstream>
@@ -20,17 +22,6 @@ constexpr std::array<Candidate, 4> kCandidates{{
     {"yarn.lock", LockfileKind::YarnClassic},
     {"pnpm-lock.yaml", LockfileKind::Pnpm},
 }};
-
-Result<std::string> readFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return makeError(ErrorCode::Io, path.string() + ": cannot open for reading");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        return makeError(ErrorCode::Io, path.string() + ": read failed");
-    return buffer.str();
-}
 
 }  // namespace
 
@@ -73,7 +64,7 @@ Result<PackageGraph> loadProject(const std::filesystem::path& dir) {
     if (!std::filesystem::is_regular_file(manifestPath, ec))
         return makeError(ErrorCode::Input, manifestPath.string() + ": not found",
                          "a project folder needs a package.json");
-    auto manifestText = readFile(manifestPath);
+    auto manifestText = readWholeFile(manifestPath);
     if (!manifestText)
         return std::move(manifestText).error();
     auto manifest = parseManifest(*manifestText, manifestPath.string());
@@ -85,7 +76,7 @@ Result<PackageGraph> loadProject(const std::filesystem::path& dir) {
         return makeError(ErrorCode::NotFound, dir.string() + ": no lockfile",
                          "no npm-shrinkwrap.json, package-lock.json, yarn.lock or pnpm-lock.yaml; "
                          "dependencies must be resolved from the registry");
-    auto lockText = readFile(*lockPath);
+    auto lockText = readWholeFile(*lockPath);
     if (!lockText)
         return std::move(lockText).error();
     auto graph = parseLockfile(*lockText, lockPath->string(), *manifest);

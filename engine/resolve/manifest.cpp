@@ -1,5 +1,7 @@
 #include "engine/resolve/manifest.h"
 
+#include "engine/core/file_io.h"
+
 #include <unordered_set>
 
 #include "engine/resolve/json_document.h"
@@ -201,6 +203,13 @@ Result<Manifest> parseManifest(std::string_view text, const std::string& fileNam
         m.gypfile = it->get<bool>();
     }
     return m;
+}
+
+Result<Manifest> readManifestFile(const std::filesystem::path& file) {
+    auto text = readWholeFile(file);
+    if (!text)
+        return Error{ErrorCode::Input, text.error().primary, "a package folder needs a readable package.json"};
+    return parseManifest(*text, file.string());
 }
 
 }  // namespace vigil::engine::resolve

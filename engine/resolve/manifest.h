@@ -1,6 +1,7 @@
 // @brief Manifest: the fields of a package.json that resolving and sandboxing need, read strictly.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ struct Manifest {
     /// optionalDependencies over dependencies, dependencies over devDependencies, peers last.
     [[nodiscard]] std::vector<DeclaredDependency> declaredDependencies() const;
 };
+
+/// Reads and parses a package.json file; a missing file is an Input error naming it.
+Result<Manifest> readManifestFile(const std::filesystem::path& file);
 
 /// Parses package.json text. Syntax errors name "FILE:LINE:COL"; wrong types name the file and field.
 Result<Manifest> parseManifest(std::string_view text, const std::string& fileName);
