@@ -4,6 +4,7 @@
 // leaked value names the run and the place it came from.
 #include "app/sandbox/bait_home.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <fcntl.h>
@@ -228,6 +229,14 @@ BaitHome makeBaitHome(const std::string& homeDir, const std::string& hostname) {
     b.file("Documents/budget-2024.csv", "month,rent,groceries,utilities\nJan,1250,410,96\nFeb,1250,388,104\nMar,1250,402,88\n",
            0644, 200);
     return home;
+}
+
+void yieldEnvToEngine(BaitHome& bait, const std::vector<std::string>& engineEnv) {
+    for (const std::string& entry : engineEnv) {
+        const std::string var = entry.substr(0, entry.find('='));
+        std::erase_if(bait.env, [&](const std::string& e) { return e.compare(0, var.size() + 1, var + "=") == 0; });
+        std::erase_if(bait.tokens, [&](const BaitToken& t) { return t.place == VIGIL_BAIT_ENV && t.location == var; });
+    }
 }
 
 void plantBaitHome(const BaitHome& bait, const std::string& hostHomePath, uid_t uid, gid_t gid) {

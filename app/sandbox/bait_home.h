@@ -40,6 +40,10 @@ struct BaitHome {
 /// tokens for this run, laid out as the files of `homeDir` (the path the sandbox sees).
 BaitHome makeBaitHome(const std::string& homeDir, const std::string& hostname);
 
+/// The engine's extra environment wins over the bait's (buildEnvironment): drops the bait
+/// variables it overrides, and their token entries, so the list only names what was planted.
+void yieldEnvToEngine(BaitHome& bait, const std::vector<std::string>& engineEnv);
+
 /// Inside the sandbox's mount namespace (real root): writes the dirs and files under
 /// `hostHomePath` (the home's tmpfs before pivot_root), owned by uid/gid, with their modes.
 void plantBaitHome(const BaitHome& bait, const std::string& hostHomePath, uid_t uid, gid_t gid);

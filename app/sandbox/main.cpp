@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
     validateRunPlan(plan, peer.uid);
     // 6 (prepared here, planted by pid 1): the token list must outlive the sandbox.
     plan.bait = makeBaitHome(kHomeDir, plan.hostname);
+    yieldEnvToEngine(plan.bait, plan.env);
 
     // 2. cgroups. From here on, die() removes them.
     setCleanup(cleanupRun);

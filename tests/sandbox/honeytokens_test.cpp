@@ -2,9 +2,9 @@
 // alphabet, length, GitHub/npm CRC32 checksum), differ every time, and the stale-run sweep must
 // only ever touch directories named like a run.
 #include <algorithm>
-#include <regex>
 #include <set>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "app/sandbox/bait_home.h"
@@ -19,11 +19,11 @@ using namespace vigil::sandbox;
 
 TEST(Honeytokens, MatchTheSecretScannersFormats) {
     for (int i = 0; i < 200; ++i) {
-        EXPECT_TRUE(std::regex_match(awsAccessKeyId(), std::regex("AKIA[A-Z2-7]{16}")));
-        EXPECT_TRUE(std::regex_match(awsSecretAccessKey(), std::regex("[A-Za-z0-9+/]{40}")));
-        EXPECT_TRUE(std::regex_match(checksummedBase62Token("npm_"), std::regex("npm_[A-Za-z0-9]{36}")));
-        EXPECT_TRUE(std::regex_match(checksummedBase62Token("ghp_"), std::regex("ghp_[A-Za-z0-9]{36}")));
-        EXPECT_TRUE(std::regex_match(dockerHubToken(), std::regex("dckr_pat_[A-Za-z0-9_-]{27}")));
+        EXPECT_THAT(awsAccessKeyId(), ::testing::MatchesRegex("AKIA[A-Z2-7]{16}"));
+        EXPECT_THAT(awsSecretAccessKey(), ::testing::MatchesRegex("[A-Za-z0-9+/]{40}"));
+        EXPECT_THAT(checksummedBase62Token("npm_"), ::testing::MatchesRegex("npm_[A-Za-z0-9]{36}"));
+        EXPECT_THAT(checksummedBase62Token("ghp_"), ::testing::MatchesRegex("ghp_[A-Za-z0-9]{36}"));
+        EXPECT_THAT(dockerHubToken(), ::testing::MatchesRegex("dckr_pat_[A-Za-z0-9_-]{27}"));
     }
 }
 
@@ -50,8 +50,8 @@ TEST(Honeytokens, SshKeyIsInOpensshFormat) {
     const SshKeyPair a = ed25519KeyPair("sam@example.org"), b = ed25519KeyPair("sam@example.org");
     EXPECT_EQ(a.privateKeyFile.rfind("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA", 0), 0u);
     EXPECT_NE(a.privateKeyFile.find("\n-----END OPENSSH PRIVATE KEY-----\n"), std::string::npos);
-    EXPECT_TRUE(std::regex_match(a.publicKeyLine, std::regex("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} "
-                                                             "sam@example.org\n")));
+    EXPECT_THAT(a.publicKeyLine, ::testing::MatchesRegex("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} "
+                                                         "sam@example.org\n"));
     EXPECT_NE(a.publicKeyLine, b.publicKeyLine);
     EXPECT_NE(a.privateKeyFile, b.privateKeyFile);
 }
@@ -84,6 +84,18 @@ TEST(BaitHome, EveryTokenIsPlantedWhereItSaysAndLooksOrdinary) {
             }
         EXPECT_GT(f.ageSeconds, 0) << f.path << ": a home is not created the moment the run starts";
     }
+}
+
+TEST(BaitHome, EngineEnvironmentWinsAndTheListSaysSo) {
+    BaitHome home = makeBaitHome("/home/dev", "alex-thinkpad");
+    yieldEnvToEngine(home, {"NPM_TOKEN=from-the-engine", "CI="});
+    for (const std::string& e : home.env)
+        EXPECT_NE(e.rfind("NPM_TOKEN=", 0), 0u) << e;
+    for (const BaitToken& t : home.tokens)
+        EXPECT_FALSE(t.place == VIGIL_BAIT_ENV && t.location == "NPM_TOKEN");
+    // The file placements of the same token stay.
+    EXPECT_TRUE(std::any_of(home.tokens.begin(), home.tokens.end(),
+                            [](const BaitToken& t) { return t.location == "/home/dev/.npmrc"; }));
 }
 
 TEST(StaleRuns, OnlyRunDirectoryNamesAreParsed) {
