@@ -157,13 +157,17 @@ int runSandboxExec(const std::vector<std::string>& args) {
     const double setupMs = static_cast<double>(r.setup.count()) / 1e6;
     const double runMs = static_cast<double>(r.run.count()) / 1e6;
     if (asJson) {
+        for (const sbx::BaitToken& t : r.bait)
+            std::printf("%s\n", dumpLine({{"type", "bait"}, {"name", t.name},
+                                          {"place", t.place == sbx::BaitToken::Place::Env ? "env" : "file"},
+                                          {"location", t.location}, {"value", t.value}}).c_str());
         for (const sbx::FileChange& c : r.changes)
             std::printf("%s\n", dumpLine({{"type", "change"}, {"path", c.path}, {"kinds", changeLetters(c.flags)}}).c_str());
         std::printf("%s\n", dumpLine({{"type", "result"}, {"exit_code", r.exitCode}, {"signal", r.signal},
                                       {"limits_hit", limitNames(r)}, {"setup_ms", setupMs}, {"run_ms", runMs},
                                       {"stdout_bytes", r.stdoutBytes}, {"stderr_bytes", r.stderrBytes},
                                       {"memory_peak_bytes", r.memoryPeakBytes}, {"changes", r.changes.size()},
-                                      {"changes_truncated", r.changesTruncated}}).c_str());
+                                      {"changes_truncated", r.changesTruncated}, {"bait", r.bait.size()}}).c_str());
     } else {
         std::string limits;
         for (const std::string& l : limitNames(r))

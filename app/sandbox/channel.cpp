@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "app/sandbox/bait_home.h"
 #include "app/sandbox/upper_changes.h"
 
 namespace vigil::sandbox {
@@ -78,6 +79,38 @@ bool sendChanges(int fd, const std::vector<FileChange>& changes) {
         if (head.count == 0)
             return false;  // a single path larger than a packet: upper_changes never makes one
         if (!sendMessage(fd, VIGIL_MSG_CHANGES, &head, sizeof head, body.data(), body.size()))
+            return false;
+    }
+    return true;
+}
+
+bool sendBait(int fd, const std::vector<BaitToken>& tokens) {
+    constexpr size_t kBudget = VIGIL_SANDBOX_MAX_MESSAGE - sizeof(vigil_msg_header) - sizeof(vigil_bait);
+    size_t i = 0;
+    while (i < tokens.size()) {
+        std::vector<uint8_t> body;
+        vigil_bait head{};
+        while (i < tokens.size()) {
+            const BaitToken& t = tokens[i];
+            vigil_bait_token e{t.place, static_cast<uint32_t>(t.name.size()), static_cast<uint32_t>(t.location.size()),
+                               static_cast<uint32_t>(t.value.size())};
+            const size_t entry = vigil_bait_entry_size(&e);
+            if (body.size() + entry > kBudget)
+                break;
+            size_t at = body.size();
+            body.resize(at + entry, 0);
+            std::memcpy(body.data() + at, &e, sizeof e);
+            at += sizeof e;
+            for (const std::string* s : {&t.name, &t.location, &t.value}) {
+                std::memcpy(body.data() + at, s->data(), s->size());
+                at += s->size();
+            }
+            ++head.count;
+            ++i;
+        }
+        if (head.count == 0)
+            return false;  // one entry larger than a packet: the bait values are all small
+        if (!sendMessage(fd, VIGIL_MSG_BAIT, &head, sizeof head, body.data(), body.size()))
             return false;
     }
     return true;

@@ -11,6 +11,7 @@
 namespace vigil::sandbox {
 
 struct FileChange;
+struct BaitToken;
 
 /// Sends one packet: header + the concatenated parts. False when the engine is gone.
 bool sendMessage(int fd, uint16_t type, const void* a, size_t aLen, const void* b = nullptr, size_t bLen = 0);
@@ -21,6 +22,9 @@ bool sendOutput(int fd, uint32_t stream, const char* data, size_t len);
 bool sendResult(int fd, const vigil_result& result);
 /// Sends the changes in as many VIGIL_MSG_CHANGES packets as the size limit needs.
 bool sendChanges(int fd, const std::vector<FileChange>& changes);
+
+/// Sends the run's honeytokens in as many VIGIL_MSG_BAIT packets as the size limit needs.
+bool sendBait(int fd, const std::vector<BaitToken>& tokens);
 
 /// Receives one packet (blocking) into `out`; false on EOF or error. A packet larger than the
 /// protocol maximum is reported with `truncated` so the caller can refuse it.

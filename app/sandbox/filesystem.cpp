@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "app/sandbox/bait_home.h"
 #include "app/sandbox/die.h"
 #include "app/sandbox/protocol.h"
 
@@ -197,6 +198,7 @@ void buildHome(const RunPlan& plan, int scratchFd, int lowerFd) {
     const std::string size = ",size=" + std::to_string(plan.limits.tmpfs_bytes);
     mountTmpfs(at(kHomeDir), "mode=0755,uid=" + std::to_string(plan.hostUid) + ",gid=" + std::to_string(plan.hostGid) + size,
                MS_NOSUID | MS_NODEV);
+    plantBaitHome(plan.bait, at(kHomeDir), plan.hostUid, plan.hostGid);
     const std::string project = at(kProjectDir);
     makeDir(project, 0755);
     if (chown(project.c_str(), plan.hostUid, plan.hostGid) != 0)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "app/sandbox/bait_home.h"
 #include "app/sandbox/channel.h"
 #include "app/sandbox/die.h"
 #include "app/sandbox/filesystem.h"
@@ -24,6 +25,7 @@
 #include "app/sandbox/run_cgroup.h"
 #include "app/sandbox/run_plan.h"
 #include "app/sandbox/sandbox_init.h"
+#include "app/sandbox/stale_runs.h"
 #include "app/sandbox/supervise.h"
 #include "app/sandbox/upper_changes.h"
 #include "vigil_version.h"
@@ -98,6 +100,8 @@ int main(int argc, char** argv) {
 
     // 0. Privileges: before reading anything, so a misinstalled helper says so plainly.
     requirePrivileges();
+    // What a SIGKILLed helper left behind goes first: its cgroups would otherwise stay forever.
+    sweepStaleRuns();
 
     // 1. The request: exactly one, fully checked.
     std::vector<uint8_t> packet;
@@ -118,6 +122,9 @@ int main(int argc, char** argv) {
     plan.hostUid = kHostIdBase + static_cast<uid_t>(getpid());
     plan.hostGid = kHostIdBase + static_cast<gid_t>(getpid());
     validateRunPlan(plan, peer.uid);
+    // 6 (prepared here, planted by pid 1): the token list must outlive the sandbox.
+    plan.bait = makeBaitHome(kHomeDir, plan.hostname);
+    yieldEnvToEngine(plan.bait, plan.env);
 
     // 2. cgroups. From here on, die() removes them.
     setCleanup(cleanupRun);
@@ -139,6 +146,7 @@ int main(int argc, char** argv) {
     ready.cgroup_v2_id = g_cgroup.v2Id;
     std::snprintf(ready.run_name, sizeof ready.run_name, "%s", plan.runName.c_str());
     sendReady(engine, ready);
+    sendBait(engine, plan.bait.tokens);
 
     // 8. The run.
     const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine);

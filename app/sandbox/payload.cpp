@@ -71,6 +71,7 @@ std::vector<std::string> buildEnvironment(const RunPlan& plan) {
         "XDG_SESSION_TYPE=x11",
         "PWD=" + plan.cwd,
     };
+    env.insert(env.end(), plan.bait.env.begin(), plan.bait.env.end());
     for (const std::string& extra : plan.env) {
         const std::string name = extra.substr(0, extra.find('=') + 1);
         bool replaced = false;

@@ -14,8 +14,8 @@ struct PayloadFds {
     int stderrFd = -1;
 };
 
-/// The environment the command gets, built from nothing: a fixed, realistic set plus the
-/// engine's extra entries (which may override it). Never anything inherited.
+/// The environment the command gets, built from nothing: a fixed, realistic set, the
+/// run's bait tokens, then the engine's extra entries (which may override it). Never anything inherited.
 std::vector<std::string> buildEnvironment(const RunPlan& plan);
 
 /// Runs in the process cloned with CLONE_NEWUSER by pid 1. Never returns: execs the command,

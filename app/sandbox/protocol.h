@@ -34,6 +34,7 @@ enum vigil_msg_type {
     VIGIL_MSG_CHANGES = 4,     /* helper -> engine: a batch of overlay upper-dir changes */
     VIGIL_MSG_RESULT = 5,      /* helper -> engine: last message of a run that happened */
     VIGIL_MSG_ERROR = 6,       /* helper -> engine: last message of a run that could not happen */
+    VIGIL_MSG_BAIT = 7,        /* helper -> engine: the run's honeytokens, after READY */
 };
 
 struct vigil_msg_header {
@@ -276,6 +277,60 @@ static inline const char* vigil_check_changes(const uint8_t* body, uint64_t len)
     return NULL;
 }
 
+/* Body of VIGIL_MSG_BAIT: count entries, each a vigil_bait_token followed by name[name_len]
+ * location[location_len] value[value_len] (no terminators), padded to a multiple of 8 bytes.
+ * One entry per place a token was planted, so a leaked value names its source. */
+#define VIGIL_BAIT_ENV 1u  /* location is an environment variable name */
+#define VIGIL_BAIT_FILE 2u /* location is an absolute path inside the sandbox */
+#define VIGIL_BAIT_MAX_NAME 64u
+#define VIGIL_BAIT_MAX_VALUE 8192u
+struct vigil_bait {
+    uint32_t count;
+    uint32_t reserved;
+};
+struct vigil_bait_token {
+    uint32_t place; /* VIGIL_BAIT_* */
+    uint32_t name_len;
+    uint32_t location_len;
+    uint32_t value_len;
+};
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_bait) == 8, "bait layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_bait_token) == 16, "bait token layout");
+
+static inline uint64_t vigil_bait_entry_size(const struct vigil_bait_token* t) {
+    return ((uint64_t)sizeof *t + t->name_len + t->location_len + t->value_len + 7u) & ~(uint64_t)7u;
+}
+
+static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
+    struct vigil_bait b;
+    uint64_t off = sizeof b;
+    uint32_t i;
+    if (len < sizeof b)
+        return "bait shorter than its fixed part";
+    memcpy(&b, body, sizeof b);
+    for (i = 0; i < b.count; ++i) {
+        struct vigil_bait_token t;
+        const char* s;
+        if (len - off < sizeof t)
+            return "bait entry truncated";
+        memcpy(&t, body + off, sizeof t);
+        if (t.place != VIGIL_BAIT_ENV && t.place != VIGIL_BAIT_FILE)
+            return "bait entry with an unknown place";
+        if (t.name_len == 0 || t.name_len > VIGIL_BAIT_MAX_NAME || t.location_len == 0 ||
+            t.location_len > VIGIL_REQ_MAX_PATH || t.value_len == 0 || t.value_len > VIGIL_BAIT_MAX_VALUE)
+            return "bait entry length out of range";
+        if (vigil_bait_entry_size(&t) > len - off)
+            return "bait entry runs past the body";
+        s = (const char*)body + off + sizeof t;
+        if (vigil_has_nul(s, (uint64_t)t.name_len + t.location_len + t.value_len))
+            return "NUL byte inside a bait entry";
+        off += vigil_bait_entry_size(&t);
+    }
+    if (off != len)
+        return "trailing bytes after the bait entries";
+    return NULL;
+}
+
 /* Checks a whole packet of n bytes: header, type, size, and the body of the given type. */
 static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
     struct vigil_msg_header h;
@@ -316,6 +371,8 @@ static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
     }
     case VIGIL_MSG_CHANGES:
         return vigil_check_changes(body, h.length);
+    case VIGIL_MSG_BAIT:
+        return vigil_check_bait(body, h.length);
     case VIGIL_MSG_RESULT: {
         struct vigil_result r;
         if (h.length != sizeof r)

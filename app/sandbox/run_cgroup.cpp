@@ -117,6 +117,22 @@ bool isEmpty(const std::string& dir) {
 
 }  // namespace
 
+std::vector<std::string> runParentDirs() {
+    std::vector<std::string> dirs;
+    std::string mount, own;
+    if (isCgroup2(kCgroupRoot)) {
+        if (ownCgroup("", mount, own))
+            dirs.push_back(std::string(kCgroupRoot) + own);
+    } else if (isCgroup2(kUnifiedRoot)) {
+        for (const char* controller : {"memory", "pids", "cpu"})
+            if (ownCgroup(controller, mount, own))
+                dirs.push_back(std::string(kCgroupRoot) + "/" + mount + own);
+        if (ownCgroup("", mount, own))
+            dirs.push_back(std::string(kUnifiedRoot) + own);
+    }
+    return dirs;
+}
+
 void createRunCgroup(const RunPlan& plan, RunCgroup& cg) {
     const vigil_run_request& l = plan.limits;
     const long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -25,6 +25,10 @@ struct CgroupStats {
     uint64_t memoryPeak = 0;
 };
 
+/// The directories this helper creates runs in (one per hierarchy: the v2 parent, and on hybrid
+/// hosts the memory/pids/cpu parents too). Only those that exist; nothing is created.
+std::vector<std::string> runParentDirs();
+
 /// Creates and configures the run's cgroups; dies (after removing what it made) on failure.
 void createRunCgroup(const RunPlan& plan, RunCgroup& cg);
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "app/sandbox/bait_home.h"
 #include "app/sandbox/protocol.h"
 
 namespace vigil::sandbox {
@@ -33,6 +34,7 @@ struct RunPlan {
     gid_t hostGid = 0;
     std::string runName;           ///< "vigil-<helper pid>-<nonce>": cgroup directory names
     uint64_t startNs = 0;          ///< CLOCK_MONOTONIC at helper start
+    BaitHome bait;                 ///< the run's fake home and honeytokens (stage 6)
 };
 
 /// Decodes a whole RUN_REQUEST packet (header included) after vigil_msg_check(); returns null

@@ -102,6 +102,23 @@ Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
         }
         return HelperMessage{std::move(batch)};
     }
+    case VIGIL_MSG_BAIT: {
+        const auto b = readStruct<vigil_bait>(body);
+        BaitBatch batch;
+        size_t off = sizeof b;
+        for (uint32_t i = 0; i < b.count; ++i) {
+            const auto t = readStruct<vigil_bait_token>(body + off);
+            const char* s = reinterpret_cast<const char*>(body + off + sizeof t);
+            BaitToken token;
+            token.name.assign(s, t.name_len);
+            token.place = t.place == VIGIL_BAIT_ENV ? BaitToken::Place::Env : BaitToken::Place::File;
+            token.location.assign(s + t.name_len, t.location_len);
+            token.value.assign(s + t.name_len + t.location_len, t.value_len);
+            batch.tokens.push_back(std::move(token));
+            off += vigil_bait_entry_size(&t);
+        }
+        return HelperMessage{std::move(batch)};
+    }
     case VIGIL_MSG_RESULT: {
         const auto r = readStruct<vigil_result>(body);
         ResultSummary s;

@@ -21,6 +21,10 @@ struct ChangesBatch {
     std::vector<FileChange> changes;
 };
 
+struct BaitBatch {
+    std::vector<BaitToken> tokens;
+};
+
 struct HelperError {
     uint32_t code = 0;  ///< VIGIL_ERR_*
     std::string primary;
@@ -33,7 +37,7 @@ struct ResultSummary {
     uint32_t changesCount = 0;
 };
 
-using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError>;
+using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch>;
 
 /// One RUN_REQUEST packet. Fails (Usage) when the request breaks a protocol bound.
 Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request);

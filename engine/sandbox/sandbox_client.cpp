@@ -183,12 +183,16 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
         } else if (auto* batch = std::get_if<ChangesBatch>(&*message)) {
             for (FileChange& c : batch->changes)
                 result.changes.push_back(std::move(c));
+        } else if (auto* bait = std::get_if<BaitBatch>(&*message)) {
+            for (BaitToken& t : bait->tokens)
+                result.bait.push_back(std::move(t));
         } else if (auto* summary = std::get_if<ResultSummary>(&*message)) {
             RunResult& r = summary->result;
             r.ready = std::move(result.ready);
             r.stdoutTail = std::move(result.stdoutTail);
             r.stderrTail = std::move(result.stderrTail);
             r.changes = std::move(result.changes);
+            r.bait = std::move(result.bait);
             close(fd);
             const std::string ended = reap(pid);
             if (r.changes.size() != summary->changesCount)

@@ -44,6 +44,19 @@ struct FileChange {
     std::string path;        ///< absolute path inside the sandbox
 };
 
+/// One place a honeytoken was planted in the run's fake home. Each run has new values, so a
+/// value seen leaving the sandbox (honeypot capture, written file) proves the exfiltration and
+/// names where it was read from.
+struct BaitToken {
+    enum class Place { Env, File };
+    std::string name;      ///< "aws_access_key_id", "aws_secret_access_key", "npm_token", "github_token",
+                           ///< "github_oauth_token", "docker_hub_token", "docker_hub_auth",
+                           ///< "ssh_private_key", "ethereum_keystore"
+    Place place = Place::Env;
+    std::string location;  ///< env var name, or absolute path inside the sandbox
+    std::string value;
+};
+
 struct RunResult {
     int exitCode = -1;       ///< -1 when killed by a signal
     int signal = 0;
@@ -60,6 +73,7 @@ struct RunResult {
     std::string stderrTail;
     std::vector<FileChange> changes;
     bool changesTruncated = false;
+    std::vector<BaitToken> bait;  ///< the run's honeytokens, one entry per placement
     ReadyInfo ready;
 
     [[nodiscard]] bool anyLimitHit() const { return wallLimitHit || memoryLimitHit || pidsLimitHit || outputLimitHit; }

@@ -1,9 +1,15 @@
 // Cleanup: no cgroups, mounts or processes of a run survive it — after normal runs (checked in
-// every run() of the fixture), setup failures, and SIGKILL of the engine.
+// every run() of the fixture), setup failures, SIGKILL of the engine, and SIGKILL of the helper
+// (the next helper sweeps what it left).
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sstream>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +21,7 @@ namespace vigil::test {
 namespace {
 
 using namespace std::chrono_literals;
+namespace fs = std::filesystem;
 
 bool gone(pid_t pid) {
     if (kill(pid, 0) != 0)
@@ -69,6 +76,125 @@ TEST_F(SandboxTest, SigkillOfTheEngineTearsTheRunDown) {
         usleep(20000);
     usleep(300000);  // cgroup removal follows the kill
     expectCleanedUp(sbx::ReadyInfo{initPid, 0, name});
+}
+
+/// Every cgroup dir named `name`, in any hierarchy.
+std::vector<fs::path> cgroupDirsNamed(const std::string& name) {
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator("/sys/fs/cgroup", fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec)
+            break;
+        if (it->is_symlink(ec) || !it->is_directory(ec)) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->path().filename() == name) {
+            found.push_back(it->path());
+            it.disable_recursion_pending();
+        }
+    }
+    return found;
+}
+
+/// Host pids whose command line contains `needle`.
+std::vector<pid_t> processesWith(const std::string& needle) {
+    std::vector<pid_t> pids;
+    DIR* d = opendir("/proc");
+    while (const dirent* e = d != nullptr ? readdir(d) : nullptr) {
+        const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+        if (pid <= 0 || pid == getpid())
+            continue;
+        std::string cmdline = readFile("/proc/" + std::to_string(pid) + "/cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline.find(needle) != std::string::npos && !gone(pid))
+            pids.push_back(pid);
+    }
+    if (d != nullptr)
+        closedir(d);
+    return pids;
+}
+
+TEST_F(SandboxTest, NextRunRemovesWhatASigkilledHelperLeft) {
+    // A sleep nobody else runs, so its processes can be told apart from every other one.
+    const std::string marker = "987." + std::to_string(getpid());
+    int pipefd[2];
+    ASSERT_EQ(pipe(pipefd), 0);
+    const pid_t engine = fork();
+    ASSERT_GE(engine, 0);
+    if (engine == 0) {
+        close(pipefd[0]);
+        sbx::RunObserver observer;
+        observer.onReady = [&](const sbx::ReadyInfo& r) {
+            const std::string line = std::to_string(r.initPid) + " " + r.runName + "\n";
+            if (write(pipefd[1], line.data(), line.size()) < 0)
+                _exit(3);
+        };
+        auto result = tryRun({"sleep", marker}, {}, observer);
+        _exit(result.ok() ? 0 : 1);
+    }
+    close(pipefd[1]);
+    char buf[256] = {};
+    const ssize_t n = read(pipefd[0], buf, sizeof buf - 1);
+    close(pipefd[0]);
+    ASSERT_GT(n, 0);
+    int initPid = 0;
+    char name[128] = {};
+    ASSERT_EQ(std::sscanf(buf, "%d %127s", &initPid, name), 2);
+    // The helper is pid 1's parent.
+    const std::string stat = readFile("/proc/" + std::to_string(initPid) + "/stat");
+    int helper = 0;
+    ASSERT_EQ(std::sscanf(stat.c_str() + stat.rfind(')') + 2, "%*c %d", &helper), 1) << stat;
+    ASSERT_EQ(readFile("/proc/" + std::to_string(helper) + "/comm"), "vigil-sandbox\n");
+    for (int i = 0; i < 200 && processesWith("sleep " + marker).empty(); ++i)
+        usleep(10000);
+    ASSERT_FALSE(processesWith("sleep " + marker).empty()) << "the first run's command never started";
+
+    ASSERT_EQ(kill(helper, SIGKILL), 0);
+    waitpid(engine, nullptr, 0);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!gone(initPid) && std::chrono::steady_clock::now() < deadline)
+        usleep(20000);
+    // Nobody cleaned up after the helper: its cgroups are still there.
+    const std::vector<fs::path> stale = cgroupDirsNamed(name);
+    ASSERT_FALSE(stale.empty()) << "a SIGKILLed helper left no cgroup dirs: the test proves nothing";
+    // A process that outlived the namespace (as one that escaped the pid namespace's kill would):
+    // put one in the stale run's cgroup2 dir.
+    const pid_t straggler = fork();
+    ASSERT_GE(straggler, 0);
+    if (straggler == 0) {
+        for (;;)
+            pause();
+    }
+    bool placed = false;
+    for (const fs::path& dir : stale) {
+        struct statfs sfs{};
+        if (statfs(dir.c_str(), &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
+            writeFile(dir / "cgroup.procs", std::to_string(straggler));
+            placed = readFile(dir / "cgroup.procs").find(std::to_string(straggler)) != std::string::npos;
+        }
+    }
+    EXPECT_TRUE(placed);
+
+    // The next helper sweeps: the dirs go, and with them every process in them.
+    run({"true"});
+    EXPECT_TRUE(cgroupDirsNamed(name).empty());
+    int status = 0;
+    pid_t reaped = 0;
+    for (int i = 0; i < 300 && reaped == 0; ++i) {
+        reaped = waitpid(straggler, &status, WNOHANG);
+        if (reaped == 0)
+            usleep(10000);
+    }
+    if (reaped == 0) {
+        kill(straggler, SIGKILL);
+        waitpid(straggler, nullptr, 0);
+        ADD_FAILURE() << "the process in the stale cgroup survived the sweep";
+    } else {
+        EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    }
+    EXPECT_TRUE(processesWith("sleep " + marker).empty()) << "the first run's command is still running";
 }
 
 TEST_F(SandboxTest, CliExecPrintsJsonLines) {

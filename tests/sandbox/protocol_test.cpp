@@ -2,9 +2,13 @@
 // corrupted packets are rejected by both sides without crashing (run under ASan in CI).
 #include <cstring>
 #include <random>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "app/sandbox/bait_home.h"
+#include "app/sandbox/channel.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_plan.h"
 #include "engine/sandbox/protocol_codec.h"
@@ -177,6 +181,73 @@ TEST(SandboxProtocol, ChangesAndErrorsDecode) {
     ASSERT_TRUE(m.ok());
     EXPECT_EQ(std::get<sbx::HelperError>(*m).primary, "mount /usr");
     EXPECT_EQ(std::get<sbx::HelperError>(*m).secondary, "permission");
+}
+
+TEST(SandboxProtocol, BaitTokensTravelFromTheHelperToTheEngine) {
+    std::vector<sandbox::BaitToken> tokens = {
+        {"npm_token", VIGIL_BAIT_ENV, "NPM_TOKEN", "npm_abc"},
+        {"npm_token", VIGIL_BAIT_FILE, "/home/dev/.npmrc", "npm_abc"},
+        {"ssh_private_key", VIGIL_BAIT_FILE, "/home/dev/.ssh/id_ed25519", std::string(3000, 'k')},
+    };
+    // Enough entries to need several packets: each batch must still be one valid message.
+    for (int i = 0; i < 40; ++i)
+        tokens.push_back({"wallet", VIGIL_BAIT_FILE, "/home/dev/w" + std::to_string(i), std::string(2000, 'w')});
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    int sendBufSize = 1 << 20;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sendBufSize, sizeof sendBufSize);
+    ASSERT_TRUE(sandbox::sendBait(sv[0], tokens));
+    close(sv[0]);
+    std::vector<sbx::BaitToken> received;
+    int packets = 0;
+    std::vector<uint8_t> buf(VIGIL_SANDBOX_MAX_MESSAGE);
+    for (;;) {
+        const ssize_t n = recv(sv[1], buf.data(), buf.size(), 0);
+        if (n <= 0)
+            break;
+        ++packets;
+        auto m = sbx::decodeHelperMessage(std::span<const uint8_t>(buf.data(), static_cast<size_t>(n)));
+        ASSERT_TRUE(m.ok()) << m.error().describe();
+        for (auto& t : std::get<sbx::BaitBatch>(*m).tokens)
+            received.push_back(t);
+    }
+    close(sv[1]);
+    EXPECT_GT(packets, 1);
+    ASSERT_EQ(received.size(), tokens.size());
+    EXPECT_EQ(received[0].place, sbx::BaitToken::Place::Env);
+    EXPECT_EQ(received[0].location, "NPM_TOKEN");
+    EXPECT_EQ(received[1].place, sbx::BaitToken::Place::File);
+    EXPECT_EQ(received[1].location, "/home/dev/.npmrc");
+    EXPECT_EQ(received[1].value, "npm_abc");
+    EXPECT_EQ(received[2].value, std::string(3000, 'k'));
+    EXPECT_EQ(received.back().location, "/home/dev/w39");
+}
+
+TEST(SandboxProtocol, MalformedBaitIsRejected) {
+    const std::string bytes = "npm_tokenNPM_TOKENnpm_abc";
+    std::vector<uint8_t> body(sizeof(vigil_bait));
+    vigil_bait b{1, 0};
+    std::memcpy(body.data(), &b, sizeof b);
+    vigil_bait_token t{VIGIL_BAIT_ENV, 9, 9, 7};
+    body.resize(body.size() + vigil_bait_entry_size(&t), 0);
+    std::memcpy(body.data() + sizeof b, &t, sizeof t);
+    std::memcpy(body.data() + sizeof b + sizeof t, bytes.data(), bytes.size());
+    auto ok = sbx::decodeHelperMessage(packet(VIGIL_MSG_BAIT, body.data(), body.size()));
+    ASSERT_TRUE(ok.ok()) << ok.error().describe();
+    EXPECT_EQ(std::get<sbx::BaitBatch>(*ok).tokens.at(0).value, "npm_abc");
+
+    auto corrupt = [&](auto mutate) {
+        std::vector<uint8_t> copy = body;
+        mutate(copy);
+        return sbx::decodeHelperMessage(packet(VIGIL_MSG_BAIT, copy.data(), copy.size())).ok();
+    };
+    const size_t entry = sizeof(vigil_bait);
+    EXPECT_FALSE(corrupt([&](auto& c) { c[entry] = 3; }));                        // unknown place
+    EXPECT_FALSE(corrupt([&](auto& c) { c[entry + 12] = 200; }));                 // value past the body
+    EXPECT_FALSE(corrupt([&](auto& c) { c[entry + 4] = 0; }));                    // empty name
+    EXPECT_FALSE(corrupt([&](auto& c) { c[entry + sizeof t + 2] = 0; }));         // NUL in the name
+    EXPECT_FALSE(corrupt([&](auto& c) { c[0] = 2; }));                            // count beyond the entries
+    EXPECT_FALSE(corrupt([&](auto& c) { c.resize(c.size() + 8, 0); }));           // trailing bytes
 }
 
 }  // namespace
