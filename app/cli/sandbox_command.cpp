@@ -1,5 +1,6 @@
 #include "app/cli/sandbox_command.h"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -50,6 +51,68 @@ std::vector<std::string> limitNames(const sbx::RunResult& r) {
     if (r.pidsLimitHit) v.emplace_back("pids");
     if (r.outputLimitHit) v.emplace_back("output");
     return v;
+}
+
+json netEventJson(const sbx::NetEvent& e) {
+    json j = {{"type", "net"}, {"kind", sbx::netEventKindName(e.kind)},
+              {"time_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(e.time.time_since_epoch()).count()},
+              {"src", e.srcIp + ":" + std::to_string(e.srcPort)}, {"dst", e.dstIp + ":" + std::to_string(e.dstPort)}};
+    switch (e.kind) {
+    case sbx::NetEvent::Kind::Dns:
+        j["name"] = e.text(0);
+        j["qtype"] = e.text(1);
+        break;
+    case sbx::NetEvent::Kind::Http:
+        j["method"] = e.text(0);
+        j["host"] = e.text(1);
+        j["path"] = e.text(2);
+        j["headers"] = e.text(3);
+        j["body"] = e.data;
+        break;
+    case sbx::NetEvent::Kind::TlsSni:
+        j["sni"] = e.text(0);
+        break;
+    case sbx::NetEvent::Kind::Dropped:
+        j["count"] = e.text(0);
+        break;
+    default:
+        break;
+    }
+    if (e.kind == sbx::NetEvent::Kind::Tcp || e.kind == sbx::NetEvent::Kind::Udp)
+        j["data"] = e.data;
+    j["truncated"] = e.dataTruncated;
+    return j;
+}
+
+/// One line per record for people: what was asked, and the telling part of what was sent.
+std::string netEventLine(const sbx::NetEvent& e) {
+    const std::string dst = e.dstIp + ":" + std::to_string(e.dstPort);
+    auto printable = [](std::string s) {
+        if (s.size() > 120)
+            s = s.substr(0, 120) + "...";
+        for (char& c : s)
+            if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+                c = '.';
+        return s;
+    };
+    switch (e.kind) {
+    case sbx::NetEvent::Kind::Dns:
+        return "dns      " + e.text(1) + " " + e.text(0) + " (asked " + e.dstIp + ")";
+    case sbx::NetEvent::Kind::Http:
+        return "http     " + e.text(0) + " http://" + e.text(1) + e.text(2) + " -> " + dst +
+               (e.data.empty() ? "" : " body: " + printable(e.data));
+    case sbx::NetEvent::Kind::TlsSni:
+        return "tls      " + (e.text(0).empty() ? std::string("(no SNI)") : e.text(0)) + " -> " + dst;
+    case sbx::NetEvent::Kind::TcpSyn:
+        return "tcp-syn  " + dst + " (no listener: refused)";
+    case sbx::NetEvent::Kind::Dropped:
+        return "dropped  " + e.text(0) + " more records over the honeypot's cap";
+    case sbx::NetEvent::Kind::Tcp:
+    case sbx::NetEvent::Kind::Udp:
+        break;
+    }
+    return std::string(e.kind == sbx::NetEvent::Kind::Tcp ? "tcp      " : "udp      ") + dst + " " +
+           std::to_string(e.data.size()) + " bytes" + (e.data.empty() ? "" : ": " + printable(e.data));
 }
 
 /// The cache root the helper checks the package against: the configured cache when DIR is in
@@ -161,6 +224,8 @@ int runSandboxExec(const std::vector<std::string>& args) {
             std::printf("%s\n", dumpLine({{"type", "bait"}, {"name", t.name},
                                           {"place", t.place == sbx::BaitToken::Place::Env ? "env" : "file"},
                                           {"location", t.location}, {"value", t.value}}).c_str());
+        for (const sbx::NetEvent& e : r.netEvents)
+            std::printf("%s\n", dumpLine(netEventJson(e)).c_str());
         for (const sbx::FileChange& c : r.changes)
             std::printf("%s\n", dumpLine({{"type", "change"}, {"path", c.path}, {"kinds", changeLetters(c.flags)}}).c_str());
         std::printf("%s\n", dumpLine({{"type", "result"}, {"exit_code", r.exitCode}, {"signal", r.signal},
@@ -178,6 +243,11 @@ int runSandboxExec(const std::vector<std::string>& args) {
                      r.changes.size(), r.changes.size() == 1 ? "" : "s", r.changesTruncated ? " (truncated)" : "");
         for (const sbx::FileChange& c : r.changes)
             std::fprintf(stderr, "   %-9s %s\n", changeLetters(c.flags).c_str(), c.path.c_str());
+        if (!r.netEvents.empty())
+            std::fprintf(stderr, "-- network (%zu record%s, all answered by the honeypot):\n", r.netEvents.size(),
+                         r.netEvents.size() == 1 ? "" : "s");
+        for (const sbx::NetEvent& e : r.netEvents)
+            std::fprintf(stderr, "   %s\n", netEventLine(e).c_str());
     }
     std::fflush(stdout);
     return r.signal != 0 ? 128 + r.signal : r.exitCode;

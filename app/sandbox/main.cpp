@@ -21,6 +21,8 @@
 #include "app/sandbox/channel.h"
 #include "app/sandbox/die.h"
 #include "app/sandbox/filesystem.h"
+#include "app/sandbox/honeypot.h"
+#include "app/sandbox/network.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_cgroup.h"
 #include "app/sandbox/run_plan.h"
@@ -41,10 +43,12 @@ constexpr uid_t kHostIdBase = 1600000000u;
 
 RunCgroup g_cgroup;
 Sandbox g_sandbox;
+Honeypot g_honeypot;
 
 /// die()'s cleanup: every exit path after the cgroups exist kills and removes them.
 void cleanupRun() {
     killRun(g_sandbox, g_cgroup);
+    killHoneypot(g_honeypot);
     if (g_sandbox.initPid > 0)
         waitpid(g_sandbox.initPid, nullptr, 0);
     destroyRunCgroup(g_cgroup);
@@ -130,7 +134,10 @@ int main(int argc, char** argv) {
     setCleanup(cleanupRun);
     createRunCgroup(plan, g_cgroup);
 
-    // 3-7. Scratch tmpfs for the overlay's upper dir, then the namespaces; pid 1 builds the file
+    // 3. The simulated internet: the honeypot opens its sockets while the sandbox is built.
+    g_honeypot = startHoneypot(plan);
+
+    // 4-7. Scratch tmpfs for the overlay's upper dir, then the namespaces; pid 1 builds the file
     // system and starts the command once released.
     const int scratch = createScratch(plan);
     plan.idmapUsernsFd = createIdmapUserns(plan);
@@ -138,6 +145,9 @@ int main(int argc, char** argv) {
     createPipes(pipes);
     g_sandbox = spawnSandbox(plan, g_cgroup, pipes, scratch);
     attachV1(g_cgroup, g_sandbox.initPid);
+    // The sandbox's only link leads to the honeypot, and it listens before the command runs.
+    connectToHoneypot(g_sandbox.initPid, g_honeypot.pid);
+    awaitHoneypot(g_honeypot);
     if (write(pipes.releaseWrite, "g", 1) != 1)
         die("write", "release the sandbox");
     close(pipes.releaseWrite);
@@ -149,7 +159,7 @@ int main(int argc, char** argv) {
     sendBait(engine, plan.bait.tokens);
 
     // 8. The run.
-    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine);
+    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events);
     if (outcome.engineGone) {
         cleanupRun();
         return 1;
@@ -162,6 +172,8 @@ int main(int argc, char** argv) {
 
     // 9. Account, tear down, then read the upper dir: nothing can write to it any more.
     const CgroupStats stats = readCgroupStats(g_cgroup);
+    // The honeypot's last records (connections still open at the end) precede the result.
+    finishHoneypot(g_honeypot, engine);
     cleanupRun();
     bool changesTruncated = false;
     std::vector<FileChange> changes;

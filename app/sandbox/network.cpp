@@ -1,17 +1,190 @@
-// Stage 3: network. The namespace is created empty by clone3(CLONE_NEWNET); a bare ioctl is all
-// loopback needs, so no netlink library is linked yet (the honeypot's veth pair will need it).
+// Stage 3: network. The namespaces are created empty by clone3(CLONE_NEWNET). The veth pair,
+// addresses and routes are a handful of rtnetlink messages, written here directly rather than
+// through libnl: the privileged helper stays small (STYLE §1) and every request is acknowledged
+// and checked one by one, so a failure names the exact step.
 #include "app/sandbox/network.h"
 
+#include <arpa/inet.h>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <net/if.h>
+#include <sched.h>
+#include <string>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 #include "app/sandbox/die.h"
 #include "app/sandbox/protocol.h"
 
 namespace vigil::sandbox {
+namespace {
+
+/// One rtnetlink request being built: header, family struct, then attributes (nests by offset).
+class NetlinkRequest {
+public:
+    NetlinkRequest(uint16_t type, uint16_t flags, const void* family, size_t familyLen) {
+        buffer_.resize(NLMSG_LENGTH(familyLen), 0);
+        header()->nlmsg_type = type;
+        header()->nlmsg_flags = static_cast<uint16_t>(NLM_F_REQUEST | NLM_F_ACK | flags);
+        std::memcpy(NLMSG_DATA(header()), family, familyLen);
+    }
+    void attr(uint16_t type, const void* data, size_t len) {
+        const size_t at = align(buffer_.size());
+        buffer_.resize(at + RTA_LENGTH(len), 0);
+        auto* rta = reinterpret_cast<rtattr*>(buffer_.data() + at);
+        rta->rta_type = type;
+        rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(len));
+        if (len > 0)
+            std::memcpy(RTA_DATA(rta), data, len);
+    }
+    void attrString(uint16_t type, const char* s) { attr(type, s, std::strlen(s) + 1); }
+    void attrU32(uint16_t type, uint32_t v) { attr(type, &v, sizeof v); }
+    size_t begin(uint16_t type) {
+        const size_t at = align(buffer_.size());
+        attr(type, nullptr, 0);
+        return at;
+    }
+    /// Raw bytes inside the current nest (veth's peer carries a whole ifinfomsg).
+    void raw(const void* data, size_t len) {
+        const size_t at = align(buffer_.size());
+        buffer_.resize(at + NLMSG_ALIGN(len), 0);
+        std::memcpy(buffer_.data() + at, data, len);
+    }
+    void end(size_t nest) {
+        reinterpret_cast<rtattr*>(buffer_.data() + nest)->rta_len = static_cast<unsigned short>(align(buffer_.size()) - nest);
+    }
+    /// Sends and waits for the kernel's acknowledgement; dies naming `what` on refusal.
+    void execute(int sock, const char* what) {
+        buffer_.resize(align(buffer_.size()), 0);
+        header()->nlmsg_len = static_cast<uint32_t>(buffer_.size());
+        header()->nlmsg_seq = ++seq_;
+        if (send(sock, buffer_.data(), buffer_.size(), 0) < 0)
+            die("send rtnetlink", what);
+        alignas(nlmsghdr) char reply[8192];
+        for (;;) {
+            const ssize_t n = recv(sock, reply, sizeof reply, 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                die("recv rtnetlink", what);
+            int left = static_cast<int>(n);
+            for (auto* h = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+                if (h->nlmsg_seq != seq_ || h->nlmsg_type != NLMSG_ERROR)
+                    continue;
+                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
+                    dieWith(VIGIL_ERR_SETUP, std::string("rtnetlink: ") + what + ": truncated acknowledgement");
+                const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+                if (err->error == 0)
+                    return;
+                errno = -err->error;
+                die("rtnetlink", what);
+            }
+        }
+    }
+
+private:
+    static size_t align(size_t n) { return NLMSG_ALIGN(n); }
+    nlmsghdr* header() { return reinterpret_cast<nlmsghdr*>(buffer_.data()); }
+    std::vector<char> buffer_;
+    static inline uint32_t seq_ = 0;
+};
+
+int openNetns(pid_t pid, const char* whose) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/ns/net";
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        die("open", std::string(whose) + " network namespace " + path);
+    return fd;
+}
+
+void enterNetns(int fd, const char* whose) {
+    if (setns(fd, CLONE_NEWNET) != 0)
+        die("setns", std::string(whose) + " network namespace");
+}
+
+int rtnetlinkSocket() {
+    const int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (s < 0)
+        die("socket", "AF_NETLINK NETLINK_ROUTE");
+    return s;
+}
+
+uint32_t ifIndex(const char* name) {
+    const unsigned index = if_nametoindex(name);
+    if (index == 0)
+        die("if_nametoindex", name);
+    return index;
+}
+
+in_addr_t ipv4(const char* text) {
+    in_addr a{};
+    inet_pton(AF_INET, text, &a);
+    return a.s_addr;
+}
+
+void setUp(int sock, uint32_t index, const char* what) {
+    ifinfomsg info{};
+    info.ifi_family = AF_UNSPEC;
+    info.ifi_index = static_cast<int>(index);
+    info.ifi_flags = IFF_UP;
+    info.ifi_change = IFF_UP;
+    NetlinkRequest req(RTM_NEWLINK, 0, &info, sizeof info);
+    req.execute(sock, what);
+}
+
+void addAddress(int sock, uint32_t index, const char* address, const char* what) {
+    ifaddrmsg a{};
+    a.ifa_family = AF_INET;
+    a.ifa_prefixlen = kLanPrefix;
+    a.ifa_index = index;
+    a.ifa_scope = RT_SCOPE_UNIVERSE;
+    NetlinkRequest req(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &a, sizeof a);
+    const in_addr_t local = ipv4(address);
+    req.attr(IFA_LOCAL, &local, sizeof local);
+    req.attr(IFA_ADDRESS, &local, sizeof local);
+    req.execute(sock, what);
+}
+
+struct Route {
+    uint8_t table = RT_TABLE_MAIN;
+    uint8_t type = RTN_UNICAST;
+    uint8_t scope = RT_SCOPE_UNIVERSE;
+    uint8_t prefix = 0;
+    const char* dst = nullptr;      ///< null = 0.0.0.0
+    const char* gateway = nullptr;
+    uint32_t oif = 0;
+};
+
+void addRoute(int sock, const Route& r, const char* what) {
+    rtmsg m{};
+    m.rtm_family = AF_INET;
+    m.rtm_dst_len = r.prefix;
+    m.rtm_table = r.table;
+    m.rtm_protocol = RTPROT_STATIC;
+    m.rtm_scope = r.scope;
+    m.rtm_type = r.type;
+    NetlinkRequest req(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &m, sizeof m);
+    if (r.dst != nullptr) {
+        const in_addr_t dst = ipv4(r.dst);
+        req.attr(RTA_DST, &dst, sizeof dst);
+    }
+    if (r.gateway != nullptr) {
+        const in_addr_t gw = ipv4(r.gateway);
+        req.attr(RTA_GATEWAY, &gw, sizeof gw);
+    }
+    req.attrU32(RTA_OIF, r.oif);
+    req.execute(sock, what);
+}
+
+}  // namespace
 
 void bringUpLoopback() {
     const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -25,6 +198,64 @@ void bringUpLoopback() {
     if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
         die("ioctl SIOCSIFFLAGS", "lo up");
     close(s);
+}
+
+void connectToHoneypot(pid_t sandboxPid, pid_t honeypotPid) {
+    const int hostNs = openNetns(getpid(), "the helper's own");
+    const int sandboxNs = openNetns(sandboxPid, "the sandbox's");
+    const int honeypotNs = openNetns(honeypotPid, "the honeypot's");
+
+    // Honeypot side. Everything below runs with a socket of that namespace only.
+    enterNetns(honeypotNs, "the honeypot's");
+    int sock = rtnetlinkSocket();
+    {
+        ifinfomsg info{};
+        info.ifi_family = AF_UNSPEC;
+        NetlinkRequest req(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &info, sizeof info);
+        req.attrString(IFLA_IFNAME, kHoneypotIfName);
+        const size_t linkinfo = req.begin(IFLA_LINKINFO);
+        req.attrString(IFLA_INFO_KIND, "veth");
+        const size_t data = req.begin(IFLA_INFO_DATA);
+        const size_t peer = req.begin(VETH_INFO_PEER);
+        ifinfomsg peerInfo{};
+        peerInfo.ifi_family = AF_UNSPEC;
+        req.raw(&peerInfo, sizeof peerInfo);
+        req.attrString(IFLA_IFNAME, kSandboxIfName);
+        // The peer is born in the sandbox's namespace: the pair never exists in the host's.
+        req.attrU32(IFLA_NET_NS_FD, static_cast<uint32_t>(sandboxNs));
+        req.end(peer);
+        req.end(data);
+        req.end(linkinfo);
+        req.execute(sock, "create the veth pair vh0/enp3s0");
+    }
+    const uint32_t lo = ifIndex("lo");
+    const uint32_t vh0 = ifIndex(kHoneypotIfName);
+    setUp(sock, lo, "honeypot lo up");
+    addAddress(sock, vh0, kGatewayAddress, "honeypot address 192.168.1.1/24");
+    setUp(sock, vh0, "honeypot vh0 up");
+    // AnyIP: every IPv4 destination is local to the honeypot, so raw IPs and hard-coded
+    // resolvers land on its sockets bound to 0.0.0.0.
+    addRoute(sock, Route{RT_TABLE_LOCAL, RTN_LOCAL, RT_SCOPE_HOST, 0, nullptr, nullptr, lo},
+             "honeypot route local 0.0.0.0/0 dev lo table local");
+    // Without this, replies to the sandbox would match the AnyIP route and loop back locally.
+    addRoute(sock, Route{RT_TABLE_LOCAL, RTN_UNICAST, RT_SCOPE_LINK, kLanPrefix, "192.168.1.0", nullptr, vh0},
+             "honeypot route 192.168.1.0/24 dev vh0 table local");
+    close(sock);
+
+    // Sandbox side: its only way out is the honeypot.
+    enterNetns(sandboxNs, "the sandbox's");
+    sock = rtnetlinkSocket();
+    const uint32_t eth = ifIndex(kSandboxIfName);
+    addAddress(sock, eth, kSandboxAddress, "sandbox address 192.168.1.23/24");
+    setUp(sock, eth, "sandbox enp3s0 up");
+    addRoute(sock, Route{RT_TABLE_MAIN, RTN_UNICAST, RT_SCOPE_UNIVERSE, 0, nullptr, kGatewayAddress, eth},
+             "sandbox default route via 192.168.1.1");
+    close(sock);
+
+    enterNetns(hostNs, "the helper's own");
+    close(hostNs);
+    close(sandboxNs);
+    close(honeypotNs);
 }
 
 }  // namespace vigil::sandbox

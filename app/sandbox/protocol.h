@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 1u
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 2u  /* 2: BAIT (7) and NET_EVENT (8) messages */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -154,14 +154,15 @@ struct vigil_error {
 
 /* Capabilities the helper needs when it does not run as root (bit = capability number, as in
  * <linux/capability.h>): CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_KILL, CAP_SETGID, CAP_SETUID,
- * CAP_SETPCAP, CAP_NET_ADMIN, CAP_SYS_ADMIN. The engine checks the helper's file
+ * CAP_SETPCAP, CAP_NET_BIND_SERVICE and CAP_NET_RAW (the honeypot's listeners below 1024 and its
+ * raw recorders), CAP_NET_ADMIN, CAP_SYS_ADMIN. The engine checks the helper's file
  * capabilities against this set; the helper checks its effective set. */
 #define VIGIL_SANDBOX_REQUIRED_CAPS                                                                  \
     ((1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 5) | (1ull << 6) | (1ull << 7) | (1ull << 8) | \
-     (1ull << 12) | (1ull << 21))
+     (1ull << 10) | (1ull << 12) | (1ull << 13) | (1ull << 21))
 #define VIGIL_SANDBOX_REQUIRED_CAPS_TEXT                                                             \
-    "cap_chown,cap_dac_override,cap_fowner,cap_kill,cap_setgid,cap_setuid,cap_setpcap,cap_net_admin,"  \
-    "cap_sys_admin"
+    "cap_chown,cap_dac_override,cap_fowner,cap_kill,cap_setgid,cap_setuid,cap_setpcap,"                \
+    "cap_net_bind_service,cap_net_admin,cap_net_raw,cap_sys_admin"
 
 #ifdef __cplusplus
 #define VIGIL_STATIC_ASSERT static_assert
@@ -331,6 +332,61 @@ static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
     return NULL;
 }
 
+/* --- The simulated internet (appended; the message set above is unchanged). ---------------- */
+
+/* helper -> engine, any number, before RESULT: one thing the honeypot saw. */
+#define VIGIL_MSG_NET_EVENT 8u
+
+/* What the run's DNS resolver (the honeypot) answers for every A query. The engine's analysis
+ * uses it to tell "connected to a resolved name" from "connected to a hard-coded address". */
+#define VIGIL_HONEYPOT_ANSWER_IPV4 "104.18.32.7"
+
+#define VIGIL_NET_DNS 1u      /* texts: name, type ("A", "AAAA", "TYPE65"...); data: none */
+#define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block; data: body (bounded) */
+#define VIGIL_NET_TCP 3u      /* texts: none; data: first bytes the client sent (bounded) */
+#define VIGIL_NET_TLS_SNI 4u  /* texts: server name (empty when absent); data: first bytes */
+#define VIGIL_NET_TCP_SYN 5u  /* a connection attempt to a port nothing listens on; no data */
+#define VIGIL_NET_UDP 6u      /* texts: none; data: first bytes of a datagram to a port other than 53 */
+#define VIGIL_NET_DROPPED 7u  /* texts: decimal count of events the honeypot dropped over its cap */
+#define VIGIL_NET_KIND_MAX 7u
+
+#define VIGIL_NET_MAX_TEXTS 8u
+#define VIGIL_NET_MAX_DATA 16384u
+#define VIGIL_NET_MAX_TEXT_BYTES 16384u
+
+/* Body of VIGIL_MSG_NET_EVENT, followed by text_bytes holding text_count NUL-terminated strings,
+ * then data_len raw bytes. Addresses are IPv4 in network byte order (the run has no IPv6 route). */
+struct vigil_net_event {
+    uint64_t time_ns;     /* CLOCK_REALTIME when the honeypot recorded it */
+    uint32_t kind;        /* VIGIL_NET_* */
+    uint32_t src_ip;
+    uint32_t dst_ip;      /* the address the sandbox asked for: any address is answered */
+    uint16_t src_port;
+    uint16_t dst_port;
+    uint32_t text_count;
+    uint32_t text_bytes;
+    uint32_t data_len;
+    uint32_t data_truncated; /* 1 when the client sent more than was kept */
+};
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_net_event) == 40, "net event layout");
+
+static inline const char* vigil_check_net_event(const uint8_t* body, uint64_t len) {
+    struct vigil_net_event e;
+    if (len < sizeof e)
+        return "net event shorter than its fixed part";
+    memcpy(&e, body, sizeof e);
+    if (e.kind == 0 || e.kind > VIGIL_NET_KIND_MAX)
+        return "net event of an unknown kind";
+    if (e.text_count > VIGIL_NET_MAX_TEXTS || e.text_bytes > VIGIL_NET_MAX_TEXT_BYTES ||
+        e.data_len > VIGIL_NET_MAX_DATA)
+        return "net event field out of range";
+    if ((uint64_t)sizeof e + e.text_bytes + e.data_len != len)
+        return "net event lengths do not add up to the body length";
+    if (vigil_count_strings((const char*)body + sizeof e, e.text_bytes) != (long)e.text_count)
+        return "net event text area does not hold text_count NUL-terminated strings";
+    return NULL;
+}
+
 /* Checks a whole packet of n bytes: header, type, size, and the body of the given type. */
 static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
     struct vigil_msg_header h;
@@ -395,6 +451,8 @@ static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
             return "error text lengths do not add up to the body length";
         return NULL;
     }
+    case VIGIL_MSG_NET_EVENT:
+        return vigil_check_net_event(body, h.length);
     default:
         return "unknown message type";
     }

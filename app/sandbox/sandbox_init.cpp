@@ -157,6 +157,13 @@ void presentAsInit() {
 
 }  // namespace
 
+void setProcessTitle(const std::string& title) {
+    if (g_argvStart != nullptr && g_argvSize > 0) {
+        std::memset(g_argvStart, 0, g_argvSize);
+        std::strncpy(g_argvStart, title.c_str(), g_argvSize - 1);
+    }
+}
+
 void createPipes(SandboxPipes& p) {
     makePipe(p.stdoutRead, p.stdoutWrite);
     makePipe(p.stderrRead, p.stderrWrite);

@@ -1,6 +1,7 @@
 // @brief Stage 4: the namespaces and the sandbox's pid 1, which builds the file system and runs the command.
 #pragma once
 
+#include <string>
 #include <sys/types.h>
 
 #include "app/sandbox/run_cgroup.h"
@@ -27,6 +28,8 @@ void createPipes(SandboxPipes& p);
 
 /// Remembers argv's memory so pid 1 can present itself as /sbin/init in the sandbox's /proc.
 void rememberArgv(int argc, char** argv);
+/// Overwrites this process's /proc/<pid>/cmdline (within the original argv's space).
+void setProcessTitle(const std::string& title);
 
 /// clone3 into new mount, pid, net, uts and ipc namespaces, born inside the run's cgroup2 dir.
 /// The child waits for the release byte, then becomes the sandbox's pid 1.

@@ -14,6 +14,7 @@
 
 #include "app/sandbox/channel.h"
 #include "app/sandbox/die.h"
+#include "app/sandbox/honeypot.h"
 #include "app/sandbox/protocol.h"
 
 namespace vigil::sandbox {
@@ -39,7 +40,7 @@ void killRun(const Sandbox& sandbox, const RunCgroup& cg) {
 }
 
 RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const SandboxPipes& pipes, const RunCgroup& cg,
-                        int engine) {
+                        int engine, int netEvents) {
     RunOutcome out;
     const uint64_t deadline = monotonicNs() + plan.limits.wall_ms * 1000000ull;
     uint64_t forwarded = 0;
@@ -69,12 +70,13 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
             break;  // a stuck writer cannot keep the helper alive
         if (!killed && now >= deadline)
             stop(VIGIL_LIMIT_WALL);
-        pollfd fds[6] = {{stdoutFd, POLLIN, 0}, {stderrFd, POLLIN, 0}, {statusFd, POLLIN, 0},
-                         {execFd, POLLIN, 0},   {initFd, POLLIN, 0},   {engineFd, POLLIN, 0}};
+        pollfd fds[7] = {{stdoutFd, POLLIN, 0}, {stderrFd, POLLIN, 0}, {statusFd, POLLIN, 0},
+                         {execFd, POLLIN, 0},   {initFd, POLLIN, 0},   {engineFd, POLLIN, 0},
+                         {netEvents, POLLIN, 0}};
         int timeoutMs = 100;
         if (!killed)
             timeoutMs = static_cast<int>(std::min<uint64_t>((deadline - std::min(deadline, now)) / 1000000ull + 1, 1000));
-        const int n = poll(fds, 6, timeoutMs);
+        const int n = poll(fds, 7, timeoutMs);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -131,6 +133,10 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
             killRun(Sandbox{-1, -1}, cg);
             initFd = -1;  // the pidfd itself is closed by main's cleanup
         }
+        // The honeypot's records go to the engine as they happen; EOF means it died (the run's
+        // network is then gone too, which the command sees as unreachable hosts).
+        if (netEvents >= 0 && (fds[6].revents & (POLLIN | POLLHUP | POLLERR)) && !forwardNetEvent(netEvents, engineFd))
+            netEvents = -1;
         if (engineFd >= 0 && (fds[5].revents & (POLLIN | POLLHUP | POLLERR))) {
             // The engine never sends during a run: data is a cancel, EOF is its death.
             out.engineGone = true;

@@ -26,7 +26,8 @@ struct RunOutcome {
 void killRun(const Sandbox& sandbox, const RunCgroup& cg);
 
 /// Runs until pid 1 has exited and the output pipes are drained, or a limit or the engine ends it.
+/// Meanwhile forwards the honeypot's records from `netEvents` (-1: none).
 RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const SandboxPipes& pipes, const RunCgroup& cg,
-                        int engine);
+                        int engine, int netEvents);
 
 }  // namespace vigil::sandbox

@@ -19,7 +19,25 @@ T readStruct(const uint8_t* p) {
     return v;
 }
 
+std::string dotted(uint32_t networkOrder) {
+    const auto* b = reinterpret_cast<const uint8_t*>(&networkOrder);
+    return std::to_string(b[0]) + "." + std::to_string(b[1]) + "." + std::to_string(b[2]) + "." + std::to_string(b[3]);
+}
+
 }  // namespace
+
+const char* netEventKindName(NetEvent::Kind kind) {
+    switch (kind) {
+    case NetEvent::Kind::Dns: return "dns";
+    case NetEvent::Kind::Http: return "http";
+    case NetEvent::Kind::Tcp: return "tcp";
+    case NetEvent::Kind::TlsSni: return "tls-sni";
+    case NetEvent::Kind::TcpSyn: return "tcp-syn";
+    case NetEvent::Kind::Udp: return "udp";
+    case NetEvent::Kind::Dropped: return "dropped";
+    }
+    return "unknown";
+}
 
 Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request) {
     vigil_run_request r{};
@@ -142,6 +160,25 @@ Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
         const char* text = reinterpret_cast<const char*>(body + sizeof e);
         return HelperMessage{HelperError{e.code, std::string(text, e.primary_len),
                                          std::string(text + e.primary_len, e.secondary_len)}};
+    }
+    case VIGIL_MSG_NET_EVENT: {
+        const auto e = readStruct<vigil_net_event>(body);
+        NetEvent ev;
+        ev.kind = static_cast<NetEvent::Kind>(e.kind);  // vigil_msg_check bounded it to the known kinds
+        ev.time = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(e.time_ns)));
+        ev.srcIp = dotted(e.src_ip);
+        ev.dstIp = dotted(e.dst_ip);
+        ev.srcPort = e.src_port;
+        ev.dstPort = e.dst_port;
+        const char* text = reinterpret_cast<const char*>(body + sizeof e);
+        for (uint32_t i = 0, off = 0; i < e.text_count; ++i) {
+            ev.texts.emplace_back(text + off);  // NUL-terminated inside the area: checked
+            off += static_cast<uint32_t>(ev.texts.back().size()) + 1;
+        }
+        ev.data.assign(text + e.text_bytes, e.data_len);
+        ev.dataTruncated = e.data_truncated != 0;
+        return HelperMessage{std::move(ev)};
     }
     default:
         return protocolError("unexpected message type " + std::to_string(h.type));

@@ -37,7 +37,7 @@ struct ResultSummary {
     uint32_t changesCount = 0;
 };
 
-using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch>;
+using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent>;
 
 /// One RUN_REQUEST packet. Fails (Usage) when the request breaks a protocol bound.
 Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request);

@@ -180,6 +180,10 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             appendTail(out->stream == OutputStream::Stdout ? result.stdoutTail : result.stderrTail, out->data);
             if (observer.onOutput)
                 observer.onOutput(out->stream, out->data);
+        } else if (auto* net = std::get_if<NetEvent>(&*message)) {
+            if (observer.onNetEvent)
+                observer.onNetEvent(*net);
+            result.netEvents.push_back(std::move(*net));
         } else if (auto* batch = std::get_if<ChangesBatch>(&*message)) {
             for (FileChange& c : batch->changes)
                 result.changes.push_back(std::move(c));
@@ -193,6 +197,7 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             r.stderrTail = std::move(result.stderrTail);
             r.changes = std::move(result.changes);
             r.bait = std::move(result.bait);
+            r.netEvents = std::move(result.netEvents);
             close(fd);
             const std::string ended = reap(pid);
             if (r.changes.size() != summary->changesCount)

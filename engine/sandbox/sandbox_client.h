@@ -14,11 +14,13 @@ namespace vigil::engine::sandbox {
 struct RunObserver {
     std::function<void(const ReadyInfo&)> onReady;
     std::function<void(OutputStream, std::string_view)> onOutput;
+    std::function<void(const NetEvent&)> onNetEvent;
 };
 
 /// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):
 /// cap_sys_admin (namespaces, mounts, pivot_root), cap_setuid/cap_setgid (the user namespace's id
-/// maps), cap_net_admin (loopback in the new network namespace), cap_dac_override, cap_chown and
+/// maps), cap_net_admin (the veth pair, addresses and routes), cap_net_raw and
+/// cap_net_bind_service (the honeypot's raw recorders and listeners below 1024), cap_dac_override, cap_chown and
 /// cap_fowner (cgroupfs and the sandbox's tmpfs files), cap_kill (killing the run), cap_setpcap
 /// (dropping the bounding set). Only running as root is tested.
 class SandboxClient {

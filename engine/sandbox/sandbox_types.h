@@ -57,6 +57,24 @@ struct BaitToken {
     std::string value;
 };
 
+/// One thing the honeypot saw the run do on the (simulated) network.
+struct NetEvent {
+    enum class Kind { Dns = 1, Http = 2, Tcp = 3, TlsSni = 4, TcpSyn = 5, Udp = 6, Dropped = 7 };
+    Kind kind = Kind::Tcp;
+    std::chrono::system_clock::time_point time;
+    std::string srcIp, dstIp;  ///< dotted IPv4; dst is what the run asked for (any address answers)
+    uint16_t srcPort = 0, dstPort = 0;
+    std::vector<std::string> texts;  ///< per kind: Dns {name, type}; Http {method, host, path, headers};
+                                     ///< TlsSni {server name}; Dropped {count}; others none
+    std::string data;                ///< Http: body; Tcp/Udp/TlsSni: first bytes (bounded)
+    bool dataTruncated = false;
+
+    [[nodiscard]] std::string text(size_t i) const { return i < texts.size() ? texts[i] : std::string(); }
+};
+
+/// "dns", "http", "tcp", "tls-sni", "tcp-syn", "udp", "dropped".
+const char* netEventKindName(NetEvent::Kind kind);
+
 struct RunResult {
     int exitCode = -1;       ///< -1 when killed by a signal
     int signal = 0;
@@ -74,6 +92,7 @@ struct RunResult {
     std::vector<FileChange> changes;
     bool changesTruncated = false;
     std::vector<BaitToken> bait;  ///< the run's honeytokens, one entry per placement
+    std::vector<NetEvent> netEvents;  ///< in the order the honeypot recorded them
     ReadyInfo ready;
 
     [[nodiscard]] bool anyLimitHit() const { return wallLimitHit || memoryLimitHit || pidsLimitHit || outputLimitHit; }

@@ -123,7 +123,7 @@ TEST(SandboxProtocol, RandomPacketsNeverCrashEitherDecoder) {
         // Half of them get a plausible header, so the body checks are exercised too.
         if (n >= sizeof(vigil_msg_header) && (i & 1)) {
             vigil_msg_header h{VIGIL_SANDBOX_MAGIC, VIGIL_SANDBOX_PROTOCOL_VERSION,
-                               static_cast<uint16_t>(1 + rng() % 7), static_cast<uint32_t>(n - sizeof h), 0};
+                               static_cast<uint16_t>(1 + rng() % 8), static_cast<uint32_t>(n - sizeof h), 0};
             std::memcpy(p.data(), &h, sizeof h);
         }
         sandbox::RunPlan plan;

@@ -110,6 +110,22 @@ void SandboxTest::expectCleanedUp(const sbx::ReadyInfo& ready) {
         }
         EXPECT_TRUE(!alive || state == "Z") << "sandbox pid 1 (" << ready.initPid << ") still running";
     }
+    // No honeypot of the run (it names itself after the run in its cmdline): its network
+    // namespace and the veth pair die with it.
+    std::error_code pec;
+    for (const auto& proc : fs::directory_iterator("/proc", pec)) {
+        const std::string name = proc.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        std::string cmdline = readFile(proc.path() / "cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline.find("vigil-honeypot " + ready.runName) == std::string::npos)
+            continue;
+        const std::string stat = readFile(proc.path() / "stat");
+        const size_t close = stat.rfind(')');
+        const bool zombie = close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
+        EXPECT_TRUE(zombie) << "honeypot of " << ready.runName << " still running as pid " << name;
+    }
     // No cgroup directory of the run in any hierarchy.
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator("/sys/fs/cgroup", fs::directory_options::skip_permission_denied, ec);

@@ -1,0 +1,502 @@
+// The honeypot process: one poll loop in the honeypot's network namespace, where the AnyIP route
+// makes every IPv4 address local. What it serves:
+//   - DNS on UDP and TCP port 53 of any address: every name resolves to the honeypot's answer;
+//     UDP replies leave from the address the client asked (IP_PKTINFO), as a real resolver's do;
+//   - TCP listeners on the ports malware and tooling use most. Without netfilter (TPROXY needs
+//     nftables rules, which we may not shell out for) a listener covers one port on every
+//     address, not every port; a raw TCP socket behind a SYN-only classic BPF filter records the
+//     first SYN to any other port, which the kernel then refuses. Covering every port in full
+//     belongs to the tracer's cgroup connect4 hook, which can redirect a connect() (later step);
+//   - on each TCP connection: HTTP (method, host, path, headers, body; answered 200), TLS (the
+//     ClientHello's SNI; TLS is not terminated yet — a per-run CA comes later), anything else:
+//     the first bytes;
+//   - a raw UDP socket records the first bytes of datagrams to ports other than 53.
+// Every record is bounded; after kMaxEvents they are counted, not sent.
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <grp.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <string>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+#include "app/sandbox/die.h"
+#include "app/sandbox/honeypot.h"
+#include "app/sandbox/honeypot_dns.h"
+#include "app/sandbox/honeypot_stream.h"
+#include "app/sandbox/protocol.h"
+#include "app/sandbox/run_plan.h"
+#include "app/sandbox/seccomp_filter.h"
+
+namespace vigil::sandbox {
+namespace {
+
+constexpr uint16_t kTcpPorts[] = {21,   22,   23,   25,   53,   80,   110,  143,  443,  465,  587,  993,
+                                  995,  1080, 1337, 3000, 3128, 3306, 4444, 5000, 5432, 6379, 6667, 8000,
+                                  8080, 8443, 8888, 9000, 9200, 27017, 31337};
+constexpr size_t kMaxConnections = 256;
+constexpr size_t kMaxEvents = 10000;
+constexpr size_t kConnCap = 8192 + VIGIL_NET_MAX_DATA;  // an HTTP head plus a body's worth
+constexpr size_t kFirstBytes = 4096;                     // kept of a stream we do not understand
+constexpr size_t kTextCap = 8192;
+constexpr uint64_t kIdleNs = 1000000000ull;              // quiet after data: record what came
+constexpr uint64_t kSilentNs = 3000000000ull;            // never spoke (waits for a banner)
+
+struct Endpoint {
+    uint32_t ip = 0;  // network order
+    uint16_t port = 0;
+};
+
+struct Conn {
+    int fd = -1;
+    Endpoint src, dst;
+    std::string buf;
+    bool truncated = false;
+    uint64_t opened = 0, last = 0;
+};
+
+Endpoint fromSockaddr(const sockaddr_in& a) { return {a.sin_addr.s_addr, ntohs(a.sin_port)}; }
+
+class Server {
+public:
+    explicit Server(int events) : events_(events) {}
+
+    void open() {
+        for (uint16_t port : kTcpPorts) {
+            const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd < 0)
+                die("socket", "honeypot TCP listener");
+            bindAny(fd, port, "honeypot TCP listener");
+            if (listen(fd, 128) != 0)
+                die("listen", "honeypot TCP port " + std::to_string(port));
+            listeners_.push_back({fd, port});
+        }
+        dns_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (dns_ < 0)
+            die("socket", "honeypot DNS");
+        const int on = 1;
+        // The destination each query was sent to: the reply must come from it.
+        if (setsockopt(dns_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) != 0)
+            die("setsockopt", "IP_PKTINFO on the honeypot DNS socket");
+        bindAny(dns_, 53, "honeypot DNS");
+        rawTcp_ = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+        rawUdp_ = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+        if (rawTcp_ < 0 || rawUdp_ < 0)
+            die("socket", "honeypot raw TCP/UDP recorder");
+        // Only segments with SYN set and ACK clear reach user space: the data of accepted
+        // connections is never copied twice.
+        static sock_filter synOnly[] = {
+            BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),         // x = IP header length
+            BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),         // a = TCP flags
+            BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x10, 2, 0),  // ACK: drop
+            BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x02, 0, 1),  // SYN: keep
+            BPF_STMT(BPF_RET | BPF_K, 0xffff),
+            BPF_STMT(BPF_RET | BPF_K, 0),
+        };
+        sock_fprog prog{static_cast<unsigned short>(sizeof synOnly / sizeof synOnly[0]), synOnly};
+        if (setsockopt(rawTcp_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
+            die("setsockopt", "SO_ATTACH_FILTER on the honeypot SYN recorder");
+    }
+
+    /// Serves until the helper closes its end; then records what is still open and exits.
+    [[noreturn]] void run() {
+        for (;;) {
+            const int n = pollOnce(200);
+            if (stopping_) {
+                // Drain what the run sent before it ended: pending accepts, datagrams, bytes.
+                for (int i = 0; i < 50 && n >= 0 && pollOnce(0) > 0; ++i) {
+                }
+                for (Conn& c : conns_)
+                    finish(c);
+                if (dropped_ > 0)
+                    emit(VIGIL_NET_DROPPED, {}, {}, {std::to_string(dropped_)}, {}, false, true);
+                _exit(0);
+            }
+            expire();
+        }
+    }
+
+private:
+    static void bindAny(int fd, uint16_t port, const char* what) {
+        const int on = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_ANY);
+        if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+            die("bind", std::string(what) + " 0.0.0.0:" + std::to_string(port));
+    }
+
+    static uint64_t now() { return monotonicNs(); }
+
+    void emit(uint32_t kind, Endpoint src, Endpoint dst, const std::vector<std::string>& texts, std::string_view data,
+              bool truncated, bool force = false) {
+        if (sent_ >= kMaxEvents && !force) {
+            ++dropped_;
+            return;
+        }
+        ++sent_;
+        vigil_net_event e{};
+        timespec ts{};
+        clock_gettime(CLOCK_REALTIME, &ts);
+        e.time_ns = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+        e.kind = kind;
+        e.src_ip = src.ip;
+        e.dst_ip = dst.ip;
+        e.src_port = src.port;
+        e.dst_port = dst.port;
+        std::string area;
+        for (const std::string& t : texts) {
+            std::string s = t.substr(0, kTextCap);
+            for (char& ch : s)
+                if (ch == '\0')
+                    ch = '?';  // the wire format separates texts by NUL
+            area += s;
+            area.push_back('\0');
+        }
+        e.text_count = static_cast<uint32_t>(texts.size());
+        e.text_bytes = static_cast<uint32_t>(area.size());
+        const size_t keep = std::min<size_t>(data.size(), VIGIL_NET_MAX_DATA);
+        e.data_len = static_cast<uint32_t>(keep);
+        e.data_truncated = truncated || keep < data.size() ? 1u : 0u;
+        std::string packet(reinterpret_cast<const char*>(&e), sizeof e);
+        packet += area;
+        packet.append(data.data(), keep);
+        if (send(events_, packet.data(), packet.size(), MSG_NOSIGNAL) < 0)
+            _exit(0);  // the helper is gone: nothing left to report to
+    }
+
+    int pollOnce(int timeoutMs) {
+        std::vector<pollfd> fds = {{events_, POLLIN, 0}, {dns_, POLLIN, 0}, {rawTcp_, POLLIN, 0}, {rawUdp_, POLLIN, 0}};
+        for (const auto& l : listeners_)
+            fds.push_back({l.first, POLLIN, 0});
+        const size_t connBase = fds.size();
+        for (const Conn& c : conns_)
+            fds.push_back({c.fd, POLLIN, 0});
+        const int n = poll(fds.data(), fds.size(), timeoutMs);
+        if (n <= 0)
+            return n;
+        if (fds[0].revents != 0) {
+            char b;
+            if (recv(events_, &b, 1, MSG_DONTWAIT) == 0 || (fds[0].revents & (POLLHUP | POLLERR)))
+                stopping_ = true;
+        }
+        if (fds[1].revents & POLLIN)
+            serveDns();
+        if (fds[2].revents & POLLIN)
+            recordSyn();
+        if (fds[3].revents & POLLIN)
+            recordDatagram();
+        for (size_t i = 0; i < listeners_.size(); ++i)
+            if (fds[4 + i].revents & POLLIN)
+                acceptFrom(listeners_[i].first);
+        // Conns accepted above are not in fds; iterate only over those polled.
+        const size_t polled = fds.size() - connBase;
+        std::vector<int> done;
+        for (size_t i = 0; i < polled; ++i)
+            if (fds[connBase + i].revents != 0 && readConn(conns_[i]))
+                done.push_back(conns_[i].fd);
+        removeConns(done);
+        return n;
+    }
+
+    void serveDns() {
+        for (;;) {
+            uint8_t buf[1500];
+            sockaddr_in from{};
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+            iovec iov{buf, sizeof buf};
+            msghdr m{};
+            m.msg_name = &from;
+            m.msg_namelen = sizeof from;
+            m.msg_iov = &iov;
+            m.msg_iovlen = 1;
+            m.msg_control = control;
+            m.msg_controllen = sizeof control;
+            const ssize_t n = recvmsg(dns_, &m, MSG_DONTWAIT);
+            if (n < 0)
+                return;
+            in_addr dst{};
+            for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
+                if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+                    dst = reinterpret_cast<in_pktinfo*>(CMSG_DATA(c))->ipi_addr;
+            const Endpoint src = fromSockaddr(from), to{dst.s_addr, 53};
+            const auto q = parseDnsQuery(buf, static_cast<size_t>(n));
+            if (!q) {
+                emit(VIGIL_NET_UDP, src, to, {}, std::string_view(reinterpret_cast<char*>(buf), static_cast<size_t>(n)), false);
+                continue;
+            }
+            emit(VIGIL_NET_DNS, src, to, {q->name, dnsTypeName(q->type)}, {}, false);
+            const std::vector<uint8_t> answer = buildDnsAnswer(buf, *q, inet_addr(VIGIL_HONEYPOT_ANSWER_IPV4));
+            alignas(cmsghdr) char reply[CMSG_SPACE(sizeof(in_pktinfo))] = {};
+            iovec riov{const_cast<uint8_t*>(answer.data()), answer.size()};
+            msghdr r{};
+            r.msg_name = &from;
+            r.msg_namelen = sizeof from;
+            r.msg_iov = &riov;
+            r.msg_iovlen = 1;
+            r.msg_control = reply;
+            r.msg_controllen = sizeof reply;
+            cmsghdr* c = CMSG_FIRSTHDR(&r);
+            c->cmsg_level = IPPROTO_IP;
+            c->cmsg_type = IP_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+            in_pktinfo info{};
+            info.ipi_spec_dst = dst;  // reply from the address that was asked (AnyIP makes it local)
+            std::memcpy(CMSG_DATA(c), &info, sizeof info);
+            (void)sendmsg(dns_, &r, MSG_DONTWAIT);
+        }
+    }
+
+    /// Parses an inbound IPv4 packet from a raw socket; false when it is not a whole transport header.
+    static bool transport(const uint8_t* p, size_t n, size_t headerMin, Endpoint& src, Endpoint& dst, size_t& payload) {
+        if (n < sizeof(iphdr))
+            return false;
+        iphdr ip;
+        std::memcpy(&ip, p, sizeof ip);
+        const size_t ihl = ip.ihl * 4u;
+        if (ihl < sizeof ip || n < ihl + headerMin)
+            return false;
+        uint16_t ports[2];
+        std::memcpy(ports, p + ihl, sizeof ports);
+        src = {ip.saddr, ntohs(ports[0])};
+        dst = {ip.daddr, ntohs(ports[1])};
+        payload = ihl + headerMin;
+        return true;
+    }
+
+    bool listened(uint16_t port) const {
+        for (const auto& l : listeners_)
+            if (l.second == port)
+                return true;
+        return false;
+    }
+
+    void recordSyn() {
+        uint8_t buf[256];
+        for (;;) {
+            const ssize_t n = recv(rawTcp_, buf, sizeof buf, MSG_DONTWAIT);
+            if (n < 0)
+                return;
+            Endpoint src, dst;
+            size_t payload = 0;
+            if (!transport(buf, static_cast<size_t>(n), sizeof(tcphdr), src, dst, payload) || listened(dst.port))
+                continue;
+            // A client retrying the same connection is one attempt.
+            const uint64_t key = static_cast<uint64_t>(dst.ip) << 32 | static_cast<uint64_t>(dst.port) << 16 | src.port;
+            bool seen = false;
+            for (uint64_t k : recentSyns_)
+                seen = seen || k == key;
+            if (seen)
+                continue;
+            recentSyns_[synNext_++ % recentSyns_.size()] = key;
+            emit(VIGIL_NET_TCP_SYN, src, dst, {}, {}, false);
+        }
+    }
+
+    void recordDatagram() {
+        uint8_t buf[2048];
+        for (;;) {
+            const ssize_t n = recv(rawUdp_, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+            if (n < 0)
+                return;
+            const size_t got = std::min(static_cast<size_t>(n), sizeof buf);
+            Endpoint src, dst;
+            size_t payload = 0;
+            if (!transport(buf, got, sizeof(udphdr), src, dst, payload) || dst.port == 53)
+                continue;  // port 53 is the DNS socket's
+            emit(VIGIL_NET_UDP, src, dst, {}, std::string_view(reinterpret_cast<char*>(buf) + payload, got - payload),
+                 static_cast<size_t>(n) > got);
+        }
+    }
+
+    void acceptFrom(int listener) {
+        for (;;) {
+            sockaddr_in peer{}, local{};
+            socklen_t len = sizeof peer;
+            const int fd = accept4(listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0)
+                return;
+            len = sizeof local;
+            getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len);  // the address the client dialled
+            if (conns_.size() >= kMaxConnections) {
+                emit(VIGIL_NET_TCP, fromSockaddr(peer), fromSockaddr(local), {}, {}, false);
+                close(fd);
+                continue;
+            }
+            Conn c;
+            c.fd = fd;
+            c.src = fromSockaddr(peer);
+            c.dst = fromSockaddr(local);
+            c.opened = c.last = now();
+            conns_.push_back(std::move(c));
+        }
+    }
+
+    /// Reads what is there and advances the connection; true when it is finished.
+    bool readConn(Conn& c) {
+        char chunk[8192];
+        for (;;) {
+            const size_t room = kConnCap - c.buf.size();
+            const ssize_t n = recv(c.fd, chunk, std::min(room, sizeof chunk), MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+                return finish(c), true;
+            if (n < 0)
+                break;
+            c.buf.append(chunk, static_cast<size_t>(n));
+            c.last = now();
+            if (c.buf.size() >= kConnCap) {
+                c.truncated = true;
+                return finish(c), true;
+            }
+        }
+        return advance(c);
+    }
+
+    /// Acts once a message is complete; true when the connection is finished.
+    bool advance(Conn& c) {
+        if (c.dst.port == 53)
+            return serveDnsStream(c);
+        switch (classifyStream(c.buf)) {
+        case StreamKind::NeedMore:
+            return false;
+        case StreamKind::Http: {
+            const auto head = parseHttpHead(c.buf);
+            if (!head || !httpBodyComplete(*head, c.buf))
+                return false;
+            return finish(c), true;
+        }
+        case StreamKind::Tls:
+            if (parseClientHello(c.buf).status == ClientHello::NeedMore)
+                return false;
+            return finish(c), true;
+        case StreamKind::Other:
+            if (c.buf.size() < kFirstBytes)
+                return false;
+            c.truncated = true;
+            return finish(c), true;
+        }
+        return false;
+    }
+
+    /// DNS over TCP: two-byte length, then a query; any number per connection.
+    bool serveDnsStream(Conn& c) {
+        while (c.buf.size() >= 2) {
+            const size_t len = static_cast<uint8_t>(c.buf[0]) << 8 | static_cast<uint8_t>(c.buf[1]);
+            if (c.buf.size() < 2 + len)
+                return false;
+            const auto* msg = reinterpret_cast<const uint8_t*>(c.buf.data() + 2);
+            const auto q = parseDnsQuery(msg, len);
+            if (!q)
+                return finish(c), true;
+            emit(VIGIL_NET_DNS, c.src, c.dst, {q->name, dnsTypeName(q->type)}, {}, false);
+            const std::vector<uint8_t> answer = buildDnsAnswer(msg, *q, inet_addr(VIGIL_HONEYPOT_ANSWER_IPV4));
+            std::string out(2, '\0');
+            out[0] = static_cast<char>(answer.size() >> 8);
+            out[1] = static_cast<char>(answer.size());
+            out.append(reinterpret_cast<const char*>(answer.data()), answer.size());
+            (void)send(c.fd, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            c.buf.erase(0, 2 + len);
+        }
+        return false;
+    }
+
+    /// Records the connection as far as it got, answers HTTP, and marks it for closing.
+    void finish(Conn& c) {
+        if (c.fd < 0)
+            return;
+        const StreamKind kind = classifyStream(c.buf);
+        const auto head = kind == StreamKind::Http ? parseHttpHead(c.buf) : std::nullopt;
+        if (c.dst.port == 53 && c.buf.empty()) {
+            // A DNS stream that ended cleanly: its queries are recorded already.
+        } else if (head) {
+            const std::string response = httpResponse();
+            (void)send(c.fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            const std::string_view body = std::string_view(c.buf).substr(head->headEnd);
+            const bool cut = c.truncated || (!head->chunked && body.size() < head->contentLength);
+            emit(VIGIL_NET_HTTP, c.src, c.dst, {head->method, head->host, head->target, head->headers}, body, cut);
+        } else if (kind == StreamKind::Tls) {
+            const ClientHello hello = parseClientHello(c.buf);
+            emit(VIGIL_NET_TLS_SNI, c.src, c.dst, {hello.serverName}, std::string_view(c.buf).substr(0, 512),
+                 c.buf.size() > 512);
+        } else {
+            emit(VIGIL_NET_TCP, c.src, c.dst, {}, std::string_view(c.buf).substr(0, kFirstBytes),
+                 c.truncated || c.buf.size() > kFirstBytes);
+        }
+        close(c.fd);
+        c.fd = -1;
+    }
+
+    void expire() {
+        const uint64_t t = now();
+        std::vector<int> done;
+        for (Conn& c : conns_) {
+            const bool idle = !c.buf.empty() && t - c.last > kIdleNs;
+            const bool silent = c.buf.empty() && t - c.opened > kSilentNs;
+            if (idle || silent) {
+                done.push_back(c.fd);
+                finish(c);
+            }
+        }
+        removeConns(done);
+    }
+
+    void removeConns(const std::vector<int>& fds) {
+        if (fds.empty())
+            return;
+        std::vector<Conn> keep;
+        for (Conn& c : conns_) {
+            bool gone = c.fd < 0;
+            for (int fd : fds)
+                gone = gone || c.fd == fd;
+            if (!gone)
+                keep.push_back(std::move(c));
+        }
+        conns_ = std::move(keep);
+    }
+
+    int events_;
+    int dns_ = -1, rawTcp_ = -1, rawUdp_ = -1;
+    std::vector<std::pair<int, uint16_t>> listeners_;
+    std::vector<Conn> conns_;
+    std::vector<uint64_t> recentSyns_ = std::vector<uint64_t>(64, 0);
+    size_t synNext_ = 0;
+    size_t sent_ = 0, dropped_ = 0;
+    bool stopping_ = false;
+};
+
+}  // namespace
+
+void serveHoneypot(int events, uid_t uid, gid_t gid) {
+    Server server(events);
+    server.open();
+    // Everything privileged is done: the sockets exist. From here the process handles hostile
+    // bytes, so it keeps nothing: an unprivileged id of its own, no capabilities, no way back.
+    if (chdir("/") != 0)
+        die("chdir", "/");
+    if (setgroups(0, nullptr) != 0)
+        die("setgroups", "honeypot");
+    if (setresgid(gid, gid, gid) != 0)
+        die("setresgid", "honeypot " + std::to_string(gid));
+    if (setresuid(uid, uid, uid) != 0)  // from root to non-root: the capability sets are cleared
+        die("setresuid", "honeypot " + std::to_string(uid));
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        die("prctl", "PR_SET_NO_NEW_PRIVS in the honeypot");
+    loadSeccompFilter(buildSeccompFilter());
+    if (send(events, "R", 1, MSG_NOSIGNAL) != 1)
+        _exit(0);
+    server.run();
+}
+
+}  // namespace vigil::sandbox
