@@ -388,6 +388,8 @@ void runAll(std::vector<Transfer>& transfers, std::size_t maxParallel, const Htt
                 it->headerList.reset();
             }
         }
+        if (active == 0 && std::all_of(transfers.begin(), transfers.end(), [](const Transfer& t) { return t.finished(); }))
+            break;
         // Wake at least every 100 ms to notice cancellation and due retries.
         auto wait = std::chrono::milliseconds(100);
         if (nextStart && active < maxParallel)
