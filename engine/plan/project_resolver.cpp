@@ -183,39 +183,67 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
         for (const auto& p : out.fetch->packages)
             fetchedByNode[p.node] = &p;
 
+    // Which versions the store has not described yet; only those get metadata.
     const std::size_t total = out.graph.nodes.size() - 1;
+    std::vector<std::size_t> undescribed;
     for (std::size_t i = 1; i < out.graph.nodes.size(); ++i) {
         resolve::PackageNode& node = out.graph.nodes[i];
-        report("record", i - 1, total, node.id());
         auto existing = store_->findVersion("npm", node.name, node.version);
         if (!existing)
             return std::move(existing).error();
-        const bool described = existing->has_value() && (*existing)->record.metadataJson != "{}";
-        if (described) {
+        if (existing->has_value() && (*existing)->record.metadataJson != "{}")
             node.hasInstallScript = node.hasInstallScript || (*existing)->record.hasInstallScript;
-            continue;
+        else
+            undescribed.push_back(i);
+    }
+
+    // Metadata means a full packument and the previous version's tarball per package: network
+    // bound, so it runs on the pool; the store is written afterwards from this thread only.
+    std::vector<std::optional<Result<resolve::VersionMetadata>>> metadata(out.graph.nodes.size());
+    if (request.metadata) {
+        std::mutex mutex;
+        std::size_t done = 0;
+        for (std::size_t i : undescribed) {
+            auto fetched = fetchedByNode.find(i);
+            if (fetched == fetchedByNode.end() || fetched->second->directory.empty())
+                continue;
+            const std::filesystem::path dir = fetched->second->directory;
+            const bool queued = pool.submit("metadata " + out.graph.nodes[i].id(), [&, i, dir](JobContext&) {
+                auto meta = resolve::collectVersionMetadata(out.graph.nodes[i], dir,
+                                                            config_.offline ? nullptr : &client, cache);
+                std::lock_guard lock(mutex);
+                metadata[i] = std::move(meta);
+                report("metadata", ++done, undescribed.size(), out.graph.nodes[i].id());
+            });
+            if (!queued)
+                return makeError(ErrorCode::Cancelled, "resolution cancelled");
         }
+        pool.wait();
+    }
+
+    for (std::size_t n = 0; n < undescribed.size(); ++n) {
+        const std::size_t i = undescribed[n];
+        resolve::PackageNode& node = out.graph.nodes[i];
+        report("record", n, undescribed.size(), node.id());
         store::VersionRecord record;
         record.packageName = node.name;
         record.version = node.version;
         record.integrity = node.integrity;
         record.hasInstallScript = node.hasInstallScript;
         std::vector<store::FileEntry> files;
-        auto fetched = fetchedByNode.find(i);
-        if (request.metadata && fetched != fetchedByNode.end() && !fetched->second->directory.empty()) {
-            auto meta = resolve::collectVersionMetadata(node, fetched->second->directory,
-                                                        config_.offline ? nullptr : &client, cache);
-            if (!meta)
-                return std::move(meta).error();
-            for (const auto& w : meta->warnings)
+        if (metadata[i]) {
+            if (!metadata[i]->ok())
+                return metadata[i]->error();
+            const resolve::VersionMetadata& meta = metadata[i]->value();
+            for (const auto& w : meta.warnings)
                 out.warnings.push_back(w);
-            record.publishedAt = meta->publishedAt;
-            record.metadataJson = meta->toJson();
+            record.publishedAt = meta.publishedAt;
+            record.metadataJson = meta.toJson();
             // The tarball's own package.json is the truth about install scripts.
-            record.hasInstallScript = record.hasInstallScript || !meta->installScripts.empty();
+            record.hasInstallScript = record.hasInstallScript || !meta.installScripts.empty();
             node.hasInstallScript = record.hasInstallScript;
-            files.reserve(meta->files.size());
-            for (const auto& f : meta->files)
+            files.reserve(meta.files.size());
+            for (const auto& f : meta.files)
                 files.push_back(store::FileEntry{f.path, static_cast<std::int64_t>(f.size), f.mode, f.sha256});
         }
         auto id = store_->upsertVersion(record);

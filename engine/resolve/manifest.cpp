@@ -17,16 +17,6 @@ Error fieldError(const std::string& fileName, const std::string& field, const st
                      "fix package.json; npm would reject it as well");
 }
 
-Status readString(const Json& doc, const char* key, const std::string& fileName, std::string& out) {
-    auto it = doc.find(key);
-    if (it == doc.end() || it->is_null())
-        return {};
-    if (!it->is_string())
-        return fieldError(fileName, key, "a string");
-    out = it->get<std::string>();
-    return {};
-}
-
 Status readOptionalString(const Json& doc, const char* key, const std::string& fileName,
                           std::optional<std::string>& out) {
     auto it = doc.find(key);
@@ -196,7 +186,9 @@ Result<Manifest> parseManifest(std::string_view text, const std::string& fileNam
     VIGIL_TRY(readWorkspaces(doc, fileName, m));
     VIGIL_TRY(readScripts(doc, fileName, m));
     VIGIL_TRY(readBin(doc, fileName, m));
-    VIGIL_TRY(readString(doc, "main", fileName, m.main));
+    // Published packages carry "main": false and other oddities that npm ignores; so do we.
+    if (auto it = doc.find("main"); it != doc.end() && it->is_string())
+        m.main = it->get<std::string>();
     if (auto it = doc.find("gypfile"); it != doc.end() && !it->is_null()) {
         if (!it->is_boolean())
             return fieldError(fileName, "gypfile", "true or false");

@@ -268,7 +268,7 @@ Result<PackageGraph> RegistryResolver::resolvePackage(const PackageSpec& spec) {
     PackageGraph graph;
     graph.format = "registry";
     graph.sourceFile = spec.name + (spec.raw.empty() ? "" : "@" + spec.raw);
-    graph.root().name = "(command line)";
+    graph.root().name.clear();  // no project: the report names the command-line target instead
     std::vector<Request> pending;
     pending.push_back(Request{0, spec.name, spec, DependencyType::Prod, std::filesystem::current_path()});
     return run(std::move(graph), std::move(pending));

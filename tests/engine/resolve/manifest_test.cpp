@@ -35,6 +35,11 @@ TEST(Manifest, ReadsFieldsAndKeepsDependencyOrder) {
     EXPECT_EQ(m->workspaces, (std::vector<std::string>{"packages/*", "tools/cli"}));
     EXPECT_EQ(m->bin.at("tool"), "cli.js") << "string bin is named after the unscoped package name";
     EXPECT_EQ(m->main, "index.js");
+
+    // Real packages (math-intrinsics, dunder-proto) publish "main": false; npm ignores it.
+    auto odd = parseManifest(R"({"name":"math-intrinsics","version":"1.1.0","main":false})", "odd/package.json");
+    ASSERT_TRUE(odd.ok()) << odd.error().describe();
+    EXPECT_EQ(odd->main, "");
     EXPECT_TRUE(m->hasInstallScript());
 }
 
