@@ -13,3 +13,8 @@ cli="$build/app/cli/vigil-cli"
 echo
 echo "JSON report: $reports/demo-resolve.json"
 "$cli" db info
+
+# With a display, open the desktop application too (it shows the scan once the GUI issue lands).
+if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} && -x "$build/app/gui/vigil" ]]; then
+  "$build/app/gui/vigil"
+fi
