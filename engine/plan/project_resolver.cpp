@@ -159,7 +159,8 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
     }
     }
     report("resolve", 1, 1, target.display);
-    out.warnings = out.graph.warnings;
+    out.warnings = registryConfig->warnings;
+    out.warnings.insert(out.warnings.end(), out.graph.warnings.begin(), out.graph.warnings.end());
 
     // 2. Fetch, verify, extract.
     if (request.fetch) {

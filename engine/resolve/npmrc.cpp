@@ -102,7 +102,8 @@ std::string iniValue(std::string_view raw) {
 
 /// npm's ${VAR} replacement, with its backslash escaping: an odd number of backslashes before
 /// "${" makes it literal. Unlike npm ≥7 (which leaves "${VAR}" in place and would send that text
-/// as a token), an unset VAR is an error; "${VAR?}" means "empty when unset".
+/// as a token), an unset VAR is an error (the caller skips the setting); "${VAR?}" means "empty
+/// when unset".
 Result<std::string> expandEnv(std::string_view text, const std::map<std::string, std::string>& env,
                               const std::string& where) {
     std::string out;
@@ -366,12 +367,16 @@ Status applyNpmrc(RegistryConfig& config, std::string_view text, const std::stri
             config.warnings.push_back(where + ": array setting " + key + " is not supported; ignored");
             continue;
         }
+        // An unset ${VAR} (typically `_authToken=${NPM_TOKEN}` in a project's .npmrc, set only in
+        // CI) skips that one setting with a warning: npm ≥ 7 would send the literal text as a
+        // token, and failing the whole resolve would punish public packages for a private one.
         auto expandedKey = expandEnv(key, env, where);
-        if (!expandedKey)
-            return std::move(expandedKey).error();
-        auto expandedValue = expandEnv(value, env, where);
-        if (!expandedValue)
-            return std::move(expandedValue).error();
+        auto expandedValue = expandedKey ? expandEnv(value, env, where) : Result<std::string>(expandedKey.error());
+        if (!expandedKey || !expandedValue) {
+            const Error& e = expandedKey ? expandedValue.error() : expandedKey.error();
+            config.warnings.push_back(e.primary + "; setting " + key + " ignored");
+            continue;
+        }
         applyKey(config, *expandedKey, *expandedValue, where);
     }
     config.sources.push_back(fileName);

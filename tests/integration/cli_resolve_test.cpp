@@ -196,6 +196,20 @@ TEST_F(CliResolve, PrivatePackageNeedsTheTokenFromNpmrc) {
     EXPECT_NE(package(parse(ok), "@private/secret@1.0.0"), nullptr);
 }
 
+TEST_F(CliResolve, UnsetTokenVariableInNpmrcWarnsAndPublicPackagesStillResolve) {
+    REQUIRE_REGISTRY();
+    // The common CI pattern: the project's .npmrc reads the token from a variable that is only
+    // set in CI. Locally it is unset; public packages must still resolve, and the user is told.
+    std::string nerf = registry.url().substr(registry.url().find("//"));
+    auto dir = project("ci-npmrc", R"({"name":"c","version":"1.0.0","dependencies":{"@vigil/scoped":"1.0.0"}})",
+                       nerf + ":_authToken=${NPM_TOKEN}\n");
+    auto r = cli({"resolve", dir.string(), "--registry", registry.url()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("@vigil/scoped@1.0.0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("warning: " + (dir / ".npmrc").string() + ":1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("NPM_TOKEN"), std::string::npos) << r.out;
+}
+
 TEST_F(CliResolve, TamperedTarballIsAHardIntegrityError) {
     REQUIRE_REGISTRY();
     auto dir = project("tamper", R"({"name":"t","version":"1.0.0","dependencies":{"vigil-fixture-tampered":"1.0.0"}})");
