@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <vector>
 
@@ -22,6 +23,18 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 double percentile(std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
     return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+/// `node -e 1` started directly (no shell) with a minimal environment, as the baseline the
+/// sandboxed run is compared with; returns false if it did not exit 0.
+bool runBareNode() {
+    const char* argv[] = {"node", "-e", "1", nullptr};
+    const char* envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", nullptr};
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, "node", nullptr, nullptr, const_cast<char* const*>(argv), const_cast<char* const*>(envp)) != 0)
+        return false;
+    int status = 0;
+    return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 void report(const char* what, const std::vector<double>& v) {
@@ -59,14 +72,14 @@ int main(int argc, char** argv) {
         if (!r || r->exitCode != 0)
             return 1;
         start = Clock::now();
-        if (std::system("node -e 1") != 0)
+        if (!runBareNode())
             return 1;
         nodeBare.push_back(ms(Clock::now() - start));
     }
     report("helper start -> execve (/bin/true)", setup);
     report("client round trip (/bin/true)", roundTrip);
     report("node -e 1 sandboxed (round trip)", nodeBox);
-    report("node -e 1 unsandboxed (system())", nodeBare);
+    report("node -e 1 unsandboxed (posix_spawn)", nodeBare);
     std::printf("node -e 1 overhead ratio (p50)          %.2fx\n", percentile(nodeBox, 0.5) / percentile(nodeBare, 0.5));
     return 0;
 }
