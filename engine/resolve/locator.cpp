@@ -92,4 +92,16 @@ bool matchesWorkspace(std::string_view path, const std::vector<std::string>& glo
     return false;
 }
 
+Status reportUnlockedDependency(PackageGraph& graph, const std::string& where, const DeclaredDependency& d,
+                                std::string_view why, std::string_view tool, bool tolerate) {
+    const std::string what = "package.json declares \"" + d.name + "@" + d.spec + "\" (" +
+                             dependencyTypeName(d.type) + ") but " + std::string(why);
+    if (tolerate || d.type == DependencyType::Optional || d.type == DependencyType::Peer) {
+        graph.warnings.push_back(where + ": " + what + "; skipped");
+        return {};
+    }
+    return makeError(ErrorCode::Input, where + ": " + what,
+                     "the lockfile is out of date; run " + std::string(tool) + " install to update it");
+}
+
 }  // namespace vigil::engine::resolve

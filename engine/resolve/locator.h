@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/core/result.h"
+#include "engine/resolve/manifest.h"
 #include "engine/resolve/package_graph.h"
 
 namespace vigil::engine::resolve {
@@ -25,5 +27,11 @@ std::pair<std::string, std::string> splitNpmAlias(std::string_view spec);
 /// True when the project-relative folder `path` matches one of the manifest's workspace globs
 /// ("packages/*", "./tools/cli"). Globs match one path segment per '*', as npm's do.
 bool matchesWorkspace(std::string_view path, const std::vector<std::string>& globs);
+
+/// A dependency the project's package.json declares but the lockfile does not resolve. Optional
+/// and peer dependencies (and any when `tolerate`) become a warning in `graph`; the rest an Input
+/// error at `where` saying the lockfile is stale and to run `<tool> install`.
+Status reportUnlockedDependency(PackageGraph& graph, const std::string& where, const DeclaredDependency& d,
+                                std::string_view why, std::string_view tool, bool tolerate = false);
 
 }  // namespace vigil::engine::resolve

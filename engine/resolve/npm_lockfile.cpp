@@ -139,14 +139,7 @@ Status NpmLockReader::addRootEdges(std::string_view section) {
             graph_.addEdge({0, *to, d.name, d.spec, d.type});
             continue;
         }
-        const std::string what = "package.json declares \"" + d.name + "@" + d.spec + "\" (" +
-                                 dependencyTypeName(d.type) + ") but the lockfile does not install it";
-        if (d.type == DependencyType::Optional || d.type == DependencyType::Peer) {
-            graph_.warnings.push_back(where(section, "") + ": " + what + "; skipped");
-            continue;
-        }
-        return makeError(ErrorCode::Input, where(section, "") + ": " + what,
-                         "the lockfile is out of date; run npm install to update it");
+        VIGIL_TRY(reportUnlockedDependency(graph_, where(section, ""), d, "the lockfile does not install it", "npm"));
     }
     return {};
 }

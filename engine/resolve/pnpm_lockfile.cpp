@@ -345,14 +345,7 @@ Result<PackageGraph> PnpmReader::read(const YAML::Node& doc) {
             found = found || e->alias == d.name;
         if (found)
             continue;
-        const std::string what = "package.json declares \"" + d.name + "@" + d.spec + "\" (" +
-                                 dependencyTypeName(d.type) + ") but the root importer does not resolve it";
-        if (d.type == DependencyType::Optional || d.type == DependencyType::Peer) {
-            graph_.warnings.push_back(file_ + ": " + what + "; skipped");
-            continue;
-        }
-        return makeError(ErrorCode::Input, file_ + ": " + what,
-                         "the lockfile is out of date; run pnpm install to update it");
+        VIGIL_TRY(reportUnlockedDependency(graph_, file_, d, "the root importer does not resolve it", "pnpm"));
     }
     return std::move(graph_);
 }

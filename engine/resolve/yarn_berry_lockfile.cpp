@@ -232,15 +232,8 @@ private:
                 graph_.addEdge({0, *to, d.name, d.spec, d.type});
                 continue;
             }
-            const std::string what = "package.json declares \"" + d.name + "@" + d.spec + "\" (" +
-                                     dependencyTypeName(d.type) + ") but the lockfile has no entry \"" + d.name +
-                                     "@" + range + "\"";
-            if (d.type == DependencyType::Optional || d.type == DependencyType::Peer) {
-                graph_.warnings.push_back(file_ + ": " + what + "; skipped");
-                continue;
-            }
-            return makeError(ErrorCode::Input, file_ + ": " + what,
-                             "the lockfile is out of date; run yarn install to update it");
+            VIGIL_TRY(reportUnlockedDependency(graph_, file_, d,
+                                               "the lockfile has no entry \"" + d.name + "@" + range + "\"", "yarn"));
         }
         return {};
     }

@@ -319,15 +319,9 @@ private:
                 graph_.addEdge({0, *to, d.name, d.spec, d.type});
                 continue;
             }
-            const std::string what = "package.json declares \"" + d.name + "@" + d.spec + "\" (" +
-                                     dependencyTypeName(d.type) + ") but the lockfile has no entry for it";
             // yarn v1 keeps workspace members out of the lockfile: they are folders of this project.
-            if (d.type == DependencyType::Optional || d.type == DependencyType::Peer || !root_.workspaces.empty()) {
-                graph_.warnings.push_back(file_ + ": " + what + "; skipped");
-                continue;
-            }
-            return makeError(ErrorCode::Input, file_ + ": " + what,
-                             "the lockfile is out of date; run yarn install to update it");
+            VIGIL_TRY(reportUnlockedDependency(graph_, file_, d, "the lockfile has no entry for it", "yarn",
+                                               !root_.workspaces.empty()));
         }
         return {};
     }
