@@ -284,6 +284,10 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
         die("mount", "make / private");
     // Before the new root shadows /tmp, where a package dir may live.
     const int lowerFd = plan.packageFd >= 0 ? reopenPackageDir(plan) : -1;
+    // Opened here for the same reason: the runtime dir may live under the host's /tmp too.
+    const int runtimeFd = plan.runtimeDir.empty() ? -1 : open(plan.runtimeDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (!plan.runtimeDir.empty() && runtimeFd < 0)
+        die("open", "runtime dir " + plan.runtimeDir);
     mountTmpfs(kNewRoot, "mode=0755,size=8m", MS_NOSUID | MS_NODEV);
     for (const char* p : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"})
         mirrorHostPath(p);
@@ -303,6 +307,12 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
     makeDir(at("/run/user/1000"), 0700);
     if (chown(at("/run/user/1000").c_str(), plan.hostUid, plan.hostGid) != 0)
         die("chown", at("/run/user/1000"));
+    if (runtimeFd >= 0) {
+        makeDir(at("/opt/nodejs"), 0755);
+        makeDir(at(kRuntimeDir), 0755);
+        bindReadOnly("/proc/self/fd/" + std::to_string(runtimeFd), at(kRuntimeDir), MS_NOSUID | MS_NODEV);
+        close(runtimeFd);
+    }
     buildHome(plan, scratchFd, lowerFd);
 
     // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves the

@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
     plan.hostUid = kHostIdBase + static_cast<uid_t>(getpid());
     plan.hostGid = kHostIdBase + static_cast<gid_t>(getpid());
     validateRunPlan(plan, peer.uid);
+    plan.runtimeDir = locateRuntimeDir();
     // 6 (prepared here, planted by pid 1): the token list must outlive the sandbox.
     plan.bait = makeBaitHome(kHomeDir, plan.hostname);
     yieldEnvToEngine(plan.bait, plan.env);

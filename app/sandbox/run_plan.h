@@ -17,6 +17,9 @@ constexpr gid_t kSandboxGid = 1000;
 constexpr const char* kSandboxUser = "dev";
 constexpr const char* kHomeDir = "/home/dev";
 constexpr const char* kProjectDir = "/home/dev/project";
+/// VIGIL's own scripts for Node (runtime hook, phase drivers), bound read-only. An unremarkable
+/// place: a developer machine with Node unpacked under /opt looks like this.
+constexpr const char* kRuntimeDir = "/opt/nodejs/runtime";
 
 struct RunPlan {
     vigil_run_request limits{};    ///< the fixed part as received (limits, counts, test mode)
@@ -27,6 +30,7 @@ struct RunPlan {
     std::string cacheRoot;
     std::string hostname;
     std::string phase;
+    std::string runtimeDir;        ///< host dir shown at kRuntimeDir; empty = not installed (no Node phases)
 
     int packageFd = -1;            ///< O_PATH fd of packageDir, opened without following symlinks
     int idmapUsernsFd = -1;        ///< user ns mapping the package's owner to hostUid (idmapped lower)
@@ -46,5 +50,10 @@ const char* decodeRunRequest(const uint8_t* packet, size_t size, RunPlan& out);
 void validateRunPlan(RunPlan& plan, uid_t engineUid);
 
 uint64_t monotonicNs();
+
+/// The host directory with VIGIL's Node runtime files: <helper dir>/../../resources/node in a
+/// build tree, else /usr/share/vigil/node; empty when neither exists. Never taken from the request:
+/// the engine cannot make the helper expose another host directory.
+std::string locateRuntimeDir();
 
 }  // namespace vigil::sandbox

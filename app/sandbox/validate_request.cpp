@@ -159,4 +159,23 @@ void validateRunPlan(RunPlan& plan, uid_t engineUid) {
     plan.packageFd = fd;
 }
 
+std::string locateRuntimeDir() {
+    char self[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        std::string dir(self);
+        dir.resize(dir.rfind('/'));
+        char resolved[PATH_MAX];
+        const std::string candidate = dir + "/../../resources/node";
+        struct stat st{};
+        if (realpath(candidate.c_str(), resolved) != nullptr && stat(resolved, &st) == 0 && S_ISDIR(st.st_mode))
+            return resolved;
+    }
+    struct stat st{};
+    if (stat("/usr/share/vigil/node", &st) == 0 && S_ISDIR(st.st_mode))
+        return "/usr/share/vigil/node";
+    return {};
+}
+
 }  // namespace vigil::sandbox
