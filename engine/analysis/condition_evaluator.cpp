@@ -47,8 +47,6 @@ std::vector<std::string> stringList(const nlohmann::json* value) {
     return out;
 }
 
-std::string numberText(double value) { return nlohmann::json(value).dump(); }
-
 bool compareNumbers(CompareOp op, double a, double b) {
     switch (op) {
     case CompareOp::Eq: return a == b;
@@ -98,7 +96,7 @@ bool evaluateCompare(const CompiledNode& n, const nlohmann::json& facts, Evidenc
     case FieldType::Number:
         if (!value || !value->is_number() || !compareNumbers(n.op, value->get<double>(), n.number))
             return false;
-        addEvidence(evidence, path, numberText(value->get<double>()));
+        addEvidence(evidence, path, value->dump());  // as the facts wrote it: 2, not 2.0
         return true;
     case FieldType::Bool:
         if (!value || !value->is_boolean() || ((value->get<bool>() == n.boolean) != (n.op == CompareOp::Eq)))

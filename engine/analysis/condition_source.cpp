@@ -32,11 +32,13 @@ Error sourceError(const SourceFile& file, int line, int column, std::size_t leng
         std::string pad;
         for (std::size_t i = 0; i < start; ++i)
             pad += text[i] == '\t' ? '\t' : ' ';
-        secondary = std::string(number.size() + 1, ' ') + "|\n" + " " + number + " | " + text + "\n" +
-                    std::string(number.size() + 1, ' ') + "| " + pad + "^" + std::string(span - 1, '~');
+        // Printers put two spaces before the secondary text's first line (Error::describe, the
+        // CLI); the later lines get them here so the caret stays under its column.
+        const std::string gutter(number.size() + 2, ' ');
+        secondary = " " + number + " | " + text + "\n  " + gutter + "| " + pad + "^" + std::string(span - 1, '~');
     }
     if (!hint.empty())
-        secondary += (secondary.empty() ? "" : "\n") + hint;
+        secondary += (secondary.empty() ? "" : "\n  ") + hint;
     return makeError(ErrorCode::Input, std::move(primary), std::move(secondary));
 }
 
