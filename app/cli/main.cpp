@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/cli/exit_codes.h"
+#include "app/cli/rules_command.h"
 #include "app/cli/sandbox_command.h"
 #include "engine/core/config.h"
 #include "engine/core/log.h"
@@ -207,6 +208,17 @@ int main(int argc, char** argv) {
     dbInfo->add_flag("--json", json, "Print JSON");
     addCommonOptions(*dbInfo, common);
 
+    auto* rules = app.add_subcommand("rules", "Work with rule files");
+    rules->require_subcommand(1);
+    std::vector<std::string> ruleDirs;
+    std::string schemaFile;
+    bool listRules = false;
+    auto* rulesCheck = rules->add_subcommand(
+        "check", "Compile rule directories (later ones append to / override earlier ones); exit 1 on any error");
+    rulesCheck->add_option("dirs", ruleDirs, "Rule directories or files, in load order")->required();
+    rulesCheck->add_option("--schema", schemaFile, "JSON object of facts field -> type (default: the analysis's fields)");
+    rulesCheck->add_flag("--list", listRules, "Also print each rule: severity, id, where it is defined");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -221,5 +233,7 @@ int main(int argc, char** argv) {
         return runResolve(common, target, false, true, false, production, false);
     if (*dbInfo)
         return runDbInfo(common, json);
+    if (*rulesCheck)
+        return cli::runRulesCheck(ruleDirs, schemaFile, listRules);
     return cli::kUsage;
 }
