@@ -13,7 +13,8 @@ struct Token {
     enum Kind { Word, Op, Newline, End } kind = End;
     std::string text;
     std::vector<std::string> subs;  ///< bodies of $( ) and ` ` found in the word
-    bool quoted = false;            ///< any part was quoted or escaped: never a reserved word or assignment
+    bool quoted = false;            ///< any part was quoted or escaped: never a reserved word
+    size_t unquotedPrefix = std::string::npos;  ///< length of text before the first quote or escape
 };
 
 bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -78,8 +79,11 @@ private:
         }
         if (skipHeader_)
             return;
+        // BAR="x y" is an assignment too: only the NAME= part must be unquoted.
+        if (argv_.empty() && t.text.find('=') < t.unquotedPrefix && isShellAssignment(t.text))
+            return;
         if (argv_.empty() && !t.quoted) {
-            if (isShellAssignment(t.text) || isReserved(t.text))
+            if (isReserved(t.text))
                 return;
             if (t.text == "for" || t.text == "case" || t.text == "select") {
                 skipHeader_ = true;  // `for x in a b` — the words are data, not a program
@@ -180,6 +184,8 @@ private:
                     return {Token::Op, readOp(), {}, false};
                 break;
             }
+            if (c == '\\' || c == '\'' || c == '"')
+                t.unquotedPrefix = std::min(t.unquotedPrefix, t.text.size());
             if (c == '\\') {
                 t.quoted = true;
                 if (i_ + 1 < s_.size() && s_[i_ + 1] != '\n')
