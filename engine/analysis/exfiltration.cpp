@@ -21,6 +21,9 @@ namespace {
 
 /// Decoded nodes examined per carrier: bounds hostile input that decodes into ever more candidates.
 constexpr size_t kNodeBudget = 512;
+/// Pieces of a split secret are small (a DNS label, a query value, a short body); larger payloads
+/// carry whole secrets and are searched on their own, so concatenating them only costs time.
+constexpr size_t kMaxPieceBytes = 2048;
 /// Bait shorter than this could match random data by chance; the sandbox plants none that short.
 constexpr size_t kMinTokenChars = 8;
 
@@ -148,7 +151,7 @@ std::vector<std::optional<Hit>> search(const std::string& data, const std::vecto
             chain.push_back(d.step);
             queue.push_back({std::move(d.data), std::move(chain), node.reversed});
         }
-        if (!node.reversed) {  // reversed, then encoded: base64(reverse(token))
+        if (!node.reversed && node.chain.size() < 2) {  // reversed, then encoded: base64(reverse(token))
             std::vector<std::string> chain = node.chain;
             chain.push_back("reversed");
             queue.push_back({std::move(reversed), std::move(chain), true});
@@ -212,7 +215,7 @@ std::vector<Carrier> carriers(const std::vector<collect::Event>& events) {
     std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> pieceData;
     auto piece = [&](const std::string& channel, const std::string& dest, const std::string& variant,
                      const collect::Event& e, const std::string& data) {
-        if (data.empty())
+        if (data.empty() || data.size() > kMaxPieceBytes)
             return;
         pieceEvents[{channel, dest}][variant].push_back(&e);
         pieceData[{channel, dest}][variant] += data;

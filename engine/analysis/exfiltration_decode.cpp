@@ -2,7 +2,8 @@
 #include "engine/analysis/exfiltration_decode.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
+#include <cstdint>
 
 #include <boost/algorithm/hex.hpp>
 #include <curl/curl.h>
@@ -15,14 +16,26 @@ namespace vigil::engine::analysis {
 
 namespace {
 
-bool isB64(unsigned char c) { return std::isalnum(c) || c == '+' || c == '/'; }
-bool isB64Segment(unsigned char c) { return std::isalnum(c) || c == '+'; }
-bool isB64Url(unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; }
-bool isHex(unsigned char c) { return std::isxdigit(c) != 0; }
+// Character classes by table: the run scanner looks at every byte of every decoded layer, and
+// <cctype>'s locale-aware calls were most of the search time.
+enum CharClass : uint8_t { kB64 = 1, kB64Url = 2, kHex = 4, kB64Segment = 8 };
+
+constexpr std::array<uint8_t, 256> makeClasses() {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        t[static_cast<size_t>(c)] = static_cast<uint8_t>((alnum || c == '+' || c == '/' ? kB64 : 0) |
+                                                         (alnum || c == '-' || c == '_' ? kB64Url : 0) |
+                                                         (hex ? kHex : 0) | (alnum || c == '+' ? kB64Segment : 0));
+    }
+    return t;
+}
+constexpr std::array<uint8_t, 256> kClasses = makeClasses();
 
 /// Maximal runs of `inAlphabet` characters (plus up to two '=' of padding), at least kMinEncodedRun long.
-template <typename Pred>
-std::vector<std::string_view> runs(std::string_view s, Pred inAlphabet, bool padding) {
+std::vector<std::string_view> runs(std::string_view s, uint8_t charClass, bool padding) {
+    auto inAlphabet = [charClass](unsigned char c) { return (kClasses[c] & charClass) != 0; };
     std::vector<std::string_view> out;
     size_t i = 0;
     while (i < s.size()) {
@@ -42,6 +55,8 @@ std::vector<std::string_view> runs(std::string_view s, Pred inAlphabet, bool pad
     }
     return out;
 }
+
+constexpr size_t kMaxPathSegments = 8;
 
 bool mostlyBinary(std::string_view s) {
     const auto printable = std::count_if(s.begin(), s.end(), [](char c) {
@@ -166,18 +181,21 @@ std::vector<Decoded> decodeOnce(std::string_view data) {
         if (!decoded.empty() && decoded != data)
             out.push_back({step, std::move(decoded)});
     };
-    for (std::string_view run : runs(data, isB64, true)) {
+    for (std::string_view run : runs(data, kB64, true)) {
         add("base64", decodeBase64(run));
-        // '/' is in the base64 alphabet, so "/collect/<base64>" is one misaligned run: also read
-        // each path segment on its own.
-        if (run.find('/') != std::string_view::npos)
-            for (std::string_view seg : runs(run, isB64Segment, true))
-                add("base64", decodeBase64(seg));
+        // '/' is in the base64 alphabet, so a URL path "/collect/<base64>" is one misaligned run:
+        // also read its segments on their own. Only for runs that start like a path — inside a
+        // base64 body every '/' would otherwise spawn a pointless decoding.
+        if (run.front() == '/') {
+            const auto segments = runs(run, kB64Segment, true);
+            for (size_t i = 0; i < segments.size() && i < kMaxPathSegments; ++i)
+                add("base64", decodeBase64(segments[i]));
+        }
     }
-    for (std::string_view run : runs(data, isB64Url, true))
+    for (std::string_view run : runs(data, kB64Url, true))
         if (run.find_first_of("-_") != std::string_view::npos)  // else identical to the base64 reading
             add("base64url", decodeBase64(run));
-    for (std::string_view run : runs(data, isHex, false))
+    for (std::string_view run : runs(data, kHex, false))
         add("hex", decodeHex(run));
     if (data.find('%') != std::string_view::npos)
         add("url", decodeUrl(data));
