@@ -29,6 +29,7 @@
 #include "app/sandbox/sandbox_init.h"
 #include "app/sandbox/stale_runs.h"
 #include "app/sandbox/supervise.h"
+#include "app/sandbox/tracer.h"
 #include "app/sandbox/upper_changes.h"
 #include "vigil_version.h"
 
@@ -44,9 +45,11 @@ constexpr uid_t kHostIdBase = 1600000000u;
 RunCgroup g_cgroup;
 Sandbox g_sandbox;
 Honeypot g_honeypot;
+Tracer g_tracer;
 
 /// die()'s cleanup: every exit path after the cgroups exist kills and removes them.
 void cleanupRun() {
+    stopTracer(g_tracer);
     killRun(g_sandbox, g_cgroup);
     killHoneypot(g_honeypot);
     if (g_sandbox.initPid > 0)
@@ -148,6 +151,9 @@ int main(int argc, char** argv) {
     // The sandbox's only link leads to the honeypot, and it listens before the command runs.
     connectToHoneypot(g_sandbox.initPid, g_honeypot.pid);
     awaitHoneypot(g_honeypot);
+    // 7a. The tracer, as real root, filtering on the run's cgroup: attached before pid 1 is
+    // released, so the command's execve is the first thing it reports.
+    startTracer(g_tracer, g_cgroup.v2Id, (plan.limits.test_mode & VIGIL_TEST_MODE_UNTRACED) != 0, engine);
     if (write(pipes.releaseWrite, "g", 1) != 1)
         die("write", "release the sandbox");
     close(pipes.releaseWrite);
@@ -159,7 +165,7 @@ int main(int argc, char** argv) {
     sendBait(engine, plan.bait.tokens);
 
     // 8. The run.
-    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events);
+    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events, g_tracer);
     if (outcome.engineGone) {
         cleanupRun();
         return 1;
@@ -174,6 +180,8 @@ int main(int argc, char** argv) {
     const CgroupStats stats = readCgroupStats(g_cgroup);
     // The honeypot's last records (connections still open at the end) precede the result.
     finishHoneypot(g_honeypot, engine);
+    // Every process of the run is gone: the ring buffer holds the last records.
+    const bool statsSent = finishTracer(g_tracer, outcome.execNs);
     cleanupRun();
     bool changesTruncated = false;
     std::vector<FileChange> changes;
@@ -198,7 +206,7 @@ int main(int argc, char** argv) {
     result.stdout_bytes = outcome.stdoutBytes;
     result.stderr_bytes = outcome.stderrBytes;
     result.memory_peak_bytes = stats.memoryPeak;
-    if (!sendChanges(engine, changes) || !sendResult(engine, result))
+    if (!statsSent || !sendChanges(engine, changes) || !sendResult(engine, result))
         return 1;
     return 0;
 }
