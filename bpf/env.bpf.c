@@ -4,6 +4,8 @@
  *
  * The name is read at return (uretprobe), when the page holding it is certainly resident: getenv
  * itself just read it. secure_getenv calls getenv inside glibc; the outer call is the one reported.
+ * Uprobe programs can be preempted, so records are built in ring-buffer space reserved for them,
+ * never in the shared per-CPU scratch.
  */
 #include "bpf/vigil_common.bpf.h"
 
@@ -19,6 +21,12 @@ struct {
     __type(key, __u64); /* pid_tgid */
     __type(value, struct vigil_env_call);
 } vigil_env_calls SEC(".maps");
+
+/* A record with room for one variable name; `size` says how much of it is used. */
+struct vigil_env_record {
+    struct vigil_trace_record rec;
+    char name[256];
+};
 
 static __always_inline int vigil_env_enter(const char *name, __u32 via) {
     __u64 id = bpf_get_current_pid_tgid();
@@ -37,9 +45,10 @@ static __always_inline int vigil_env_enter(const char *name, __u32 via) {
 static __always_inline int vigil_env_leave(long ret) {
     __u64 id = bpf_get_current_pid_tgid();
     struct vigil_env_call *c;
-    struct vigil_scratch *s;
+    struct vigil_env_record *r;
     const char *name;
-    __u32 via, off = 0;
+    long n;
+    __u32 via;
     if (!vigil_in_run())
         return 0;
     c = bpf_map_lookup_elem(&vigil_env_calls, &id);
@@ -50,13 +59,27 @@ static __always_inline int vigil_env_leave(long ret) {
     name = c->name;
     via = c->via;
     bpf_map_delete_elem(&vigil_env_calls, &id);
-    s = vigil_begin(VIGIL_TRACE_GETENV, (struct task_struct *)bpf_get_current_task());
-    if (!s)
+    r = bpf_ringbuf_reserve(&vigil_events, sizeof(*r), 0);
+    if (!r) {
+        vigil_count_drop();
         return 0;
-    s->rec.arg0 = via;
-    s->rec.arg1 = ret != 0;
-    vigil_put_user_str(s, &off, 0, name);
-    vigil_submit(s, off);
+    }
+    __builtin_memset(&r->rec, 0, sizeof(r->rec));
+    r->rec.kind = VIGIL_TRACE_GETENV;
+    r->rec.ts_ns = bpf_ktime_get_ns();
+    vigil_fill_task(&r->rec, (struct task_struct *)bpf_get_current_task());
+    r->rec.arg0 = via;
+    r->rec.arg1 = ret != 0;
+    n = bpf_probe_read_user_str(r->name, sizeof(r->name), name);
+    if (n <= 0) {
+        r->rec.flags |= VIGIL_TRACE_F_READ_FAIL;
+        n = 1;
+    }
+    if (n == sizeof(r->name))
+        r->rec.flags |= VIGIL_TRACE_F_STR_TRUNC;
+    r->rec.str_len[0] = (__u16)(n - 1);
+    r->rec.size = (__u32)((sizeof(r->rec) + (__u64)n - 1 + 7) & ~7ull);
+    bpf_ringbuf_submit(r, 0);
     return 0;
 }
 

@@ -133,7 +133,10 @@ int BPF_PROG(vigil_net_exit, struct pt_regs *regs, long ret) {
         if (sk)
             s->rec.arg2 = BPF_CORE_READ(sk, sk_type);
     } else if (sa.family == AF_UNIX_) {
+        struct sock *sk = vigil_fd_sock(fd);
         s->rec.arg0 = AF_UNIX_;
+        if (sk)
+            s->rec.arg2 = BPF_CORE_READ(sk, sk_type);
         vigil_put_user_str(s, &off, 0, (const char *)uaddr + 2);
     } else if (!uaddr && kind == VIGIL_TRACE_SEND) {
         vigil_from_sock(s, vigil_fd_sock(fd), 0);

@@ -1,9 +1,10 @@
 /* @brief What every VIGIL BPF program shares: the run filter, the record scratch, the ring buffer,
  * sandbox pid numbers and the bounded dentry walk that makes relative paths absolute.
  *
- * Each *.bpf.c includes this once. The maps are defined in every object; vigil-sandbox creates them
- * with the first skeleton and hands the same fds to the others (bpf_map__reuse_fd), so all families
- * write into one ring buffer and one drop counter.
+ * Each *.bpf.c includes this once. The shared maps, the filter and the license are __weak: the
+ * per-family objects are statically linked into one (bpftool gen object) whose skeleton the helper
+ * loads, so they become one ring buffer, one drop counter and one filter value — and libbpf parses
+ * the kernel's BTF once per run, not once per family (that parse is most of the load time).
  */
 #ifndef VIGIL_COMMON_BPF_H
 #define VIGIL_COMMON_BPF_H
@@ -16,16 +17,18 @@
 
 #include "bpf/vigil_trace.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") __weak = "GPL";
 
 /* Set by vigil-sandbox before load: the run's cgroup2 id. 0 would match nothing real. */
-const volatile __u64 vigil_cgroup_id = 0;
+const volatile __u64 vigil_cgroup_id __weak = 0;
 
 /* Strings are assembled at a running offset into `data` (per-CPU values are capped at 32 KiB by
  * the kernel, hence one mask of 16 KiB: four strings of at most 4 KiB each). Every write starts at an offset masked
  * into [0, VIGIL_DATA_MASK] and copies at most VIGIL_TRACE_MAX_PATH bytes, so the verifier can see
  * it stays inside the buffer; the logic keeps the real total under VIGIL_TRACE_MAX_RECORD. */
 #define VIGIL_DATA_MASK 0x3fffu
+/* Only programs that run with preemption disabled (tracepoints) may use it: a uprobe program can be
+ * preempted, and the next program on that CPU would overwrite its half-built record. */
 struct vigil_scratch {
     struct vigil_trace_record rec;
     char data[VIGIL_DATA_MASK + 1 + VIGIL_TRACE_MAX_PATH];
@@ -36,20 +39,20 @@ struct {
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, struct vigil_scratch);
-} vigil_scratch SEC(".maps");
+} vigil_scratch SEC(".maps") __weak;
 
 /* Size is set by vigil-sandbox before load (bpf_map__set_max_entries). */
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 1 << 22);
-} vigil_events SEC(".maps");
+} vigil_events SEC(".maps") __weak;
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, VIGIL_DROP_SLOTS);
     __type(key, __u32);
     __type(value, __u64);
-} vigil_drops SEC(".maps");
+} vigil_drops SEC(".maps") __weak;
 
 static __always_inline int vigil_in_run(void) {
     return bpf_get_current_cgroup_id() == vigil_cgroup_id;

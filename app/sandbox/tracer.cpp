@@ -17,11 +17,7 @@
 #include "app/sandbox/channel.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/seccomp_filter.h"
-#include "bpf/denied.skel.h"
-#include "bpf/env.skel.h"
-#include "bpf/file.skel.h"
-#include "bpf/net.skel.h"
-#include "bpf/process.skel.h"
+#include "bpf/tracer.skel.h"
 
 namespace vigil::sandbox {
 namespace {
@@ -82,50 +78,51 @@ bool probeFeatures(Tracer& t) {
     return ok;
 }
 
-/// The maps every family writes into: created by the first family that loads, reused by the rest.
-void shareMaps(Tracer& t, bpf_map* ring, bpf_map* drops) {
-    if (t.ringFd >= 0) {
-        bpf_map__reuse_fd(ring, t.ringFd);
-        bpf_map__reuse_fd(drops, t.dropsFd);
-    } else {
-        bpf_map__set_max_entries(ring, kRingBytes);
+struct Family {
+    uint32_t bit;
+    const char* label;
+};
+constexpr Family kFamilies[] = {{VIGIL_TRACE_FAMILY_PROCESS, "process"},
+                                {VIGIL_TRACE_FAMILY_FILE, "file"},
+                                {VIGIL_TRACE_FAMILY_NET, "network"},
+                                {VIGIL_TRACE_FAMILY_ENV, "env"},
+                                {VIGIL_TRACE_FAMILY_DENIED, "sandbox.syscall_denied"}};
+
+/// The programs of one family in the linked object.
+std::vector<bpf_program*> programsOf(vigil_tracer_bpf* skel, uint32_t family) {
+    switch (family) {
+    case VIGIL_TRACE_FAMILY_PROCESS:
+        return {skel->progs.vigil_fork, skel->progs.vigil_exec, skel->progs.vigil_exit};
+    case VIGIL_TRACE_FAMILY_FILE:
+        return {skel->progs.vigil_file_exit};
+    case VIGIL_TRACE_FAMILY_NET:
+        return {skel->progs.vigil_net_exit};
+    case VIGIL_TRACE_FAMILY_ENV:
+        return {skel->progs.vigil_getenv, skel->progs.vigil_getenv_ret, skel->progs.vigil_secure_getenv,
+                skel->progs.vigil_secure_getenv_ret};
+    case VIGIL_TRACE_FAMILY_DENIED:
+        return {skel->progs.vigil_denied_exit};
+    default:
+        return {};
     }
 }
 
-void adoptMaps(Tracer& t, bpf_map* ring, bpf_map* drops) {
-    if (t.ringFd < 0) {
-        t.ringFd = bpf_map__fd(ring);
-        t.dropsFd = bpf_map__fd(drops);
+/// Opens and loads the object with only the families in `wanted`; null when the kernel refuses.
+vigil_tracer_bpf* loadObject(uint64_t cgroupId, uint32_t wanted) {
+    vigil_tracer_bpf* skel = vigil_tracer_bpf__open();
+    if (skel == nullptr)
+        return nullptr;
+    skel->rodata->vigil_cgroup_id = cgroupId;
+    bpf_map__set_max_entries(skel->maps.vigil_events, kRingBytes);
+    for (const Family& f : kFamilies)
+        for (bpf_program* prog : programsOf(skel, f.bit))
+            bpf_program__set_autoload(prog, (wanted & f.bit) != 0);
+    if (vigil_tracer_bpf__load(skel) != 0) {
+        vigil_tracer_bpf__destroy(skel);
+        return nullptr;
     }
+    return skel;
 }
-
-// One function per family, all the same shape: open, set the filter, share the maps, load, attach.
-#define VIGIL_LOAD_FAMILY(NAME, BIT, LABEL, EXTRA)                                        \
-    [&]() -> bool {                                                                      \
-        auto* skel = vigil_##NAME##_bpf__open();                                         \
-        if (skel == nullptr) {                                                           \
-            warn(t, std::string(LABEL " events unavailable: cannot open the program"));   \
-            return false;                                                                \
-        }                                                                                \
-        skel->rodata->vigil_cgroup_id = cgroupId;                                        \
-        shareMaps(t, skel->maps.vigil_events, skel->maps.vigil_drops);                   \
-        if (vigil_##NAME##_bpf__load(skel) != 0) {                                       \
-            warn(t, std::string(LABEL " events unavailable: the kernel refused the program")); \
-            vigil_##NAME##_bpf__destroy(skel);                                            \
-            return false;                                                                \
-        }                                                                                \
-        adoptMaps(t, skel->maps.vigil_events, skel->maps.vigil_drops);                   \
-        t.NAME = skel;                                                                   \
-        EXTRA                                                                            \
-        t.families |= BIT;                                                               \
-        return true;                                                                     \
-    }()
-
-#define VIGIL_ATTACH_ALL(NAME, LABEL)                                                     \
-    if (vigil_##NAME##_bpf__attach(skel) != 0) {                                         \
-        warn(t, std::string(LABEL " events unavailable: attaching failed"));             \
-        return false;                                                                    \
-    }
 
 bool attachUprobe(Tracer& t, bpf_program* prog, const char* libc, const char* func, bool ret) {
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = ret, .func_name = func);
@@ -138,7 +135,7 @@ bool attachUprobe(Tracer& t, bpf_program* prog, const char* libc, const char* fu
     return true;
 }
 
-bool attachEnv(Tracer& t, vigil_env_bpf* skel) {
+bool attachEnv(Tracer& t, vigil_tracer_bpf* skel) {
     const char* libc = nullptr;
     char real[PATH_MAX];
     for (const char* candidate : kLibcCandidates)
@@ -157,7 +154,7 @@ bool attachEnv(Tracer& t, vigil_env_bpf* skel) {
     return ok;
 }
 
-bool fillDenied(Tracer& t, vigil_denied_bpf* skel) {
+bool fillDenied(Tracer& t, vigil_tracer_bpf* skel) {
     const int fd = bpf_map__fd(skel->maps.vigil_denied);
     for (int nr : deniedSyscallNumbers()) {
         const uint32_t key = static_cast<uint32_t>(nr);
@@ -238,20 +235,59 @@ void startTracer(Tracer& t, uint64_t cgroupId, bool untraced, int engine) {
     libbpf_set_print(captureLibbpf);
     if (!probeFeatures(t))
         return;
-    VIGIL_LOAD_FAMILY(process, VIGIL_TRACE_FAMILY_PROCESS, "process", VIGIL_ATTACH_ALL(process, "process"));
-    VIGIL_LOAD_FAMILY(file, VIGIL_TRACE_FAMILY_FILE, "file", VIGIL_ATTACH_ALL(file, "file"));
-    VIGIL_LOAD_FAMILY(net, VIGIL_TRACE_FAMILY_NET, "network", VIGIL_ATTACH_ALL(net, "network"));
-    VIGIL_LOAD_FAMILY(env, VIGIL_TRACE_FAMILY_ENV, "env",
-                      if (!attachEnv(t, skel)) return false;);
-    VIGIL_LOAD_FAMILY(denied, VIGIL_TRACE_FAMILY_DENIED, "sandbox.syscall_denied",
-                      if (!fillDenied(t, skel)) return false; VIGIL_ATTACH_ALL(denied, "sandbox.syscall_denied"));
-    if (t.ringFd < 0)
-        return;
-    t.ring = ring_buffer__new(t.ringFd, onRecord, &t, nullptr);
+    // One load for everything is the fast path. If the kernel refuses the object, find out which
+    // families it refuses (one load each, only on this slow path) and go on without them.
+    uint32_t wanted = VIGIL_TRACE_FAMILIES_KNOWN;
+    t.skel = loadObject(cgroupId, wanted);
+    if (t.skel == nullptr) {
+        g_libbpfLog.clear();
+        for (const Family& f : kFamilies) {
+            vigil_tracer_bpf* alone = loadObject(cgroupId, f.bit);
+            if (alone == nullptr) {
+                wanted &= ~f.bit;
+                warn(t, std::string(f.label) + " events unavailable: the kernel refused the program");
+            }
+            vigil_tracer_bpf__destroy(alone);
+        }
+        t.skel = wanted != 0 ? loadObject(cgroupId, wanted) : nullptr;
+        if (t.skel == nullptr) {
+            warn(t, "tracer off: no family could be loaded");
+            return;
+        }
+    }
+    t.dropsFd = bpf_map__fd(t.skel->maps.vigil_drops);
+    for (const Family& f : kFamilies) {
+        if (!(wanted & f.bit))
+            continue;
+        bool ok = true;
+        if (f.bit == VIGIL_TRACE_FAMILY_ENV) {
+            ok = attachEnv(t, t.skel);
+        } else {
+            if (f.bit == VIGIL_TRACE_FAMILY_DENIED)
+                ok = fillDenied(t, t.skel);
+            for (bpf_program* prog : programsOf(t.skel, f.bit)) {
+                if (!ok)
+                    break;
+                bpf_link* link = bpf_program__attach(prog);
+                if (link == nullptr) {
+                    warn(t, std::string(f.label) + " events unavailable: attaching " + bpf_program__name(prog) + " failed");
+                    ok = false;
+                } else {
+                    t.links.push_back(link);
+                }
+            }
+        }
+        if (ok)
+            t.families |= f.bit;
+    }
+    if (t.families != 0)
+        t.ring = ring_buffer__new(bpf_map__fd(t.skel->maps.vigil_events), onRecord, &t, nullptr);
     if (t.ring == nullptr) {
-        warn(t, "tracer off: cannot map the ring buffer");
+        if (t.families != 0)
+            warn(t, "tracer off: cannot map the ring buffer");
         stopTracer(t);
         t.families = 0;
+        return;
     }
     t.batch.reserve(kBatchRoom);
 }
@@ -289,18 +325,10 @@ void stopTracer(Tracer& t) {
     if (t.ring != nullptr)
         ring_buffer__free(t.ring);
     t.ring = nullptr;
-    // The skeletons' destroy detaches and closes their maps; read the drops before this.
-    vigil_process_bpf__destroy(t.process);
-    vigil_file_bpf__destroy(t.file);
-    vigil_net_bpf__destroy(t.net);
-    vigil_env_bpf__destroy(t.env);
-    vigil_denied_bpf__destroy(t.denied);
-    t.process = nullptr;
-    t.file = nullptr;
-    t.net = nullptr;
-    t.env = nullptr;
-    t.denied = nullptr;
-    t.ringFd = t.dropsFd = -1;
+    // Destroying the object closes its maps: the drop counter is read before this.
+    vigil_tracer_bpf__destroy(t.skel);
+    t.skel = nullptr;
+    t.dropsFd = -1;
 }
 
 }  // namespace vigil::sandbox

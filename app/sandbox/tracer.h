@@ -6,25 +6,16 @@
 #include <vector>
 
 struct ring_buffer;
-struct vigil_process_bpf;
-struct vigil_file_bpf;
-struct vigil_net_bpf;
-struct vigil_env_bpf;
-struct vigil_denied_bpf;
+struct vigil_tracer_bpf;
 struct bpf_link;
 
 namespace vigil::sandbox {
 
 struct Tracer {
-    vigil_process_bpf* process = nullptr;
-    vigil_file_bpf* file = nullptr;
-    vigil_net_bpf* net = nullptr;
-    vigil_env_bpf* env = nullptr;
-    vigil_denied_bpf* denied = nullptr;
-    std::vector<bpf_link*> links;  ///< uprobe links (the skeletons own their other links)
+    vigil_tracer_bpf* skel = nullptr;  ///< every family, statically linked into one object
+    std::vector<bpf_link*> links;
     ring_buffer* ring = nullptr;
-    int ringFd = -1;               ///< the shared ring buffer map
-    int dropsFd = -1;              ///< the shared per-CPU drop counter map
+    int dropsFd = -1;              ///< the per-CPU drop counter map
     uint32_t families = 0;         ///< VIGIL_TRACE_FAMILY_* attached
     bool untraced = false;         ///< VIGIL_TEST_MODE_UNTRACED
     std::string warnings;          ///< one line per thing the tracer could not do
