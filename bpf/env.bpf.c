@@ -79,7 +79,7 @@ static __always_inline int vigil_env_leave(long ret) {
         r->rec.flags |= VIGIL_TRACE_F_STR_TRUNC;
     r->rec.str_len[0] = (__u16)(n - 1);
     r->rec.size = (__u32)((sizeof(r->rec) + (__u64)n - 1 + 7) & ~7ull);
-    bpf_ringbuf_submit(r, 0);
+    bpf_ringbuf_submit(r, vigil_wakeup_flags(&vigil_events));
     return 0;
 }
 

@@ -21,6 +21,13 @@ char LICENSE[] SEC("license") __weak = "GPL";
 
 /* Set by vigil-sandbox before load: the run's cgroup2 id. 0 would match nothing real. */
 const volatile __u64 vigil_cgroup_id __weak = 0;
+/* Records wake the helper only once this many bytes wait in the ring buffer; otherwise it drains
+ * on its own short timer. A wakeup per record costs a context switch per event on a 2-core box. */
+const volatile __u64 vigil_wakeup_bytes __weak = 1 << 20;
+
+static __always_inline __u64 vigil_wakeup_flags(void *ring) {
+    return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= vigil_wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
 
 /* Strings are assembled at a running offset into `data` (per-CPU values are capped at 32 KiB by
  * the kernel, hence one mask of 16 KiB: four strings of at most 4 KiB each). Every write starts at an offset masked
@@ -111,7 +118,7 @@ static __always_inline void vigil_submit(struct vigil_scratch *s, __u32 len) {
     if (size > sizeof(struct vigil_trace_record) + 4 * VIGIL_TRACE_MAX_PATH)
         size = sizeof(struct vigil_trace_record) + 4 * VIGIL_TRACE_MAX_PATH;
     s->rec.size = (__u32)size;
-    if (bpf_ringbuf_output(&vigil_events, s, size, 0) != 0)
+    if (bpf_ringbuf_output(&vigil_events, s, size, vigil_wakeup_flags(&vigil_events)) != 0)
         vigil_count_drop();
 }
 

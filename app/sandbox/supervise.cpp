@@ -77,6 +77,8 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
         int timeoutMs = 100;
         if (!killed)
             timeoutMs = static_cast<int>(std::min<uint64_t>((deadline - std::min(deadline, now)) / 1000000ull + 1, 1000));
+        if (traceFd >= 0)
+            timeoutMs = std::min(timeoutMs, kTracerDrainMs);
         const int n = poll(fds, 8, timeoutMs);
         if (n < 0 && errno == EINTR)
             continue;
@@ -138,8 +140,9 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
         // network is then gone too, which the command sees as unreachable hosts).
         if (netEvents >= 0 && (fds[6].revents & (POLLIN | POLLHUP | POLLERR)) && !forwardNetEvent(netEvents, engineFd))
             netEvents = -1;
-        // Kernel records are drained as they come: the ring buffer is big, but not infinite.
-        if (traceFd >= 0 && (fds[7].revents & POLLIN))
+        // Kernel records are drained on every pass (at least every kTracerDrainMs); the fd wakes
+        // us early only when the ring buffer fills faster than that.
+        if (traceFd >= 0)
             drainTracer(tracer);
         if (engineFd >= 0 && (fds[5].revents & (POLLIN | POLLHUP | POLLERR))) {
             // The engine never sends during a run: data is a cancel, EOF is its death.

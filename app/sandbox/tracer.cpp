@@ -113,6 +113,7 @@ vigil_tracer_bpf* loadObject(uint64_t cgroupId, uint32_t wanted) {
     if (skel == nullptr)
         return nullptr;
     skel->rodata->vigil_cgroup_id = cgroupId;
+    skel->rodata->vigil_wakeup_bytes = kRingBytes / 8;
     bpf_map__set_max_entries(skel->maps.vigil_events, kRingBytes);
     for (const Family& f : kFamilies)
         for (bpf_program* prog : programsOf(skel, f.bit))

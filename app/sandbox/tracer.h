@@ -33,8 +33,10 @@ struct Tracer {
 /// before the command is released. Never dies: what fails becomes a warning in the run's stats.
 void startTracer(Tracer& t, uint64_t cgroupV2Id, bool untraced, int engine);
 
-/// The fd to poll for records (-1 when nothing is attached).
+/// The fd to poll for records (-1 when nothing is attached). It only becomes readable when the
+/// ring buffer is filling up: the supervise loop also drains every kTracerDrainMs.
 int tracerPollFd(const Tracer& t);
+constexpr int kTracerDrainMs = 20;
 
 /// Reads what the ring buffer holds and forwards it to the engine in VIGIL_MSG_TRACE batches.
 void drainTracer(Tracer& t);
