@@ -49,12 +49,14 @@ Tracer g_tracer;
 
 /// die()'s cleanup: every exit path after the cgroups exist kills and removes them.
 void cleanupRun() {
-    stopTracer(g_tracer);
     killRun(g_sandbox, g_cgroup);
     killHoneypot(g_honeypot);
     if (g_sandbox.initPid > 0)
         waitpid(g_sandbox.initPid, nullptr, 0);
     destroyRunCgroup(g_cgroup);
+    // The tracer is left attached: its programs see nothing once the cgroup is gone, and detaching
+    // uprobes waits for RCU grace periods (~0.1 s each). Process exit closes its fds after the
+    // engine has its result.
 }
 
 int parseFd(int argc, char** argv) {
@@ -208,5 +210,6 @@ int main(int argc, char** argv) {
     result.memory_peak_bytes = stats.memoryPeak;
     if (!statsSent || !sendChanges(engine, changes) || !sendResult(engine, result))
         return 1;
+    stopTracer(g_tracer);
     return 0;
 }

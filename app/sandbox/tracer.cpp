@@ -313,7 +313,8 @@ bool finishTracer(Tracer& t, uint64_t fallbackExecNs) {
     s.exec_ns = t.execNs != 0 ? t.execNs : fallbackExecNs;
     s.state = (t.families != 0 ? VIGIL_TRACE_STATE_ACTIVE : 0u) | (t.untraced ? VIGIL_TRACE_STATE_UNTRACED : 0u);
     s.families = t.families;
-    stopTracer(t);
+    // Still attached: detaching is slow (uprobes wait for grace periods) and comes after the run's
+    // cgroups are gone, in stopTracer from the cleanup.
     std::string text = t.warnings.substr(0, VIGIL_TRACE_MAX_WARNINGS);
     s.warnings_len = static_cast<uint32_t>(text.size());
     return t.engine >= 0 && sendMessage(t.engine, VIGIL_MSG_STATS, &s, sizeof s, text.data(), text.size());

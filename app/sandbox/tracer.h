@@ -41,7 +41,7 @@ constexpr int kTracerDrainMs = 20;
 /// Reads what the ring buffer holds and forwards it to the engine in VIGIL_MSG_TRACE batches.
 void drainTracer(Tracer& t);
 
-/// Last drain, detach, then the one VIGIL_MSG_STATS. `fallbackExecNs` is the helper's own
+/// Last drain, then the one VIGIL_MSG_STATS (stopTracer detaches later). `fallbackExecNs` is the helper's own
 /// observation of the execve, used when no exec record arrived. False when the engine is gone.
 bool finishTracer(Tracer& t, uint64_t fallbackExecNs);
 
