@@ -258,8 +258,10 @@ static __always_inline void vigil_put_path_at(struct vigil_scratch *s, __u32 *of
             BPF_CORE_READ_INTO(&base, t, fs, pwd);
         } else {
             struct file *f = vigil_fd_file(t, dirfd);
-            if (!f)
+            if (!f) {
+                s->rec.flags |= trunc_flag; /* no base known: the path is not absolute */
                 goto rel;
+            }
             BPF_CORE_READ_INTO(&base, f, f_path);
         }
         vigil_put_dentry_path(s, off, slot, &base, &root, trunc_flag);

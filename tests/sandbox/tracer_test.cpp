@@ -228,6 +228,39 @@ TEST_F(TracerTest, TheBenchmarkModeRunsUntracedAndSaysSo) {
     EXPECT_TRUE(r.trace.empty());
 }
 
+TEST_F(TracerTest, SandboxExecJsonPrintsDecodedEventsAndAStatsLine) {
+    const std::string cmd = std::string(VIGIL_SANDBOX_EXEC) + " exec --json --phase install -- sh -c 'cat /etc/hostname'";
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    size_t n = 0;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    EXPECT_EQ(pclose(p), 0) << out;
+    bool sawExec = false, sawOpen = false, sawStats = false;
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto j = nlohmann::json::parse(line);
+        if (j["type"] == "event") {
+            auto e = engine::collect::eventFromJson(j);  // the shape every consumer reads back
+            ASSERT_TRUE(e.ok()) << line;
+            EXPECT_EQ(e->phase, "install");
+            EXPECT_EQ(e->source, engine::collect::Source::Kernel);
+            sawExec |= e->kind == "process.exec" && e->attrs["path"] == "/usr/bin/cat";
+            sawOpen |= e->kind == "file.open" && e->attrs["path"] == "/etc/hostname";
+        } else if (j["type"] == "trace_stats") {
+            sawStats = true;
+            EXPECT_EQ(j["active"], true);
+            EXPECT_EQ(j["drops"], 0);
+            EXPECT_EQ(j["undecodable"], 0);
+            EXPECT_GT(j["events"].get<int>(), 3);
+        }
+    }
+    EXPECT_TRUE(sawExec && sawOpen && sawStats) << out.substr(0, 4000);
+}
+
 // ---- Completeness against strace -f ------------------------------------------------------------
 
 constexpr const char* kWorkload = R"SH(#!/bin/sh
