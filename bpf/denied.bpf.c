@@ -24,7 +24,7 @@ int BPF_PROG(vigil_denied_exit, struct pt_regs *regs, long ret) {
         return 0;
     if (!vigil_in_run())
         return 0;
-    nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+    nr = (__u32)regs->orig_ax;
     err = bpf_map_lookup_elem(&vigil_denied, &nr);
     if (!err || *err == 0 || ret != -(long)*err)
         return 0;

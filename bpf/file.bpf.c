@@ -6,7 +6,8 @@
  * strings are read only now, when their pages are resident (ARCHITECTURE §5: ~2% are empty at
  * sys_enter). One program instead of one per syscall keeps load time and per-syscall cost low; the
  * syscall is first normalised into (kind, up to two dirfd/path pairs, two args) so the dentry walk
- * is emitted twice in the program, not once per syscall.
+ * is emitted twice in the program, not once per syscall. `regs` is a BTF pointer: its fields are
+ * read directly (a load), not through bpf_probe_read — this program runs on every syscall.
  */
 #include "bpf/vigil_common.bpf.h"
 
@@ -52,8 +53,8 @@ struct vigil_file_call {
 
 /* Maps a syscall onto the record's shape; 0 when the syscall is not one of ours. */
 static __always_inline int vigil_file_normalise(long nr, struct pt_regs *regs, struct vigil_file_call *c) {
-    unsigned long di = BPF_CORE_READ(regs, di), si = BPF_CORE_READ(regs, si), dx = BPF_CORE_READ(regs, dx);
-    unsigned long r10 = BPF_CORE_READ(regs, r10), r8 = BPF_CORE_READ(regs, r8);
+    unsigned long di = regs->di, si = regs->si, dx = regs->dx;
+    unsigned long r10 = regs->r10, r8 = regs->r8;
     c->fd0 = VIGIL_AT_FDCWD;
     c->fd1 = VIGIL_AT_FDCWD;
     switch (nr) {
@@ -152,7 +153,7 @@ int BPF_PROG(vigil_file_exit, struct pt_regs *regs, long ret) {
     long nr;
     if (!vigil_in_run())
         return 0;
-    nr = BPF_CORE_READ(regs, orig_ax);
+    nr = regs->orig_ax;
     if (!vigil_file_normalise(nr, regs, &c))
         return 0;
     /* A successful execve is reported by sched_process_exec with argv and env names; by the time

@@ -69,30 +69,30 @@ int BPF_PROG(vigil_net_exit, struct pt_regs *regs, long ret) {
     long nr;
     if (!vigil_in_run())
         return 0;
-    nr = BPF_CORE_READ(regs, orig_ax);
-    fd = (int)BPF_CORE_READ(regs, di);
+    nr = regs->orig_ax;
+    fd = (int)regs->di;
     switch (nr) {
     case NR_connect:
         kind = VIGIL_TRACE_CONNECT;
-        uaddr = (const void *)BPF_CORE_READ(regs, si);
+        uaddr = (const void *)regs->si;
         break;
     case NR_bind:
         kind = VIGIL_TRACE_BIND;
-        uaddr = (const void *)BPF_CORE_READ(regs, si);
+        uaddr = (const void *)regs->si;
         break;
     case NR_listen:
         kind = VIGIL_TRACE_LISTEN;
         break;
     case NR_sendto:
         kind = VIGIL_TRACE_SEND;
-        uaddr = (const void *)BPF_CORE_READ(regs, r8);
+        uaddr = (const void *)regs->r8;
         break;
     case NR_sendmsg:
     case NR_sendmmsg: {
         /* sendmmsg's vector starts with a msghdr: its first message's destination stands for all */
         struct user_msghdr mh = {};
         kind = VIGIL_TRACE_SEND;
-        bpf_probe_read_user(&mh, sizeof(mh), (void *)BPF_CORE_READ(regs, si));
+        bpf_probe_read_user(&mh, sizeof(mh), (void *)regs->si);
         uaddr = mh.msg_name;
         break;
     }
@@ -110,7 +110,7 @@ int BPF_PROG(vigil_net_exit, struct pt_regs *regs, long ret) {
     s->rec.ret = ret;
     if (kind == VIGIL_TRACE_LISTEN) {
         vigil_from_sock(s, vigil_fd_sock(fd), 1);
-        s->rec.arg0 = BPF_CORE_READ(regs, si); /* backlog; family/port/addr of the bound socket follow */
+        s->rec.arg0 = regs->si; /* backlog; family/port/addr of the bound socket follow */
         s->rec.arg2 = s->rec.arg1;
         s->rec.arg1 = 0;
         {

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -295,9 +294,6 @@ Reference straceReference(const fs::path& dir, const std::string& sandboxDir) {
     Reference ref;
     std::ifstream in(log);
     std::string line;
-    const std::regex execRe(R"re(execve\("([^"]+)")re");
-    const std::regex openRe(R"re(openat\(AT_FDCWD, "([^"]+)", [^)]*\) = (\d+))re");
-    const std::regex connectRe(R"re(connect\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]+)"\))re");
     auto mapPath = [&](std::string p) {
         if (p.front() != '/')
             p = (dir / p).string();
@@ -306,22 +302,34 @@ Reference straceReference(const fs::path& dir, const std::string& sandboxDir) {
             p = sandboxDir + p.substr(dir.string().size());
         return p;
     };
-    std::smatch m;
+    // The quoted string after `marker`, or "" (strace -f lines cut by <unfinished ...> are skipped).
+    auto quoted = [](const std::string& l, const std::string& marker) {
+        const size_t at = l.find(marker);
+        if (at == std::string::npos)
+            return std::string();
+        const size_t start = at + marker.size();
+        const size_t end = l.find('"', start);
+        return end == std::string::npos ? std::string() : l.substr(start, end - start);
+    };
     while (std::getline(in, line)) {
-        if (std::regex_search(line, m, execRe)) {
-            ref.execs.insert(mapPath(m[1]));
-        } else if (std::regex_search(line, m, openRe)) {
-            std::string hostPath = m[1];
-            if (hostPath.front() != '/')
-                hostPath = (dir / hostPath).string();
+        const size_t eq = line.rfind(") = ");
+        if (const std::string exec = quoted(line, "execve(\""); !exec.empty()) {
+            ref.execs.insert(mapPath(exec));
+        } else if (const std::string open = quoted(line, "openat(AT_FDCWD, \""); !open.empty()) {
+            if (eq == std::string::npos || line.compare(eq + 4, 1, "-") == 0)
+                continue;  // failed or unfinished: not an open of a regular file
+            const std::string p = mapPath(open);
+            const std::string hostPath = open.front() == '/' ? open : (dir / open).string();
             struct stat st {};
-            const std::string p = mapPath(m[1]);
             if (p.rfind("/proc/", 0) == 0 || p.rfind("/sys/", 0) == 0)
                 continue;
             if (stat(hostPath.c_str(), &st) == 0 && S_ISREG(st.st_mode))
                 ref.opens.insert(p);
-        } else if (std::regex_search(line, m, connectRe)) {
-            ref.connects.insert(std::string(m[2]) + ":" + std::string(m[1]));
+        } else if (line.find("connect(") != std::string::npos && line.find("sa_family=AF_INET,") != std::string::npos) {
+            const std::string addr = quoted(line, "sin_addr=inet_addr(\"");
+            const size_t port = line.find("sin_port=htons(");
+            if (!addr.empty() && port != std::string::npos)
+                ref.connects.insert(addr + ":" + std::to_string(std::atoi(line.c_str() + port + 15)));
         }
     }
     return ref;
