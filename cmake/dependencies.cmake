@@ -11,6 +11,7 @@ find_package(SQLite3 REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)        # gzip/deflate payloads in the exfiltration proof
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)  # the sandbox helper's filter
+pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf)        # the helper's eBPF tracer (CO-RE skeletons)
 find_package(Boost 1.74 REQUIRED)   # header-only: Boost.Asio's thread_pool under the job pool
 find_package(CLI11 REQUIRED)       # vigil-cli subcommands and flags
 if(VIGIL_BUILD_TESTS)

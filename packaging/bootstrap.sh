@@ -18,6 +18,8 @@ packages=(
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   # BPF toolchain and the helper's kernel interfaces (sandbox and tracer issues)
   clang llvm bpftool libbpf-dev libseccomp-dev libnl-3-dev libnl-route-3-dev
+  # The tracer's completeness tests compare against strace -f (tests only; product code never runs it)
+  strace
   # Graph layout for the GUI and reports
   libgraphviz-dev
   # Qt 6 and every QML module the QML imports (they do not depend on each other: ARCHITECTURE §5)

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "engine/collect/kernel_decoder.h"
 #include "engine/core/config.h"
 #include "engine/sandbox/sandbox_client.h"
 
@@ -115,6 +117,28 @@ std::string netEventLine(const sbx::NetEvent& e) {
            std::to_string(e.data.size()) + " bytes" + (e.data.empty() ? "" : ": " + printable(e.data));
 }
 
+/// The run's kernel records as events; a record the decoder refuses is counted, never fatal.
+std::vector<engine::collect::Event> decodeTrace(const sbx::RunResult& r, size_t& undecodable) {
+    engine::collect::KernelDecoder decoder("debug", r.traceStats.execNs);
+    std::vector<engine::collect::Event> events;
+    events.reserve(r.trace.size());
+    undecodable = 0;
+    for (const sbx::TraceRecord& record : r.trace) {
+        auto e = decoder.decode(record.bytes);
+        if (e)
+            events.push_back(std::move(*e));
+        else
+            ++undecodable;
+    }
+    return events;
+}
+
+json traceStatsJson(const sbx::TraceStats& s, size_t decoded, size_t undecodable) {
+    return {{"type", "trace_stats"}, {"received", s.received}, {"active", s.active}, {"untraced", s.untraced},
+            {"families", s.families}, {"events", s.events}, {"decoded", decoded}, {"undecodable", undecodable},
+            {"drops", s.drops}, {"lost", s.lost}, {"exec_ns", s.execNs}, {"warnings", s.warnings}};
+}
+
 /// The cache root the helper checks the package against: the configured cache when DIR is in
 /// it, otherwise DIR's parent — the developer named DIR on the command line themselves.
 fs::path cacheRootFor(const fs::path& pkg) {
@@ -217,6 +241,10 @@ int runSandboxExec(const std::vector<std::string>& args) {
         return kSandboxFailed;
     }
     const sbx::RunResult& r = *result;
+    size_t undecodable = 0;
+    std::vector<engine::collect::Event> events = decodeTrace(r, undecodable);
+    for (engine::collect::Event& e : events)
+        e.phase = request.phase;
     const double setupMs = static_cast<double>(r.setup.count()) / 1e6;
     const double runMs = static_cast<double>(r.run.count()) / 1e6;
     if (asJson) {
@@ -226,6 +254,12 @@ int runSandboxExec(const std::vector<std::string>& args) {
                                           {"location", t.location}, {"value", t.value}}).c_str());
         for (const sbx::NetEvent& e : r.netEvents)
             std::printf("%s\n", dumpLine(netEventJson(e)).c_str());
+        for (const engine::collect::Event& e : events) {
+            json j = engine::collect::toJson(e);
+            j["type"] = "event";
+            std::printf("%s\n", dumpLine(j).c_str());
+        }
+        std::printf("%s\n", dumpLine(traceStatsJson(r.traceStats, events.size(), undecodable)).c_str());
         for (const sbx::FileChange& c : r.changes)
             std::printf("%s\n", dumpLine({{"type", "change"}, {"path", c.path}, {"kinds", changeLetters(c.flags)}}).c_str());
         std::printf("%s\n", dumpLine({{"type", "result"}, {"exit_code", r.exitCode}, {"signal", r.signal},
@@ -248,6 +282,18 @@ int runSandboxExec(const std::vector<std::string>& args) {
                          r.netEvents.size() == 1 ? "" : "s");
         for (const sbx::NetEvent& e : r.netEvents)
             std::fprintf(stderr, "   %s\n", netEventLine(e).c_str());
+        std::map<std::string, size_t> perCategory;
+        for (const engine::collect::Event& e : events)
+            ++perCategory[std::string(e.category())];
+        std::string counts;
+        for (const auto& [category, n] : perCategory)
+            counts += (counts.empty() ? "" : ", ") + category + " " + std::to_string(n);
+        const sbx::TraceStats& ts = r.traceStats;
+        std::fprintf(stderr, "-- trace: %zu kernel events (%s), %llu dropped, %llu lost%s\n", events.size(),
+                     counts.empty() ? "none" : counts.c_str(), static_cast<unsigned long long>(ts.drops),
+                     static_cast<unsigned long long>(ts.lost), ts.active ? "" : " — TRACER INACTIVE");
+        if (!ts.warnings.empty())
+            std::fprintf(stderr, "   tracer warnings:\n%s", ts.warnings.c_str());
     }
     std::fflush(stdout);
     return r.signal != 0 ? 128 + r.signal : r.exitCode;

@@ -29,6 +29,7 @@
 #include "app/sandbox/sandbox_init.h"
 #include "app/sandbox/stale_runs.h"
 #include "app/sandbox/supervise.h"
+#include "app/sandbox/tracer.h"
 #include "app/sandbox/upper_changes.h"
 #include "vigil_version.h"
 
@@ -44,6 +45,7 @@ constexpr uid_t kHostIdBase = 1600000000u;
 RunCgroup g_cgroup;
 Sandbox g_sandbox;
 Honeypot g_honeypot;
+Tracer g_tracer;
 
 /// die()'s cleanup: every exit path after the cgroups exist kills and removes them.
 void cleanupRun() {
@@ -52,6 +54,9 @@ void cleanupRun() {
     if (g_sandbox.initPid > 0)
         waitpid(g_sandbox.initPid, nullptr, 0);
     destroyRunCgroup(g_cgroup);
+    // The tracer is left attached: its programs see nothing once the cgroup is gone, and detaching
+    // uprobes waits for RCU grace periods (~0.1 s each). Process exit closes its fds after the
+    // engine has its result.
 }
 
 int parseFd(int argc, char** argv) {
@@ -149,6 +154,9 @@ int main(int argc, char** argv) {
     // The sandbox's only link leads to the honeypot, and it listens before the command runs.
     connectToHoneypot(g_sandbox.initPid, g_honeypot.pid);
     awaitHoneypot(g_honeypot);
+    // 7a. The tracer, as real root, filtering on the run's cgroup: attached before pid 1 is
+    // released, so the command's execve is the first thing it reports.
+    startTracer(g_tracer, g_cgroup.v2Id, (plan.limits.test_mode & VIGIL_TEST_MODE_UNTRACED) != 0, engine);
     if (write(pipes.releaseWrite, "g", 1) != 1)
         die("write", "release the sandbox");
     close(pipes.releaseWrite);
@@ -160,7 +168,7 @@ int main(int argc, char** argv) {
     sendBait(engine, plan.bait.tokens);
 
     // 8. The run.
-    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events);
+    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events, g_tracer);
     if (outcome.engineGone) {
         cleanupRun();
         return 1;
@@ -175,6 +183,8 @@ int main(int argc, char** argv) {
     const CgroupStats stats = readCgroupStats(g_cgroup);
     // The honeypot's last records (connections still open at the end) precede the result.
     finishHoneypot(g_honeypot, engine);
+    // Every process of the run is gone: the ring buffer holds the last records.
+    const bool statsSent = finishTracer(g_tracer, outcome.execNs);
     cleanupRun();
     bool changesTruncated = false;
     std::vector<FileChange> changes;
@@ -199,7 +209,8 @@ int main(int argc, char** argv) {
     result.stdout_bytes = outcome.stdoutBytes;
     result.stderr_bytes = outcome.stderrBytes;
     result.memory_peak_bytes = stats.memoryPeak;
-    if (!sendChanges(engine, changes) || !sendResult(engine, result))
+    if (!statsSent || !sendChanges(engine, changes) || !sendResult(engine, result))
         return 1;
+    stopTracer(g_tracer);
     return 0;
 }

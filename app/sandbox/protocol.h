@@ -17,12 +17,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bpf/vigil_trace.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 2u  /* 2: BAIT (7) and NET_EVENT (8) messages */
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 3u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9) and STATS (10) */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -45,9 +47,12 @@ struct vigil_msg_header {
     uint32_t reserved; /* 0 */
 };
 
-/* Named test modes that may weaken isolation for a test. None exist yet: must be 0. */
+/* Named test modes that may weaken what a run observes, for a test or benchmark only. */
 #define VIGIL_TEST_MODE_NONE 0u
-#define VIGIL_TEST_MODES_KNOWN 0u
+/* Benchmark only (bench/tracing_overhead): run without the eBPF tracer, to measure its cost. The
+ * run still sends STATS, with VIGIL_TRACE_STATE_UNTRACED, so nothing mistakes it for a clean run. */
+#define VIGIL_TEST_MODE_UNTRACED 1u
+#define VIGIL_TEST_MODES_KNOWN 1u
 
 /* Request bounds the helper enforces (and the engine respects before sending). */
 #define VIGIL_REQ_MAX_ARGC 256u
@@ -387,6 +392,109 @@ static inline const char* vigil_check_net_event(const uint8_t* body, uint64_t le
     return NULL;
 }
 
+/* --- The eBPF tracer (appended; the messages above are unchanged). ------------------------- */
+
+/* helper -> engine, any number, after READY and before STATS: raw tracer records. */
+#define VIGIL_MSG_TRACE 9u
+/* helper -> engine, exactly one, right before RESULT: what the tracer saw and missed. */
+#define VIGIL_MSG_STATS 10u
+/* (11 is VIGIL_MSG_RUNTIME, the Node hook's events.) */
+
+/* Body of VIGIL_MSG_TRACE: count records (bpf/vigil_trace.h), each `size` bytes, back to back. */
+struct vigil_trace_batch {
+    uint32_t count;
+    uint32_t abi; /* VIGIL_TRACE_ABI_VERSION */
+};
+
+#define VIGIL_TRACE_STATE_ACTIVE 1u   /* at least one family was attached for the whole command */
+#define VIGIL_TRACE_STATE_UNTRACED 2u /* VIGIL_TEST_MODE_UNTRACED: no tracer by request */
+#define VIGIL_TRACE_STATE_KNOWN 3u
+#define VIGIL_TRACE_FAMILY_PROCESS 1u
+#define VIGIL_TRACE_FAMILY_FILE 2u
+#define VIGIL_TRACE_FAMILY_NET 4u
+#define VIGIL_TRACE_FAMILY_ENV 8u
+#define VIGIL_TRACE_FAMILY_DENIED 16u
+#define VIGIL_TRACE_FAMILIES_KNOWN 31u
+#define VIGIL_TRACE_MAX_WARNINGS 4096u
+/* Body of VIGIL_MSG_STATS, followed by warnings[warnings_len]: lines saying what the tracer could
+ * not do on this host (a family that failed to load or attach, a missing feature). */
+struct vigil_trace_stats {
+    uint64_t events;   /* records forwarded in TRACE batches */
+    uint64_t drops;    /* records the kernel had no ring-buffer room for */
+    uint64_t lost;     /* records the helper discarded: malformed, or over the per-run cap */
+    uint64_t exec_ns;  /* CLOCK_MONOTONIC of the command's execve (0: it never ran) */
+    uint32_t state;    /* VIGIL_TRACE_STATE_* */
+    uint32_t families; /* VIGIL_TRACE_FAMILY_* attached */
+    uint32_t warnings_len;
+    uint32_t reserved;
+};
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_trace_batch) == 8, "trace batch layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_trace_stats) == 48, "trace stats layout");
+
+/* Checks one tracer record at p with `avail` bytes left in the body. */
+static inline const char* vigil_check_trace_record(const uint8_t* p, uint64_t avail) {
+    struct vigil_trace_record r;
+    uint64_t strings = 0;
+    unsigned i;
+    if (avail < sizeof r)
+        return "trace record truncated";
+    memcpy(&r, p, sizeof r);
+    if (r.kind == 0 || r.kind > VIGIL_TRACE_KIND_MAX)
+        return "trace record of an unknown kind";
+    if (r.flags & ~VIGIL_TRACE_F_KNOWN)
+        return "trace record with unknown flags";
+    if (r.size < sizeof r || r.size % 8 != 0 || r.size > VIGIL_TRACE_MAX_RECORD + 8u)
+        return "trace record size out of range";
+    if (r.size > avail)
+        return "trace record runs past the body";
+    for (i = 0; i < VIGIL_TRACE_MAX_STRINGS; ++i) {
+        if (r.str_len[i] > VIGIL_TRACE_MAX_PATH)
+            return "trace record string too long";
+        strings += r.str_len[i];
+    }
+    if (sizeof r + strings > r.size)
+        return "trace record strings run past its size";
+    return NULL;
+}
+
+static inline const char* vigil_check_trace(const uint8_t* body, uint64_t len) {
+    struct vigil_trace_batch b;
+    uint64_t off = sizeof b;
+    uint32_t i;
+    if (len < sizeof b)
+        return "trace batch shorter than its fixed part";
+    memcpy(&b, body, sizeof b);
+    if (b.abi != VIGIL_TRACE_ABI_VERSION)
+        return "trace batch of another record ABI";
+    if (b.count == 0)
+        return "empty trace batch";
+    for (i = 0; i < b.count; ++i) {
+        struct vigil_trace_record r;
+        const char* reason = vigil_check_trace_record(body + off, len - off);
+        if (reason)
+            return reason;
+        memcpy(&r, body + off, sizeof r);
+        off += r.size;
+    }
+    if (off != len)
+        return "trailing bytes after the trace records";
+    return NULL;
+}
+
+static inline const char* vigil_check_stats(const uint8_t* body, uint64_t len) {
+    struct vigil_trace_stats s;
+    if (len < sizeof s)
+        return "stats shorter than their fixed part";
+    memcpy(&s, body, sizeof s);
+    if ((s.state & ~VIGIL_TRACE_STATE_KNOWN) || (s.families & ~VIGIL_TRACE_FAMILIES_KNOWN))
+        return "stats with unknown state or family bits";
+    if (s.warnings_len > VIGIL_TRACE_MAX_WARNINGS || (uint64_t)sizeof s + s.warnings_len != len)
+        return "stats warning length does not add up to the body length";
+    if (vigil_has_nul((const char*)body + sizeof s, s.warnings_len))
+        return "NUL byte inside the stats warnings";
+    return NULL;
+}
+
 /* Checks a whole packet of n bytes: header, type, size, and the body of the given type. */
 static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
     struct vigil_msg_header h;
@@ -453,6 +561,10 @@ static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
     }
     case VIGIL_MSG_NET_EVENT:
         return vigil_check_net_event(body, h.length);
+    case VIGIL_MSG_TRACE:
+        return vigil_check_trace(body, h.length);
+    case VIGIL_MSG_STATS:
+        return vigil_check_stats(body, h.length);
     default:
         return "unknown message type";
     }

@@ -68,6 +68,17 @@ void* buildSeccompFilter() {
     return ctx;
 }
 
+std::vector<int> deniedSyscallNumbers() {
+    std::vector<int> nrs;
+    for (const char* name : kDenied) {
+        const int nr = seccomp_syscall_resolve_name(name);
+        if (nr != __NR_SCMP_ERROR && nr >= 0)
+            nrs.push_back(nr);
+    }
+    nrs.push_back(SCMP_SYS(clone));
+    return nrs;
+}
+
 void loadSeccompFilter(void* filter) {
     const int rc = seccomp_load(static_cast<scmp_filter_ctx>(filter));
     if (rc != 0) {

@@ -47,7 +47,7 @@ Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request) {
     r.output_bytes = request.limits.outputBytes;
     r.pids_max = request.limits.pids;
     r.cpu_percent = request.limits.cpuPercent;
-    r.test_mode = VIGIL_TEST_MODE_NONE;
+    r.test_mode = request.untracedForBenchmark ? VIGIL_TEST_MODE_UNTRACED : VIGIL_TEST_MODE_NONE;
     std::string argv, env;
     for (const std::string& a : request.argv) {
         if (a.find('\0') != std::string::npos)
@@ -179,6 +179,32 @@ Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
         ev.data.assign(text + e.text_bytes, e.data_len);
         ev.dataTruncated = e.data_truncated != 0;
         return HelperMessage{std::move(ev)};
+    }
+    case VIGIL_MSG_TRACE: {
+        const auto b = readStruct<vigil_trace_batch>(body);
+        TraceBatch batch;
+        batch.records.reserve(b.count);
+        size_t off = sizeof b;
+        for (uint32_t i = 0; i < b.count; ++i) {
+            const auto r = readStruct<vigil_trace_record>(body + off);  // sizes checked by vigil_msg_check
+            batch.records.push_back(TraceRecord{std::vector<uint8_t>(body + off, body + off + r.size)});
+            off += r.size;
+        }
+        return HelperMessage{std::move(batch)};
+    }
+    case VIGIL_MSG_STATS: {
+        const auto st = readStruct<vigil_trace_stats>(body);
+        TraceStats stats;
+        stats.received = true;
+        stats.active = (st.state & VIGIL_TRACE_STATE_ACTIVE) != 0;
+        stats.untraced = (st.state & VIGIL_TRACE_STATE_UNTRACED) != 0;
+        stats.families = st.families;
+        stats.events = st.events;
+        stats.drops = st.drops;
+        stats.lost = st.lost;
+        stats.execNs = st.exec_ns;
+        stats.warnings.assign(reinterpret_cast<const char*>(body + sizeof st), st.warnings_len);
+        return HelperMessage{std::move(stats)};
     }
     default:
         return protocolError("unexpected message type " + std::to_string(h.type));

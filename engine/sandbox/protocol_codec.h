@@ -37,7 +37,12 @@ struct ResultSummary {
     uint32_t changesCount = 0;
 };
 
-using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent>;
+struct TraceBatch {
+    std::vector<TraceRecord> records;
+};
+
+using HelperMessage =
+    std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent, TraceBatch, TraceStats>;
 
 /// One RUN_REQUEST packet. Fails (Usage) when the request breaks a protocol bound.
 Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request);

@@ -184,6 +184,13 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             if (observer.onNetEvent)
                 observer.onNetEvent(*net);
             result.netEvents.push_back(std::move(*net));
+        } else if (auto* trace = std::get_if<TraceBatch>(&*message)) {
+            if (observer.onTrace)
+                observer.onTrace(trace->records);
+            for (TraceRecord& r : trace->records)
+                result.trace.push_back(std::move(r));
+        } else if (auto* stats = std::get_if<TraceStats>(&*message)) {
+            result.traceStats = std::move(*stats);
         } else if (auto* batch = std::get_if<ChangesBatch>(&*message)) {
             for (FileChange& c : batch->changes)
                 result.changes.push_back(std::move(c));
@@ -198,6 +205,8 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             r.changes = std::move(result.changes);
             r.bait = std::move(result.bait);
             r.netEvents = std::move(result.netEvents);
+            r.trace = std::move(result.trace);
+            r.traceStats = std::move(result.traceStats);
             close(fd);
             const std::string ended = reap(pid);
             if (r.changes.size() != summary->changesCount)

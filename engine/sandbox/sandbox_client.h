@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string_view>
 
 #include "engine/core/result.h"
@@ -15,6 +16,8 @@ struct RunObserver {
     std::function<void(const ReadyInfo&)> onReady;
     std::function<void(OutputStream, std::string_view)> onOutput;
     std::function<void(const NetEvent&)> onNetEvent;
+    /// A batch of raw kernel tracer records as it arrives (also kept in RunResult::trace).
+    std::function<void(std::span<const TraceRecord>)> onTrace;
 };
 
 /// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):

@@ -28,6 +28,9 @@ struct RunRequest {
     std::string phase;                  ///< label: "install", "import", "api", "debug"
     std::vector<std::string> env;       ///< extra NAME=value entries for the command
     Limits limits;
+    /// Benchmark only (VIGIL_TEST_MODE_UNTRACED): run without the eBPF tracer. The result's
+    /// TraceStats then say `untraced`, so no analysis can take the silence for a clean package.
+    bool untracedForBenchmark = false;
 };
 
 enum class OutputStream { Stdout, Stderr };
@@ -75,6 +78,25 @@ struct NetEvent {
 /// "dns", "http", "tcp", "tls-sni", "tcp-syn", "udp", "dropped".
 const char* netEventKindName(NetEvent::Kind kind);
 
+/// One raw record of the kernel tracer (bpf/vigil_trace.h), checked by the protocol layer; decoded
+/// into events by engine/collect's KernelDecoder.
+struct TraceRecord {
+    std::vector<uint8_t> bytes;
+};
+
+/// What the tracer saw and what it missed during one run.
+struct TraceStats {
+    bool received = false;     ///< the helper sent its stats (false: an older helper or a failed run)
+    bool active = false;       ///< at least one family was attached for the whole command
+    bool untraced = false;     ///< run without the tracer on request (benchmark)
+    uint32_t families = 0;     ///< VIGIL_TRACE_FAMILY_* bits attached
+    uint64_t events = 0;       ///< records forwarded
+    uint64_t drops = 0;        ///< records the kernel's ring buffer had no room for
+    uint64_t lost = 0;         ///< records the helper discarded (malformed, over its cap)
+    uint64_t execNs = 0;       ///< CLOCK_MONOTONIC of the command's execve: the events' time zero
+    std::string warnings;      ///< one line per thing the tracer could not do on this host
+};
+
 struct RunResult {
     int exitCode = -1;       ///< -1 when killed by a signal
     int signal = 0;
@@ -93,6 +115,8 @@ struct RunResult {
     bool changesTruncated = false;
     std::vector<BaitToken> bait;  ///< the run's honeytokens, one entry per placement
     std::vector<NetEvent> netEvents;  ///< in the order the honeypot recorded them
+    std::vector<TraceRecord> trace;   ///< the kernel tracer's records, in ring-buffer order
+    TraceStats traceStats;
     ReadyInfo ready;
 
     [[nodiscard]] bool anyLimitHit() const { return wallLimitHit || memoryLimitHit || pidsLimitHit || outputLimitHit; }

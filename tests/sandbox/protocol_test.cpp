@@ -103,7 +103,7 @@ TEST(SandboxProtocol, CorruptedLengthsAndFieldsAreRejected) {
     sandbox::RunPlan plan;
     EXPECT_STREQ(sandbox::decodeRunRequest(p.data(), p.size(), plan), "argv area does not hold argc NUL-terminated strings");
     r.argc -= 1;
-    r.test_mode = 1;
+    r.test_mode = 2;
     std::memcpy(p.data() + sizeof(vigil_msg_header), &r, sizeof r);
     EXPECT_STREQ(sandbox::decodeRunRequest(p.data(), p.size(), plan), "unknown test mode");
     r.test_mode = 0;
@@ -123,7 +123,7 @@ TEST(SandboxProtocol, RandomPacketsNeverCrashEitherDecoder) {
         // Half of them get a plausible header, so the body checks are exercised too.
         if (n >= sizeof(vigil_msg_header) && (i & 1)) {
             vigil_msg_header h{VIGIL_SANDBOX_MAGIC, VIGIL_SANDBOX_PROTOCOL_VERSION,
-                               static_cast<uint16_t>(1 + rng() % 8), static_cast<uint32_t>(n - sizeof h), 0};
+                               static_cast<uint16_t>(1 + rng() % 10), static_cast<uint32_t>(n - sizeof h), 0};
             std::memcpy(p.data(), &h, sizeof h);
         }
         sandbox::RunPlan plan;
@@ -248,6 +248,119 @@ TEST(SandboxProtocol, MalformedBaitIsRejected) {
     EXPECT_FALSE(corrupt([&](auto& c) { c[entry + sizeof t + 2] = 0; }));         // NUL in the name
     EXPECT_FALSE(corrupt([&](auto& c) { c[0] = 2; }));                            // count beyond the entries
     EXPECT_FALSE(corrupt([&](auto& c) { c.resize(c.size() + 8, 0); }));           // trailing bytes
+}
+
+
+// ---- Tracer messages (protocol 3) --------------------------------------------------------------
+
+std::vector<uint8_t> traceRecord(uint16_t kind, const std::string& strings, uint16_t len0) {
+    vigil_trace_record r{};
+    r.kind = kind;
+    r.pid = 2;
+    r.str_len[0] = len0;
+    r.size = static_cast<uint32_t>((sizeof r + strings.size() + 7) & ~size_t{7});
+    std::vector<uint8_t> bytes(r.size, 0);
+    std::memcpy(bytes.data(), &r, sizeof r);
+    std::memcpy(bytes.data() + sizeof r, strings.data(), strings.size());
+    return bytes;
+}
+
+std::vector<uint8_t> traceBody(const std::vector<std::vector<uint8_t>>& records) {
+    vigil_trace_batch b{static_cast<uint32_t>(records.size()), VIGIL_TRACE_ABI_VERSION};
+    std::vector<uint8_t> body(sizeof b);
+    std::memcpy(body.data(), &b, sizeof b);
+    for (const auto& r : records)
+        body.insert(body.end(), r.begin(), r.end());
+    return body;
+}
+
+TEST(SandboxProtocol, TraceBatchesAndStatsTravelToTheEngine) {
+    const auto a = traceRecord(VIGIL_TRACE_GETENV, "HOME", 4);
+    const auto b = traceRecord(VIGIL_TRACE_FORK, "", 0);
+    const auto body = traceBody({a, b});
+    auto m = sbx::decodeHelperMessage(packet(VIGIL_MSG_TRACE, body.data(), body.size()));
+    ASSERT_TRUE(m.ok()) << m.error().describe();
+    const auto& batch = std::get<sbx::TraceBatch>(*m);
+    ASSERT_EQ(batch.records.size(), 2u);
+    EXPECT_EQ(batch.records[0].bytes, a);
+    EXPECT_EQ(batch.records[1].bytes, b);
+
+    vigil_trace_stats st{};
+    st.events = 2;
+    st.drops = 5;
+    st.lost = 1;
+    st.exec_ns = 123;
+    st.state = VIGIL_TRACE_STATE_ACTIVE;
+    st.families = VIGIL_TRACE_FAMILY_FILE | VIGIL_TRACE_FAMILY_ENV;
+    const std::string warning = "network events unavailable: attaching vigil_net_exit failed\n";
+    st.warnings_len = static_cast<uint32_t>(warning.size());
+    std::vector<uint8_t> sb(sizeof st);
+    std::memcpy(sb.data(), &st, sizeof st);
+    sb.insert(sb.end(), warning.begin(), warning.end());
+    auto s = sbx::decodeHelperMessage(packet(VIGIL_MSG_STATS, sb.data(), sb.size()));
+    ASSERT_TRUE(s.ok()) << s.error().describe();
+    const auto& stats = std::get<sbx::TraceStats>(*s);
+    EXPECT_TRUE(stats.received);
+    EXPECT_TRUE(stats.active);
+    EXPECT_FALSE(stats.untraced);
+    EXPECT_EQ(stats.drops, 5u);
+    EXPECT_EQ(stats.lost, 1u);
+    EXPECT_EQ(stats.execNs, 123u);
+    EXPECT_EQ(stats.families, VIGIL_TRACE_FAMILY_FILE | VIGIL_TRACE_FAMILY_ENV);
+    EXPECT_EQ(stats.warnings, warning);
+
+    // A request for the benchmark's untraced mode carries the named bit and nothing else.
+    auto req = sampleRequest();
+    req.untracedForBenchmark = true;
+    auto encoded = sbx::encodeRunRequest(req);
+    ASSERT_TRUE(encoded.ok());
+    sandbox::RunPlan plan;
+    ASSERT_EQ(sandbox::decodeRunRequest(encoded->data(), encoded->size(), plan), nullptr);
+    EXPECT_EQ(plan.limits.test_mode, VIGIL_TEST_MODE_UNTRACED);
+}
+
+TEST(SandboxProtocol, MalformedTraceAndStatsAreRejected) {
+    const auto good = traceBody({traceRecord(VIGIL_TRACE_GETENV, "HOME", 4)});
+    auto accepted = [](uint16_t type, const std::vector<uint8_t>& body) {
+        return vigil_msg_check(packet(type, body.data(), body.size()).data(), sizeof(vigil_msg_header) + body.size()) ==
+               nullptr;
+    };
+    ASSERT_TRUE(accepted(VIGIL_MSG_TRACE, good));
+    for (size_t n = 0; n < good.size(); ++n)
+        EXPECT_FALSE(accepted(VIGIL_MSG_TRACE, std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(n))))
+            << n;
+    auto corrupt = [&](auto mutate) {
+        std::vector<uint8_t> copy = good;
+        mutate(copy);
+        return accepted(VIGIL_MSG_TRACE, copy);
+    };
+    const size_t rec = sizeof(vigil_trace_batch);
+    EXPECT_FALSE(corrupt([&](auto& c) { c[0] = 2; }));                         // count beyond the records
+    EXPECT_FALSE(corrupt([&](auto& c) { c[0] = 0; }));                         // empty batch
+    EXPECT_FALSE(corrupt([&](auto& c) { c[4] = 9; }));                         // other record ABI
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec] = 0; }));                       // kind 0
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec] = VIGIL_TRACE_KIND_MAX + 1; })); // unknown kind
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec + 2] = 0x80; }));                // unknown flags
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec + 4] = 100; }));                 // size below the header
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec + 4] += 1; }));                  // size not a multiple of 8
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec + 4] += 8; }));                  // size past the body
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec + 80] = 9; }));                  // string past the record
+    EXPECT_FALSE(corrupt([&](auto& c) { c[rec + 81] = 0x20; }));               // string over its bound
+    EXPECT_FALSE(corrupt([&](auto& c) { c.resize(c.size() + 8, 0); }));        // trailing bytes
+
+    vigil_trace_stats st{};
+    std::vector<uint8_t> sb(sizeof st);
+    EXPECT_TRUE(accepted(VIGIL_MSG_STATS, sb));
+    EXPECT_FALSE(accepted(VIGIL_MSG_STATS, std::vector<uint8_t>(sb.begin(), sb.end() - 1)));
+    st.state = 8;
+    std::memcpy(sb.data(), &st, sizeof st);
+    EXPECT_FALSE(accepted(VIGIL_MSG_STATS, sb));
+    st.state = 0;
+    st.warnings_len = 3;
+    std::memcpy(sb.data(), &st, sizeof st);
+    EXPECT_FALSE(accepted(VIGIL_MSG_STATS, sb));  // text missing
+    sb.insert(sb.end(), {'a', '\0', 'b'});
+    EXPECT_FALSE(accepted(VIGIL_MSG_STATS, sb));  // NUL inside
 }
 
 }  // namespace
