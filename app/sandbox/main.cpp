@@ -26,6 +26,7 @@
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_cgroup.h"
 #include "app/sandbox/run_plan.h"
+#include "app/sandbox/runtime_channel.h"
 #include "app/sandbox/sandbox_init.h"
 #include "app/sandbox/stale_runs.h"
 #include "app/sandbox/supervise.h"
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
     plan.hostGid = kHostIdBase + static_cast<gid_t>(getpid());
     validateRunPlan(plan, peer.uid);
     plan.runtimeDir = locateRuntimeDir();
+    plan.nodeLauncher = locateNodeLauncher();
     // 6 (prepared here, planted by pid 1): the token list must outlive the sandbox.
     plan.bait = makeBaitHome(kHomeDir, plan.hostname);
     yieldEnvToEngine(plan.bait, plan.env);
@@ -141,6 +143,7 @@ int main(int argc, char** argv) {
     // 4-7. Scratch tmpfs for the overlay's upper dir, then the namespaces; pid 1 builds the file
     // system and starts the command once released.
     const int scratch = createScratch(plan);
+    RuntimeChannel runtime = createRuntimeChannel(scratch, plan.hostUid);
     plan.idmapUsernsFd = createIdmapUserns(plan);
     SandboxPipes pipes;
     createPipes(pipes);
@@ -160,7 +163,7 @@ int main(int argc, char** argv) {
     sendBait(engine, plan.bait.tokens);
 
     // 8. The run.
-    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events);
+    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events, runtime);
     if (outcome.engineGone) {
         cleanupRun();
         return 1;
@@ -176,6 +179,9 @@ int main(int argc, char** argv) {
     // The honeypot's last records (connections still open at the end) precede the result.
     finishHoneypot(g_honeypot, engine);
     cleanupRun();
+    // Every writer is dead now: what is left in the FIFO is complete.
+    if (!drainRuntimeChannel(runtime, engine))
+        return 1;
     bool changesTruncated = false;
     std::vector<FileChange> changes;
     if (plan.packageFd >= 0)

@@ -40,7 +40,7 @@ void killRun(const Sandbox& sandbox, const RunCgroup& cg) {
 }
 
 RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const SandboxPipes& pipes, const RunCgroup& cg,
-                        int engine, int netEvents) {
+                        int engine, int netEvents, RuntimeChannel& runtime) {
     RunOutcome out;
     const uint64_t deadline = monotonicNs() + plan.limits.wall_ms * 1000000ull;
     uint64_t forwarded = 0;
@@ -70,13 +70,13 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
             break;  // a stuck writer cannot keep the helper alive
         if (!killed && now >= deadline)
             stop(VIGIL_LIMIT_WALL);
-        pollfd fds[7] = {{stdoutFd, POLLIN, 0}, {stderrFd, POLLIN, 0}, {statusFd, POLLIN, 0},
+        pollfd fds[8] = {{stdoutFd, POLLIN, 0}, {stderrFd, POLLIN, 0}, {statusFd, POLLIN, 0},
                          {execFd, POLLIN, 0},   {initFd, POLLIN, 0},   {engineFd, POLLIN, 0},
-                         {netEvents, POLLIN, 0}};
+                         {netEvents, POLLIN, 0}, {runtime.readFd, POLLIN, 0}};
         int timeoutMs = 100;
         if (!killed)
             timeoutMs = static_cast<int>(std::min<uint64_t>((deadline - std::min(deadline, now)) / 1000000ull + 1, 1000));
-        const int n = poll(fds, 7, timeoutMs);
+        const int n = poll(fds, 8, timeoutMs);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -137,6 +137,8 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
         // network is then gone too, which the command sees as unreachable hosts).
         if (netEvents >= 0 && (fds[6].revents & (POLLIN | POLLHUP | POLLERR)) && !forwardNetEvent(netEvents, engineFd))
             netEvents = -1;
+        if (runtime.readFd >= 0 && engineFd >= 0 && (fds[7].revents & POLLIN))
+            forwardRuntimeLines(runtime, engineFd);
         if (engineFd >= 0 && (fds[5].revents & (POLLIN | POLLHUP | POLLERR))) {
             // The engine never sends during a run: data is a cancel, EOF is its death.
             out.engineGone = true;

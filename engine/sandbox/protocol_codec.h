@@ -37,7 +37,13 @@ struct ResultSummary {
     uint32_t changesCount = 0;
 };
 
-using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent>;
+struct RuntimeBatch {
+    std::vector<std::string> lines;
+    uint32_t dropped = 0;
+};
+
+using HelperMessage =
+    std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent, RuntimeBatch>;
 
 /// One RUN_REQUEST packet. Fails (Usage) when the request breaks a protocol bound.
 Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request);

@@ -184,6 +184,13 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             if (observer.onNetEvent)
                 observer.onNetEvent(*net);
             result.netEvents.push_back(std::move(*net));
+        } else if (auto* lines = std::get_if<RuntimeBatch>(&*message)) {
+            result.runtimeDropped += lines->dropped;
+            for (std::string& line : lines->lines) {
+                if (observer.onRuntimeLine)
+                    observer.onRuntimeLine(line);
+                result.runtimeLines.push_back(std::move(line));
+            }
         } else if (auto* batch = std::get_if<ChangesBatch>(&*message)) {
             for (FileChange& c : batch->changes)
                 result.changes.push_back(std::move(c));
@@ -198,6 +205,8 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             r.changes = std::move(result.changes);
             r.bait = std::move(result.bait);
             r.netEvents = std::move(result.netEvents);
+            r.runtimeLines = std::move(result.runtimeLines);
+            r.runtimeDropped = result.runtimeDropped;
             close(fd);
             const std::string ended = reap(pid);
             if (r.changes.size() != summary->changesCount)

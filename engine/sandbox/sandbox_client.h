@@ -15,6 +15,8 @@ struct RunObserver {
     std::function<void(const ReadyInfo&)> onReady;
     std::function<void(OutputStream, std::string_view)> onOutput;
     std::function<void(const NetEvent&)> onNetEvent;
+    /// One raw JSON line from the runtime hook, as it arrives.
+    std::function<void(std::string_view)> onRuntimeLine;
 };
 
 /// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):
