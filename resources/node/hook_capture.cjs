@@ -326,6 +326,12 @@ function hookNetwork() {
     for (const api of dnsApis)
       wrap(obj, api, (args) => capture(true, () => ['network.dns', {api: prefix + api, name: str(args[0]),
                                                                      type: typeOf(api, args)}]));
+  // Resolver objects (custom servers) carry the same methods on their prototypes.
+  for (const [R, prefix] of [[dns.Resolver, 'dns.Resolver.'], [dns.promises.Resolver, 'dns.promises.Resolver.']])
+    for (const api of dnsApis)
+      if (R && Object.prototype.hasOwnProperty.call(R.prototype, api))
+        wrap(R.prototype, api, (args) => capture(true, () => ['network.dns', {api: prefix + api, name: str(args[0]),
+                                                                                type: typeOf(api, args)}]));
   const dgram = require('dgram');
   wrap(dgram.Socket.prototype, 'send', (args) => capture(true, () => {
     // send(msg, [offset, length,] port[, address][, callback])

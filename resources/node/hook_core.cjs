@@ -259,6 +259,23 @@ function scrubStack(err) {
   return err;
 }
 
+/// Calls the original with room for two more stack frames (the Proxy trap and this function, scrubbed from
+/// any error), so an error thrown by a patched built-in has exactly the frames it has unhooked.
+function callScrubbed(target, thisArg, args, newTarget) {
+  const limit = Error.stackTraceLimit;
+  const raise = typeof limit === 'number' && limit < Infinity;
+  if (raise)
+    Error.stackTraceLimit = limit + 2;
+  try {
+    return newTarget === undefined ? saved.apply(target, thisArg, args) : saved.construct(target, args, newTarget);
+  } catch (e) {
+    throw scrubStack(e);
+  } finally {
+    if (raise && Error.stackTraceLimit === limit + 2)
+      Error.stackTraceLimit = limit;
+  }
+}
+
 /// Replaces obj[key] by a Proxy of the original whose calls first run `before(args, thisArg,
 /// newTarget)`. Name, length, prototype and own properties are the original's (forwarded by the
 /// Proxy). Errors thrown by the original leave without the hook's frames.
@@ -271,22 +288,13 @@ function wrap(obj, key, before, after) {
     apply(target, thisArg, args) {
       if (!busy)
         try { before(args, thisArg, undefined); } catch {}
-      let result;
-      try {
-        result = saved.apply(target, thisArg, args);
-      } catch (e) {
-        throw scrubStack(e);
-      }
+      const result = callScrubbed(target, thisArg, args);
       return after ? after(result, args) : result;
     },
     construct(target, args, newTarget) {
       if (!busy)
         try { before(args, undefined, newTarget); } catch {}
-      try {
-        return saved.construct(target, args, newTarget === proxy ? target : newTarget);
-      } catch (e) {
-        throw scrubStack(e);
-      }
+      return callScrubbed(target, undefined, args, newTarget === proxy ? target : newTarget);
     },
   });
   originals.set(proxy, original);
@@ -307,11 +315,7 @@ function installDisguise() {
   const toStringProxy = new Proxy(fnToString, {
     apply(target, thisArg, args) {
       const original = originals.get(thisArg);
-      try {
-        return saved.apply(target, original === undefined ? thisArg : original, args);
-      } catch (e) {
-        throw scrubStack(e);
-      }
+      return callScrubbed(target, original === undefined ? thisArg : original, args);
     },
   });
   originals.set(toStringProxy, fnToString);
@@ -324,6 +328,6 @@ function installDisguise() {
 
 module.exports = {
   saved, RUNTIME_DIR, PREVIEW, truncate, caller, capture, emit, write, wrap, disguise, installDisguise,
-  attributionOf, attributionOfStack, scrubStack, active: () => channelFd >= 0,
+  attributionOf, attributionOfStack, scrubStack, callScrubbed, active: () => channelFd >= 0,
   guard: (fn) => { busy++; try { return fn(); } finally { busy--; } },
 };

@@ -2,9 +2,9 @@
 // and built-in prototypes, uncaught errors.
 //
 // Timer rule (the stimulus recorded in every process's runtime.stimulus event):
-//   accelerated(d) = d                                  for d <= 100 ms
-//                  = min(100 + (d - 100) / 600, 2000)   above
-// so a 10-minute setTimeout fires after ~1.1 s and nothing waits more than 2 s; longer delays
+//   accelerated(d) = d                                   for d <= 1 s
+//                  = min(1000 + (d - 1000) / 600, 3000)  above (ms)
+// so a 10-minute setTimeout fires after ~2 s and nothing waits more than 3 s; longer delays
 // still fire later than shorter ones. When an accelerated timer fires, the skipped time
 // (d - accelerated) is added to the virtual clock, so Date.now() after a 10-minute timer is 10
 // minutes later. Date is also shifted by a per-run offset of 1-30 days (derived from the run's
@@ -17,9 +17,9 @@ const {capture, wrap, disguise, saved} = core;
 // Taken before hookTimers: the hook's own watch timer is neither recorded nor accelerated.
 const realSetInterval = setInterval;
 
-const FAST_MS = 100;
+const FAST_MS = 1000;
 const SCALE = 600;
-const CAP_MS = 2000;
+const CAP_MS = 3000;
 const DAY_MS = 86400000;
 
 function accelerated(delay) {
@@ -62,16 +62,12 @@ function hookTimers() {
             const skip = delay - fast;
             const rest = args.slice(2);
             // A plain function keeps `this` as Node passes it (the Timeout object).
-            args = [function () { skippedMs += skip; return saved.apply(fn, this, rest); }, fast];
+            args = [function () { skippedMs += skip; return core.callScrubbed(fn, this, rest); }, fast];
             if (repeat)
               args[1] = fast;
           }
         }
-        try {
-          return saved.apply(target, thisArg, args);
-        } catch (e) {
-          throw core.scrubStack(e);
-        }
+        return core.callScrubbed(target, thisArg, args);
       },
     });
     disguise(proxy, original);
@@ -170,28 +166,44 @@ function checkOverrides() {
 // --- Process signals ------------------------------------------------------------------------------
 
 /// process.emit carries both 'uncaughtExceptionMonitor' (emitted by Node before it decides to
-/// crash) and 'exit'. Wrapping it instead of adding listeners leaves process.listeners() and
-/// eventNames() exactly as the package made them.
+/// crash) and 'exit'. Observing emit instead of adding listeners leaves process.listeners() and
+/// eventNames() exactly as the package made them. emit is inherited from EventEmitter.prototype;
+/// the observer sits on process's own prototype object (shared by no other emitter), so neither
+/// process nor EventEmitter.prototype gains or changes a property.
 function hookProcessEmit() {
-  wrap(process, 'emit', (args) => {
-    const name = args[0];
-    if (name === 'uncaughtExceptionMonitor') {
-      const err = args[1];
-      const stack = err && typeof err === 'object' ? core.guard(() => String(err.stack || '')) : '';
-      core.emit('runtime.uncaught', {message: core.truncate(err && typeof err === 'object' ? err.message : String(err), 500),
-                                     stack: core.truncate(stack, 2000), origin: String(args[2] || '')},
-                core.attributionOfStack(stack));
-    } else if (name === 'exit') {
-      checkOverrides();
-    }
+  const proto = Object.getPrototypeOf(process);
+  const original = process.emit;
+  if (typeof original !== 'function' || Object.prototype.hasOwnProperty.call(proto, 'emit'))
+    return;
+  const proxy = new Proxy(original, {
+    apply(target, thisArg, args) {
+      if (thisArg === process)
+        try { observe(args); } catch {}
+      return core.callScrubbed(target, thisArg, args);
+    },
   });
+  disguise(proxy, original);
+  saved.defineProperty(proto, 'emit', {value: proxy, writable: true, enumerable: false, configurable: true});
+}
+
+function observe(args) {
+  const name = args[0];
+  if (name === 'uncaughtExceptionMonitor') {
+    const err = args[1];
+    const stack = err && typeof err === 'object' ? core.guard(() => String(err.stack || '')) : '';
+    core.emit('runtime.uncaught', {message: core.truncate(err && typeof err === 'object' ? err.message : String(err), 500),
+                                   stack: core.truncate(stack, 2000), origin: String(args[2] || '')},
+              core.attributionOfStack(stack));
+  } else if (name === 'exit') {
+    checkOverrides();
+  }
 }
 
 function install() {
   hookTimers();
   hookDate();
   hookProcessEmit();
-  core.write('runtime.stimulus', {date_offset_ms: offsetMs, timer_rule: 'd<=100ms: d; else min(100+(d-100)/600, 2000) ms',
+  core.write('runtime.stimulus', {date_offset_ms: offsetMs, timer_rule: 'd<=1000ms: d; else min(1000+(d-1000)/600, 3000) ms',
                                   timer_fast_ms: FAST_MS, timer_scale: SCALE, timer_cap_ms: CAP_MS},
              {package: '', file: '', line: 0});
 }
