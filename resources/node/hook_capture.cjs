@@ -22,15 +22,7 @@ function str(v) {
 let pendingKeys = null;
 
 function enumerationHow() {
-  const sites = core.guard(() => {
-    const prev = Error.prepareStackTrace;
-    Error.prepareStackTrace = (_, s) => s;
-    const h = {};
-    saved.captureStackTrace(h, enumerationHow);
-    const s = h.stack;
-    Error.prepareStackTrace = prev;
-    return Array.isArray(s) ? s : [];
-  });
+  const sites = core.callSites(12);
   for (const s of sites) {
     if (s.getFileName && s.getFileName())
       continue;
@@ -194,12 +186,7 @@ function hookRequire() {
       return;
     capture(false, () => {
       // The frame that wrote `require(...)`: the first user frame above the loader.
-      const prev = Error.prepareStackTrace;
-      Error.prepareStackTrace = (_, s) => s;
-      const h = {};
-      saved.captureStackTrace(h);
-      const sites = h.stack;
-      Error.prepareStackTrace = prev;
+      const sites = core.callSites(40);
       let top = true;
       for (const s of sites) {
         const file = s.getFileName && s.getFileName();

@@ -55,14 +55,46 @@ function truncate(s, n) {
 function callSites(limit) {
   const prevPrepare = Error.prepareStackTrace;
   const prevLimit = Error.stackTraceLimit;
-  Error.prepareStackTrace = (_, sites) => sites;
-  Error.stackTraceLimit = limit || 40;
+  try {
+    Error.prepareStackTrace = (_, sites) => sites;
+    Error.stackTraceLimit = limit || 40;
+    const holder = {};
+    saved.captureStackTrace(holder, callSites);
+    return Array.isArray(holder.stack) ? holder.stack : [];
+  } catch {
+    return parsedSites();  // a package made Error's properties read-only
+  } finally {
+    try {
+      Error.prepareStackTrace = prevPrepare;
+      Error.stackTraceLimit = prevLimit;
+    } catch {}
+  }
+}
+
+/// Call sites read from the printed stack, for when Error.prepareStackTrace cannot be swapped.
+/// Built-in frames print as "(<anonymous>)" / "(native)": they keep a null file name.
+function parsedSites() {
+  // A package's own frozen prepareStackTrace would be called with the hook's frames: stay blind.
+  if (typeof Error.prepareStackTrace === 'function')
+    return [];
   const holder = {};
-  saved.captureStackTrace(holder, callSites);
-  const sites = holder.stack;
-  Error.prepareStackTrace = prevPrepare;
-  Error.stackTraceLimit = prevLimit;
-  return Array.isArray(sites) ? sites : [];
+  try {
+    saved.captureStackTrace(holder, parsedSites);
+  } catch {
+    return [];
+  }
+  const text = typeof holder.stack === 'string' ? holder.stack : '';
+  const sites = [];
+  for (const l of text.split('\n').slice(1)) {
+    const m = /^\s*at (?:(.*?) \()?(.*?)(?::(\d+):(\d+))?\)?$/.exec(l);
+    if (!m)
+      continue;
+    const file = m[3] === undefined ? null : m[2];
+    const name = m[1] || '';
+    sites.push({getFileName: () => file, getLineNumber: () => Number(m[3] || 0), getColumnNumber: () => Number(m[4] || 0),
+                getFunctionName: () => name.replace(/^.*\./, ''), getEvalOrigin: () => null, isEval: () => false});
+  }
+  return sites;
 }
 
 function fileOf(site) {
@@ -263,16 +295,21 @@ function scrubStack(err) {
 /// any error), so an error thrown by a patched built-in has exactly the frames it has unhooked.
 function callScrubbed(target, thisArg, args, newTarget) {
   const limit = Error.stackTraceLimit;
-  const raise = typeof limit === 'number' && limit < Infinity;
-  if (raise)
-    Error.stackTraceLimit = limit + 2;
+  let raise = typeof limit === 'number' && limit < Infinity;
+  if (raise) {
+    try {
+      Error.stackTraceLimit = limit + 2;
+    } catch {
+      raise = false;  // a package froze it: leave it alone
+    }
+  }
   try {
     return newTarget === undefined ? saved.apply(target, thisArg, args) : saved.construct(target, args, newTarget);
   } catch (e) {
     throw scrubStack(e);
   } finally {
     if (raise && Error.stackTraceLimit === limit + 2)
-      Error.stackTraceLimit = limit;
+      try { Error.stackTraceLimit = limit; } catch {}
   }
 }
 
@@ -328,6 +365,6 @@ function installDisguise() {
 
 module.exports = {
   saved, RUNTIME_DIR, PREVIEW, truncate, caller, capture, emit, write, wrap, disguise, installDisguise,
-  attributionOf, attributionOfStack, scrubStack, callScrubbed, active: () => channelFd >= 0,
+  attributionOf, attributionOfStack, scrubStack, callScrubbed, callSites, active: () => channelFd >= 0,
   guard: (fn) => { busy++; try { return fn(); } finally { busy--; } },
 };

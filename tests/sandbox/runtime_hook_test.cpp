@@ -202,6 +202,12 @@ TEST_F(RuntimeHookTest, AWorkerThreadsRequestIsCaught) {
     EXPECT_GT(e->attrs.value("thread", 0), 0);  // reported from the worker, not the main thread
 }
 
+TEST_F(RuntimeHookTest, FreezingErrorsStackMachineryNeitherBreaksThePackageNorBlindsTheHook) {
+    const auto events = runScript("frozen.js");
+    EXPECT_NE(result_.stdoutTail.find("caught ENOENT\nstring"), std::string::npos) << dump(events);
+    EXPECT_EVENT(events, "env.read", (json{{"name", "HOME"}}), at("frozen.js", 6));
+}
+
 /// Runs a plain node outside the sandbox (no launcher, no hook) and returns its stdout.
 std::string unhookedNode(const fs::path& dir, const std::string& script) {
     const std::string command = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin HOME=/root node " + script;  // by PATH, as inside
