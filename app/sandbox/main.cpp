@@ -143,7 +143,6 @@ int main(int argc, char** argv) {
     // 4-7. Scratch tmpfs for the overlay's upper dir, then the namespaces; pid 1 builds the file
     // system and starts the command once released.
     const int scratch = createScratch(plan);
-    RuntimeChannel runtime = createRuntimeChannel(scratch, plan.hostUid);
     plan.idmapUsernsFd = createIdmapUserns(plan);
     SandboxPipes pipes;
     createPipes(pipes);
@@ -152,6 +151,9 @@ int main(int argc, char** argv) {
     // The sandbox's only link leads to the honeypot, and it listens before the command runs.
     connectToHoneypot(g_sandbox.initPid, g_honeypot.pid);
     awaitHoneypot(g_honeypot);
+    // After the clone, so pid 1 never holds the channel's ends; before the release, so the
+    // FIFO exists when pid 1 binds its directory.
+    RuntimeChannel runtime = createRuntimeChannel(scratch);
     if (write(pipes.releaseWrite, "g", 1) != 1)
         die("write", "release the sandbox");
     close(pipes.releaseWrite);

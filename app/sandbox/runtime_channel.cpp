@@ -78,8 +78,8 @@ bool flushLines(RuntimeChannel& c, int engineFd, bool final) {
 
 }  // namespace
 
-RuntimeChannel createRuntimeChannel(int scratchFd, uid_t hostUid) {
-    (void)hostUid;  // the FIFO stays root's: the sandbox user writes through the "other" bits
+RuntimeChannel createRuntimeChannel(int scratchFd) {
+    // The FIFO stays root's: the sandbox user writes through the "other" bits.
     RuntimeChannel c;
     if (mkdirat(scratchFd, kRuntimeChannelScratchDir, 0755) != 0)
         die("mkdirat", "scratch hook dir");

@@ -24,10 +24,10 @@ struct RuntimeChannel {
     uint32_t dropped = 0;  ///< since the last batch sent
 };
 
-/// Helper side, before the namespaces: <scratch>/hook/notify, a FIFO the sandbox user may write
-/// but neither read, replace nor remove (root-owned 0622 in a root-owned 0755 dir, bound
-/// read-only). Its two ends are opened here.
-RuntimeChannel createRuntimeChannel(int scratchFd, uid_t hostUid);
+/// Helper side, after the clone and before pid 1 is released: <scratch>/hook/notify, a FIFO
+/// the sandbox user may write but neither read, replace nor remove (root-owned 0622 in a
+/// root-owned 0755 dir, bound read-only). Its two ends are opened here.
+RuntimeChannel createRuntimeChannel(int scratchFd);
 
 /// Reads what is available and forwards complete lines to the engine in bounded batches.
 /// False when the engine is gone.

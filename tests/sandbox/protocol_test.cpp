@@ -293,7 +293,7 @@ TEST(SandboxProtocol, RuntimeLinesTravelFromTheFifoToTheEngineInBoundedBatches) 
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     const int dir = open(tmpl, O_PATH | O_DIRECTORY | O_CLOEXEC);
     ASSERT_GE(dir, 0);
-    sandbox::RuntimeChannel channel = sandbox::createRuntimeChannel(dir, 0);
+    sandbox::RuntimeChannel channel = sandbox::createRuntimeChannel(dir);
     const std::string fifo = std::string(tmpl) + "/" + sandbox::kRuntimeChannelScratchDir + "/" + sandbox::kRuntimeChannelName;
     const int writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
     ASSERT_GE(writer, 0);
