@@ -142,6 +142,15 @@ TEST_F(RuntimeHookTest, NetworkCallsWithHostPortMethodAndPath) {
                  (json{{"api", "fetch"}, {"host", "api.example.io"}, {"port", 443}, {"method", "POST"}, {"path", "/v1/upload"}}),
                  at("net.js", 9));
     EXPECT_EVENT(events, "network.call", (json{{"api", "dgram.send"}, {"host", "10.9.8.7"}, {"port", 5353}}), at("net.js", 11));
+    EXPECT_EVENT(events, "network.call",
+                 (json{{"api", "https.request"}, {"host", "secure.example.com"}, {"port", 443}, {"method", "POST"}, {"path", "/k"},
+                       {"protocol", "https"}}),
+                 at("net.js", 13));
+    EXPECT_EVENT(events, "network.call", (json{{"api", "tls.connect"}, {"host", "tls.example.com"}, {"port", 8443}}), at("net.js", 14));
+    EXPECT_EVENT(events, "network.call", (json{{"api", "http2.connect"}, {"host", "h2.example.com"}, {"port", 9443}}),
+                 at("net.js", 15));
+    EXPECT_EVENT(events, "network.dns", (json{{"api", "dns.Resolver.resolveTxt"}, {"name", "txt.example.org"}, {"type", "TXT"}}),
+                 at("net.js", 16));
     // Node's own plumbing under http.get (its dns.lookup, its socket connect) is not reported as the package's.
     EXPECT_EQ(find(events, "network.dns", json{{"name", "telemetry.example.com"}}), nullptr) << dump(events);
     EXPECT_EQ(find(events, "network.call", json{{"api", "net.Socket.connect"}}), nullptr) << dump(events);
