@@ -269,6 +269,21 @@ function capture(direct, fn, skipInternal) {
   }
 }
 
+/// The package code calling right now (as caller(direct)), or null — for captures that change
+/// behaviour (timer acceleration) only when a package, not Node or VIGIL's drivers, asked.
+function packageCaller(direct = true) {
+  if (busy || channelFd < 0)
+    return null;
+  busy++;
+  try {
+    return caller(direct);
+  } catch {
+    return null;
+  } finally {
+    busy--;
+  }
+}
+
 // --- Disguise -----------------------------------------------------------------------------
 
 // wrapper -> original: Function.prototype.toString answers with the original's text, which is
@@ -364,7 +379,7 @@ function installDisguise() {
 }
 
 module.exports = {
-  saved, RUNTIME_DIR, PREVIEW, truncate, caller, capture, emit, write, wrap, disguise, installDisguise,
+  saved, RUNTIME_DIR, PREVIEW, truncate, caller, packageCaller, capture, emit, write, wrap, disguise, installDisguise,
   attributionOf, attributionOfStack, scrubStack, callScrubbed, callSites, active: () => channelFd >= 0,
   guard: (fn) => { busy++; try { return fn(); } finally { busy--; } },
 };

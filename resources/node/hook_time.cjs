@@ -13,7 +13,7 @@
 
 const core = require('./hook_core.cjs');
 
-const {capture, wrap, disguise, saved} = core;
+const {wrap, disguise, saved} = core;
 // Taken before hookTimers: the hook's own watch timer is neither recorded nor accelerated.
 const realSetInterval = setInterval;
 
@@ -53,10 +53,12 @@ function hookTimers() {
     const original = d.value;
     const proxy = new Proxy(original, {
       apply(target, thisArg, args) {
-        if (typeof args[0] === 'function') {
+        // Only a package's timers: Node's and the phase drivers' own time limits stay real.
+        const who = typeof args[0] === 'function' ? core.packageCaller(true) : null;
+        if (who) {
           const delay = Number(args[1]) || 0;
           const fast = accelerated(delay);
-          capture(true, () => ['runtime.timer', {api, delay_ms: delay, accelerated_ms: fast}]);
+          core.emit('runtime.timer', {api, delay_ms: delay, accelerated_ms: fast}, who);
           if (fast !== delay) {
             const fn = args[0];
             const skip = delay - fast;
@@ -80,8 +82,11 @@ function hookTimers() {
   }
   const tp = require('timers/promises');
   wrap(tp, 'setTimeout', (args) => {
+    const who = core.packageCaller(true);
+    if (!who)
+      return;
     const delay = Number(args[0]) || 0;
-    capture(true, () => ['runtime.timer', {api: 'timers/promises.setTimeout', delay_ms: delay, accelerated_ms: accelerated(delay)}]);
+    core.emit('runtime.timer', {api: 'timers/promises.setTimeout', delay_ms: delay, accelerated_ms: accelerated(delay)}, who);
     if (accelerated(delay) !== delay) {
       skippedMs += delay - accelerated(delay);
       args[0] = accelerated(delay);
