@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "engine/collect/kernel_decoder.h"
+#include "engine/collect/runtime_decoder.h"
 #include "engine/core/config.h"
 #include "engine/sandbox/sandbox_client.h"
 
@@ -231,7 +232,22 @@ int runSandboxExec(const std::vector<std::string>& args) {
             std::fflush(out ? stdout : stderr);
         }
     };
+    // Runtime hook lines become events as they arrive; malformed ones are counted and named.
+    engine::collect::RuntimeDecoder decoder(request.phase);
+    std::vector<engine::collect::Event> runtimeEvents;
+    observer.onRuntimeLine = [&](std::string_view line) {
+        if (auto event = decoder.decode(line)) {
+            if (asJson) {
+                json j = engine::collect::toJson(*event);
+                j["type"] = "event";
+                std::printf("%s\n", dumpLine(j).c_str());
+            }
+            runtimeEvents.push_back(std::move(*event));
+        }
+    };
     auto result = client->run(request, observer);
+    for (const std::string& warning : decoder.warnings())
+        std::fprintf(stderr, "vigil-cli: warning: rejected %s\n", warning.c_str());
     if (!result) {
         if (asJson)
             std::printf("%s\n", dumpLine({{"type", "error"}, {"code", engine::errorCodeName(result.error().code)},
@@ -266,7 +282,9 @@ int runSandboxExec(const std::vector<std::string>& args) {
                                       {"limits_hit", limitNames(r)}, {"setup_ms", setupMs}, {"run_ms", runMs},
                                       {"stdout_bytes", r.stdoutBytes}, {"stderr_bytes", r.stderrBytes},
                                       {"memory_peak_bytes", r.memoryPeakBytes}, {"changes", r.changes.size()},
-                                      {"changes_truncated", r.changesTruncated}, {"bait", r.bait.size()}}).c_str());
+                                      {"changes_truncated", r.changesTruncated}, {"bait", r.bait.size()},
+                                      {"runtime_events", runtimeEvents.size()}, {"runtime_rejected", decoder.rejected()},
+                                      {"runtime_dropped", r.runtimeDropped}}).c_str());
     } else {
         std::string limits;
         for (const std::string& l : limitNames(r))
@@ -294,6 +312,13 @@ int runSandboxExec(const std::vector<std::string>& args) {
                      static_cast<unsigned long long>(ts.lost), ts.active ? "" : " — TRACER INACTIVE");
         if (!ts.warnings.empty())
             std::fprintf(stderr, "   tracer warnings:\n%s", ts.warnings.c_str());
+        if (!runtimeEvents.empty())
+            std::fprintf(stderr, "-- node runtime hook: %zu event%s (--json lists them)\n", runtimeEvents.size(),
+                         runtimeEvents.size() == 1 ? "" : "s");
+        for (const engine::collect::Event& e : runtimeEvents)
+            if (e.kind != engine::collect::kind::RuntimeStimulus)
+                std::fprintf(stderr, "   %-22s %s %s\n", e.kind.c_str(), e.attrs.dump(-1, ' ', false, json::error_handler_t::replace).c_str(),
+                             e.attribution.text().c_str());
     }
     std::fflush(stdout);
     return r.signal != 0 ? 128 + r.signal : r.exitCode;

@@ -21,6 +21,7 @@
 #include "app/sandbox/bait_home.h"
 #include "app/sandbox/die.h"
 #include "app/sandbox/protocol.h"
+#include "app/sandbox/runtime_channel.h"
 
 namespace vigil::sandbox {
 namespace {
@@ -219,6 +220,17 @@ void buildHome(const RunPlan& plan, int scratchFd, int lowerFd) {
     close(lowerFd);
 }
 
+/// Every `node` of the run starts with the runtime hook: the host's binary moves to
+/// kRealNodePath and the launcher stands in for /usr/bin/node (and so for /bin/node and any
+/// PATH lookup). Both are read-only binds, so package code can replace neither.
+void bindNodeLauncher(int launcherFd) {
+    makeDir(at("/opt/nodejs/bin"), 0755);
+    writeFile(at(kRealNodePath), "", 0755);
+    bindReadOnly("/usr/bin/node", at(kRealNodePath));
+    bindReadOnly("/proc/self/fd/" + std::to_string(launcherFd), at("/usr/bin/node"));
+    close(launcherFd);
+}
+
 }  // namespace
 
 int createIdmapUserns(const RunPlan& plan) {
@@ -288,6 +300,11 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
     const int runtimeFd = plan.runtimeDir.empty() ? -1 : open(plan.runtimeDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (!plan.runtimeDir.empty() && runtimeFd < 0)
         die("open", "runtime dir " + plan.runtimeDir);
+    // The launcher may live under the host's /tmp as well (a build tree there).
+    const bool hookNode = runtimeFd >= 0 && !plan.nodeLauncher.empty() && access("/usr/bin/node", X_OK) == 0;
+    const int launcherFd = hookNode ? open(plan.nodeLauncher.c_str(), O_PATH | O_CLOEXEC) : -1;
+    if (hookNode && launcherFd < 0)
+        die("open", "node launcher " + plan.nodeLauncher);
     mountTmpfs(kNewRoot, "mode=0755,size=8m", MS_NOSUID | MS_NODEV);
     for (const char* p : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"})
         mirrorHostPath(p);
@@ -313,6 +330,12 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
         bindReadOnly("/proc/self/fd/" + std::to_string(runtimeFd), at(kRuntimeDir), MS_NOSUID | MS_NODEV);
         close(runtimeFd);
     }
+    if (launcherFd >= 0)
+        bindNodeLauncher(launcherFd);
+    // The runtime hook's channel (runtime_channel.cpp): the FIFO's directory on the scratch tmpfs.
+    makeDir(at("/run/user/1000/systemd"), 0755);
+    bindReadOnly("/proc/self/fd/" + std::to_string(scratchFd) + "/" + kRuntimeChannelScratchDir, at(kRuntimeChannelDir),
+                 MS_NOSUID | MS_NODEV | MS_NOEXEC);
     buildHome(plan, scratchFd, lowerFd);
 
     // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves the

@@ -26,6 +26,7 @@
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_cgroup.h"
 #include "app/sandbox/run_plan.h"
+#include "app/sandbox/runtime_channel.h"
 #include "app/sandbox/sandbox_init.h"
 #include "app/sandbox/stale_runs.h"
 #include "app/sandbox/supervise.h"
@@ -132,6 +133,7 @@ int main(int argc, char** argv) {
     plan.hostGid = kHostIdBase + static_cast<gid_t>(getpid());
     validateRunPlan(plan, peer.uid);
     plan.runtimeDir = locateRuntimeDir();
+    plan.nodeLauncher = locateNodeLauncher();
     // 6 (prepared here, planted by pid 1): the token list must outlive the sandbox.
     plan.bait = makeBaitHome(kHomeDir, plan.hostname);
     yieldEnvToEngine(plan.bait, plan.env);
@@ -157,6 +159,9 @@ int main(int argc, char** argv) {
     // 7a. The tracer, as real root, filtering on the run's cgroup: attached before pid 1 is
     // released, so the command's execve is the first thing it reports.
     startTracer(g_tracer, g_cgroup.v2Id, (plan.limits.test_mode & VIGIL_TEST_MODE_UNTRACED) != 0, engine);
+    // After the clone, so pid 1 never holds the channel's ends; before the release, so the
+    // FIFO exists when pid 1 binds its directory.
+    RuntimeChannel runtime = createRuntimeChannel(scratch);
     if (write(pipes.releaseWrite, "g", 1) != 1)
         die("write", "release the sandbox");
     close(pipes.releaseWrite);
@@ -168,7 +173,8 @@ int main(int argc, char** argv) {
     sendBait(engine, plan.bait.tokens);
 
     // 8. The run.
-    const RunOutcome outcome = superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events, g_tracer);
+    const RunOutcome outcome =
+        superviseRun(plan, g_sandbox, pipes, g_cgroup, engine, g_honeypot.events, g_tracer, runtime);
     if (outcome.engineGone) {
         cleanupRun();
         return 1;
@@ -186,6 +192,9 @@ int main(int argc, char** argv) {
     // Every process of the run is gone: the ring buffer holds the last records.
     const bool statsSent = finishTracer(g_tracer, outcome.execNs);
     cleanupRun();
+    // Every writer is dead now: what is left in the FIFO is complete.
+    if (!drainRuntimeChannel(runtime, engine))
+        return 1;
     bool changesTruncated = false;
     std::vector<FileChange> changes;
     if (plan.packageFd >= 0)

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 3u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9) and STATS (10) */
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 3u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11) */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -495,6 +495,48 @@ static inline const char* vigil_check_stats(const uint8_t* body, uint64_t len) {
     return NULL;
 }
 
+/* --- The Node runtime hook (appended). ---------------------------------------------------- */
+
+/* helper -> engine, any number, before RESULT: JSON lines the runtime hook wrote on the run's
+ * channel (resources/node/hook_core.cjs), passed through unparsed — the engine decodes them. */
+#define VIGIL_MSG_RUNTIME 11u
+
+#define VIGIL_RUNTIME_MAX_LINE 4096u /* the hook writes < PIPE_BUF bytes per line; longer = forged */
+
+/* Body of VIGIL_MSG_RUNTIME, followed by text_bytes holding line_count NUL-terminated lines
+ * (without their '\n'). `dropped` counts lines the helper discarded since the previous batch
+ * (over-long, NUL inside, or past the run's cap). */
+struct vigil_runtime {
+    uint32_t line_count;
+    uint32_t text_bytes;
+    uint32_t dropped;
+    uint32_t reserved;
+};
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_runtime) == 16, "runtime batch layout");
+
+static inline const char* vigil_check_runtime(const uint8_t* body, uint64_t len) {
+    struct vigil_runtime r;
+    const char* text = (const char*)body + sizeof r;
+    uint64_t i, start = 0;
+    if (len < sizeof r)
+        return "runtime batch shorter than its fixed part";
+    memcpy(&r, body, sizeof r);
+    if (r.reserved != 0)
+        return "runtime batch reserved field not zero";
+    if ((uint64_t)sizeof r + r.text_bytes != len)
+        return "runtime batch lengths do not add up to the body length";
+    if (vigil_count_strings(text, r.text_bytes) != (long)r.line_count)
+        return "runtime batch text does not hold line_count NUL-terminated lines";
+    for (i = 0; i < r.text_bytes; ++i) {
+        if (text[i] != '\0')
+            continue;
+        if (i == start || i - start > VIGIL_RUNTIME_MAX_LINE)
+            return "runtime line empty or longer than the maximum";
+        start = i + 1;
+    }
+    return NULL;
+}
+
 /* Checks a whole packet of n bytes: header, type, size, and the body of the given type. */
 static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
     struct vigil_msg_header h;
@@ -565,6 +607,8 @@ static inline const char* vigil_msg_check(const void* packet, uint64_t n) {
         return vigil_check_trace(body, h.length);
     case VIGIL_MSG_STATS:
         return vigil_check_stats(body, h.length);
+    case VIGIL_MSG_RUNTIME:
+        return vigil_check_runtime(body, h.length);
     default:
         return "unknown message type";
     }

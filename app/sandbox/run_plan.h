@@ -31,6 +31,7 @@ struct RunPlan {
     std::string hostname;
     std::string phase;
     std::string runtimeDir;        ///< host dir shown at kRuntimeDir; empty = not installed (no Node phases)
+    std::string nodeLauncher;      ///< host path of vigil-node-launcher; empty = Node runs unhooked
 
     int packageFd = -1;            ///< O_PATH fd of packageDir, opened without following symlinks
     int idmapUsernsFd = -1;        ///< user ns mapping the package's owner to hostUid (idmapped lower)
@@ -55,5 +56,13 @@ uint64_t monotonicNs();
 /// build tree, else /usr/share/vigil/node; empty when neither exists. Never taken from the request:
 /// the engine cannot make the helper expose another host directory.
 std::string locateRuntimeDir();
+
+/// vigil-node-launcher next to the helper, else /usr/libexec/vigil/vigil-node-launcher; empty
+/// when neither exists (the sandbox then runs Node without the runtime hook).
+std::string locateNodeLauncher();
+
+/// Where the host's Node binary appears inside the sandbox once the launcher stands in for
+/// /usr/bin/node (must match resources/node/hook.cjs and node_launcher.c).
+constexpr const char* kRealNodePath = "/opt/nodejs/bin/node";
 
 }  // namespace vigil::sandbox

@@ -40,7 +40,7 @@ void killRun(const Sandbox& sandbox, const RunCgroup& cg) {
 }
 
 RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const SandboxPipes& pipes, const RunCgroup& cg,
-                        int engine, int netEvents, Tracer& tracer) {
+                        int engine, int netEvents, Tracer& tracer, RuntimeChannel& runtime) {
     RunOutcome out;
     const uint64_t deadline = monotonicNs() + plan.limits.wall_ms * 1000000ull;
     uint64_t forwarded = 0;
@@ -71,15 +71,15 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
             break;  // a stuck writer cannot keep the helper alive
         if (!killed && now >= deadline)
             stop(VIGIL_LIMIT_WALL);
-        pollfd fds[8] = {{stdoutFd, POLLIN, 0}, {stderrFd, POLLIN, 0}, {statusFd, POLLIN, 0},
+        pollfd fds[9] = {{stdoutFd, POLLIN, 0}, {stderrFd, POLLIN, 0}, {statusFd, POLLIN, 0},
                          {execFd, POLLIN, 0},   {initFd, POLLIN, 0},   {engineFd, POLLIN, 0},
-                         {netEvents, POLLIN, 0}, {traceFd, POLLIN, 0}};
+                         {netEvents, POLLIN, 0}, {traceFd, POLLIN, 0},  {runtime.readFd, POLLIN, 0}};
         int timeoutMs = 100;
         if (!killed)
             timeoutMs = static_cast<int>(std::min<uint64_t>((deadline - std::min(deadline, now)) / 1000000ull + 1, 1000));
         if (traceFd >= 0)
             timeoutMs = std::min(timeoutMs, kTracerDrainMs);
-        const int n = poll(fds, 8, timeoutMs);
+        const int n = poll(fds, 9, timeoutMs);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -144,6 +144,8 @@ RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const Sandb
         // us early only when the ring buffer fills faster than that.
         if (traceFd >= 0)
             drainTracer(tracer);
+        if (runtime.readFd >= 0 && engineFd >= 0 && (fds[8].revents & POLLIN))
+            forwardRuntimeLines(runtime, engineFd);
         if (engineFd >= 0 && (fds[5].revents & (POLLIN | POLLHUP | POLLERR))) {
             // The engine never sends during a run: data is a cancel, EOF is its death.
             out.engineGone = true;

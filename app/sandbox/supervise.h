@@ -6,6 +6,7 @@
 
 #include "app/sandbox/run_cgroup.h"
 #include "app/sandbox/run_plan.h"
+#include "app/sandbox/runtime_channel.h"
 #include "app/sandbox/sandbox_init.h"
 #include "app/sandbox/tracer.h"
 
@@ -27,8 +28,9 @@ struct RunOutcome {
 void killRun(const Sandbox& sandbox, const RunCgroup& cg);
 
 /// Runs until pid 1 has exited and the output pipes are drained, or a limit or the engine ends it.
-/// Meanwhile forwards the honeypot's records from `netEvents` (-1: none) and the tracer's records.
+/// Meanwhile forwards the honeypot's records from `netEvents` (-1: none), the tracer's records and
+/// the runtime hook's lines from `runtime`.
 RunOutcome superviseRun(const RunPlan& plan, const Sandbox& sandbox, const SandboxPipes& pipes, const RunCgroup& cg,
-                        int engine, int netEvents, Tracer& tracer);
+                        int engine, int netEvents, Tracer& tracer, RuntimeChannel& runtime);
 
 }  // namespace vigil::sandbox

@@ -178,4 +178,20 @@ std::string locateRuntimeDir() {
     return {};
 }
 
+std::string locateNodeLauncher() {
+    char self[PATH_MAX];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        std::string candidate(self);
+        candidate.resize(candidate.rfind('/'));
+        candidate += "/vigil-node-launcher";
+        if (access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+    }
+    if (access("/usr/libexec/vigil/vigil-node-launcher", X_OK) == 0)
+        return "/usr/libexec/vigil/vigil-node-launcher";
+    return {};
+}
+
 }  // namespace vigil::sandbox

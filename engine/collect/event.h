@@ -102,6 +102,8 @@ inline constexpr std::string_view CodeGlobalOverride = "code.global_override";  
 // runtime — the JS runtime's own signals.
 inline constexpr std::string_view RuntimeTimer = "runtime.timer";          ///< {api, delay_ms, accelerated_ms}
 inline constexpr std::string_view RuntimeUncaught = "runtime.uncaught";    ///< {message, stack}
+/// Which time stimulus a Node process ran under (one per process): {date_offset_ms, timer_rule}.
+inline constexpr std::string_view RuntimeStimulus = "runtime.stimulus";
 // sandbox — what the sandbox itself enforced.
 inline constexpr std::string_view SandboxDenied = "sandbox.syscall_denied";  ///< {syscall, nr}
 inline constexpr std::string_view SandboxLimit = "sandbox.limit";            ///< {limit: wall|memory|pids|output}

@@ -206,6 +206,17 @@ Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
         stats.warnings.assign(reinterpret_cast<const char*>(body + sizeof st), st.warnings_len);
         return HelperMessage{std::move(stats)};
     }
+    case VIGIL_MSG_RUNTIME: {
+        const auto r = readStruct<vigil_runtime>(body);
+        RuntimeBatch batch;
+        batch.dropped = r.dropped;
+        const char* text = reinterpret_cast<const char*>(body + sizeof r);
+        for (uint32_t i = 0, off = 0; i < r.line_count; ++i) {
+            batch.lines.emplace_back(text + off);  // NUL-terminated inside the area: checked
+            off += static_cast<uint32_t>(batch.lines.back().size()) + 1;
+        }
+        return HelperMessage{std::move(batch)};
+    }
     default:
         return protocolError("unexpected message type " + std::to_string(h.type));
     }

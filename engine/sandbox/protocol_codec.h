@@ -41,8 +41,13 @@ struct TraceBatch {
     std::vector<TraceRecord> records;
 };
 
-using HelperMessage =
-    std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent, TraceBatch, TraceStats>;
+struct RuntimeBatch {
+    std::vector<std::string> lines;
+    uint32_t dropped = 0;
+};
+
+using HelperMessage = std::variant<ReadyInfo, OutputChunk, ChangesBatch, ResultSummary, HelperError, BaitBatch, NetEvent,
+                                   TraceBatch, TraceStats, RuntimeBatch>;
 
 /// One RUN_REQUEST packet. Fails (Usage) when the request breaks a protocol bound.
 Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request);

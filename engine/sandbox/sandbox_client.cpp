@@ -191,6 +191,13 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
                 result.trace.push_back(std::move(r));
         } else if (auto* stats = std::get_if<TraceStats>(&*message)) {
             result.traceStats = std::move(*stats);
+        } else if (auto* lines = std::get_if<RuntimeBatch>(&*message)) {
+            result.runtimeDropped += lines->dropped;
+            for (std::string& line : lines->lines) {
+                if (observer.onRuntimeLine)
+                    observer.onRuntimeLine(line);
+                result.runtimeLines.push_back(std::move(line));
+            }
         } else if (auto* batch = std::get_if<ChangesBatch>(&*message)) {
             for (FileChange& c : batch->changes)
                 result.changes.push_back(std::move(c));
@@ -207,6 +214,8 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             r.netEvents = std::move(result.netEvents);
             r.trace = std::move(result.trace);
             r.traceStats = std::move(result.traceStats);
+            r.runtimeLines = std::move(result.runtimeLines);
+            r.runtimeDropped = result.runtimeDropped;
             close(fd);
             const std::string ended = reap(pid);
             if (r.changes.size() != summary->changesCount)

@@ -18,6 +18,8 @@ struct RunObserver {
     std::function<void(const NetEvent&)> onNetEvent;
     /// A batch of raw kernel tracer records as it arrives (also kept in RunResult::trace).
     std::function<void(std::span<const TraceRecord>)> onTrace;
+    /// One raw JSON line from the runtime hook, as it arrives.
+    std::function<void(std::string_view)> onRuntimeLine;
 };
 
 /// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):

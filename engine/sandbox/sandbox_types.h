@@ -117,6 +117,10 @@ struct RunResult {
     std::vector<NetEvent> netEvents;  ///< in the order the honeypot recorded them
     std::vector<TraceRecord> trace;   ///< the kernel tracer's records, in ring-buffer order
     TraceStats traceStats;
+    /// JSON lines from the Node runtime hook, raw and in arrival order (engine/collect/
+    /// runtime_decoder turns them into events). Package code can write this channel too.
+    std::vector<std::string> runtimeLines;
+    uint64_t runtimeDropped = 0;  ///< lines the helper discarded (malformed framing, over the cap)
     ReadyInfo ready;
 
     [[nodiscard]] bool anyLimitHit() const { return wallLimitHit || memoryLimitHit || pidsLimitHit || outputLimitHit; }

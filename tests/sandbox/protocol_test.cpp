@@ -1,6 +1,8 @@
 // The wire protocol: layout pinned, requests round-trip, and random, truncated, oversized or
 // corrupted packets are rejected by both sides without crashing (run under ASan in CI).
 #include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <random>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "app/sandbox/channel.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_plan.h"
+#include "app/sandbox/runtime_channel.h"
 #include "engine/sandbox/protocol_codec.h"
 
 namespace vigil::test {
@@ -122,8 +125,9 @@ TEST(SandboxProtocol, RandomPacketsNeverCrashEitherDecoder) {
             b = static_cast<uint8_t>(rng());
         // Half of them get a plausible header, so the body checks are exercised too.
         if (n >= sizeof(vigil_msg_header) && (i & 1)) {
+            const uint16_t types[] = {1, 2, 3, 4, 5, 6, 7, 8, VIGIL_MSG_TRACE, VIGIL_MSG_STATS, VIGIL_MSG_RUNTIME};
             vigil_msg_header h{VIGIL_SANDBOX_MAGIC, VIGIL_SANDBOX_PROTOCOL_VERSION,
-                               static_cast<uint16_t>(1 + rng() % 10), static_cast<uint32_t>(n - sizeof h), 0};
+                               types[rng() % std::size(types)], static_cast<uint32_t>(n - sizeof h), 0};
             std::memcpy(p.data(), &h, sizeof h);
         }
         sandbox::RunPlan plan;
@@ -361,6 +365,101 @@ TEST(SandboxProtocol, MalformedTraceAndStatsAreRejected) {
     EXPECT_FALSE(accepted(VIGIL_MSG_STATS, sb));  // text missing
     sb.insert(sb.end(), {'a', '\0', 'b'});
     EXPECT_FALSE(accepted(VIGIL_MSG_STATS, sb));  // NUL inside
+}
+
+std::vector<uint8_t> runtimeBody(const std::string& text, uint32_t lines, uint32_t dropped = 0, uint32_t reserved = 0) {
+    vigil_runtime r{lines, static_cast<uint32_t>(text.size()), dropped, reserved};
+    std::vector<uint8_t> body(sizeof r + text.size());
+    std::memcpy(body.data(), &r, sizeof r);
+    std::memcpy(body.data() + sizeof r, text.data(), text.size());
+    return body;
+}
+
+TEST(SandboxProtocol, RuntimeBatchesDecodeAndMalformedOnesAreRejected) {
+    const std::string two = std::string("{\"a\":1}\0{\"b\":2}\0", 16);
+    auto body = runtimeBody(two, 2, 3);
+    auto m = sbx::decodeHelperMessage(packet(VIGIL_MSG_RUNTIME, body.data(), body.size()));
+    ASSERT_TRUE(m.ok()) << m.error().describe();
+    const auto& batch = std::get<sbx::RuntimeBatch>(*m);
+    ASSERT_EQ(batch.lines.size(), 2u);
+    EXPECT_EQ(batch.lines[1], "{\"b\":2}");
+    EXPECT_EQ(batch.dropped, 3u);
+
+    auto rejects = [](const std::vector<uint8_t>& b) {
+        const auto p = packet(VIGIL_MSG_RUNTIME, b.data(), b.size());
+        return vigil_msg_check(p.data(), p.size()) != nullptr && !sbx::decodeHelperMessage(p).ok();
+    };
+    EXPECT_TRUE(rejects(runtimeBody(two, 3)));                                   // count beyond the lines
+    EXPECT_TRUE(rejects(runtimeBody(two, 1)));                                   // count short of them
+    EXPECT_TRUE(rejects(runtimeBody(two.substr(0, 15), 2)));                     // last line unterminated
+    EXPECT_TRUE(rejects(runtimeBody(std::string("\0x\0", 3), 2)));               // empty line
+    EXPECT_TRUE(rejects(runtimeBody(std::string(VIGIL_RUNTIME_MAX_LINE + 1, 'x') + '\0', 1)));  // too long
+    EXPECT_TRUE(rejects(runtimeBody(two, 2, 0, 1)));                             // reserved set
+    auto shortBody = runtimeBody(two, 2);
+    shortBody.resize(10);
+    EXPECT_TRUE(rejects(shortBody));                                             // shorter than the fixed part
+    EXPECT_FALSE(rejects(runtimeBody(std::string(VIGIL_RUNTIME_MAX_LINE, 'x') + '\0', 1)));  // exactly the maximum
+}
+
+TEST(SandboxProtocol, RuntimeLinesTravelFromTheFifoToTheEngineInBoundedBatches) {
+    char tmpl[] = "/tmp/vigil-runtime-channel-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const int dir = open(tmpl, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(dir, 0);
+    sandbox::RuntimeChannel channel = sandbox::createRuntimeChannel(dir);
+    const std::string fifo = std::string(tmpl) + "/" + sandbox::kRuntimeChannelScratchDir + "/" + sandbox::kRuntimeChannelName;
+    const int writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(writer, 0);
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    int bufSize = 4 << 20;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &bufSize, sizeof bufSize);
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &bufSize, sizeof bufSize);
+
+    std::vector<std::string> sent;
+    auto put = [&](const std::string& bytes) {
+        ASSERT_EQ(write(writer, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+        ASSERT_TRUE(sandbox::forwardRuntimeLines(channel, sv[0]));
+    };
+    // 300 lines of ~1 KB: more than one packet and more than a pipe buffer, forwarded as written.
+    for (int i = 0; i < 300; ++i) {
+        sent.push_back("{\"n\":" + std::to_string(i) + ",\"pad\":\"" + std::string(1000, 'p') + "\"}");
+        put(sent.back() + "\n");
+    }
+    put(std::string(VIGIL_RUNTIME_MAX_LINE + 10, 'L') + "\n");  // longer than the hook writes: dropped
+    put(std::string("{\"nul\":\0}\n", 10));                      // a NUL cannot be framed: dropped
+    put("\n\n");                                                 // empty lines: skipped silently
+    // A line split across writes is forwarded whole; an unterminated last line on the drain.
+    put("{\"split\":");
+    put("true}\n{\"last\":1}");
+    sent.push_back("{\"split\":true}");
+    sent.push_back("{\"last\":1}");
+    close(writer);
+    ASSERT_TRUE(sandbox::drainRuntimeChannel(channel, sv[0]));
+    close(sv[0]);
+
+    std::vector<std::string> received;
+    uint64_t dropped = 0;
+    int packets = 0;
+    std::vector<uint8_t> buf(VIGIL_SANDBOX_MAX_MESSAGE);
+    for (;;) {
+        const ssize_t n = recv(sv[1], buf.data(), buf.size(), 0);
+        if (n <= 0)
+            break;
+        ++packets;
+        auto m = sbx::decodeHelperMessage(std::span<const uint8_t>(buf.data(), static_cast<size_t>(n)));
+        ASSERT_TRUE(m.ok()) << m.error().describe();
+        const auto& batch = std::get<sbx::RuntimeBatch>(*m);
+        dropped += batch.dropped;
+        received.insert(received.end(), batch.lines.begin(), batch.lines.end());
+    }
+    close(sv[1]);
+    close(dir);
+    std::filesystem::remove_all(tmpl);
+    EXPECT_GT(packets, 1);
+    EXPECT_EQ(dropped, 2u);
+    ASSERT_EQ(received.size(), sent.size());
+    EXPECT_EQ(received, sent);
 }
 
 }  // namespace

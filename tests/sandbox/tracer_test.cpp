@@ -204,7 +204,8 @@ TEST_F(TracerTest, NodeEnvReadsAndConnectsAreSeen) {
     const Event* env = find(events, "env.read", "name", "NPM_TOKEN");
     ASSERT_NE(env, nullptr);
     EXPECT_EQ(env->attrs["found"], true);
-    EXPECT_EQ(env->exe, "/usr/bin/node");
+    // /usr/bin/node in the sandbox is VIGIL's launcher, which execs the real binary (runtime hook).
+    EXPECT_EQ(env->exe, "/opt/nodejs/bin/node");
     const Event* connect = find(events, "network.connect", "address", "203.0.113.9");
     ASSERT_NE(connect, nullptr);
     EXPECT_EQ(connect->attrs["port"], 8081);
@@ -326,7 +327,8 @@ Reference straceReference(const fs::path& dir, const std::string& sandboxDir) {
             if (p.rfind("/proc/", 0) == 0 || p.rfind("/sys/", 0) == 0)
                 continue;
             if (stat(hostPath.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-                ref.opens.insert(p);
+                // Node opens its own binary; in the sandbox the real one lives behind the launcher.
+                ref.opens.insert(p == "/usr/bin/node" ? std::string("/opt/nodejs/bin/node") : p);
         } else if (line.find("connect(") != std::string::npos && line.find("sa_family=AF_INET,") != std::string::npos) {
             const std::string addr = quoted(line, "sin_addr=inet_addr(\"");
             const size_t port = line.find("sin_port=htons(");

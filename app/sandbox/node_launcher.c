@@ -1,0 +1,36 @@
+/* vigil-node-launcher: bound over /usr/bin/node inside every sandbox (filesystem.cpp). Runs the
+ * real Node binary, bound at /opt/nodejs/bin/node, with VIGIL's runtime hook preloaded:
+ *
+ *     argv[0] --require /opt/nodejs/runtime/hook.cjs argv[1..]
+ *
+ * Every way of starting Node inside the sandbox — a shell, npm's run-script, child_process.fork
+ * of process.execPath — ends up here, so the hook is re-applied in every Node process without an
+ * environment variable a package could read. argv[0] is passed through unchanged so
+ * process.argv0 is what the caller asked for; the hook restores execPath/execArgv itself.
+ * Deliberately tiny and libc-only: it runs as the sandbox user, after seccomp. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VIGIL_REAL_NODE "/opt/nodejs/bin/node"
+#define VIGIL_HOOK "/opt/nodejs/runtime/hook.cjs"
+
+int main(int argc, char** argv) {
+    char** args = calloc((size_t)argc + 3, sizeof *args);
+    int i;
+    if (args == NULL) {
+        fputs("node: out of memory\n", stderr);
+        return 1;
+    }
+    args[0] = argc > 0 ? argv[0] : (char*)"node";
+    args[1] = (char*)"--require";
+    args[2] = (char*)VIGIL_HOOK;
+    for (i = 1; i < argc; ++i)
+        args[i + 2] = argv[i];
+    args[argc + 2 > 3 ? argc + 2 : 3] = NULL;
+    execv(VIGIL_REAL_NODE, args);
+    fprintf(stderr, "node: %s\n", strerror(errno));
+    return errno == ENOENT ? 127 : 126;
+}

@@ -1,0 +1,224 @@
+// VIGIL runtime hook, time and integrity: accelerated timers, a shifted Date, overrides of globals
+// and built-in prototypes, uncaught errors.
+//
+// Timer rule (the stimulus recorded in every process's runtime.stimulus event):
+//   accelerated(d) = d                                   for d <= 1 s
+//                  = min(1000 + (d - 1000) / 600, 3000)  above (ms)
+// so a 10-minute setTimeout fires after ~2 s and nothing waits more than 3 s; longer delays
+// still fire later than shorter ones. When an accelerated timer fires, the skipped time
+// (d - accelerated) is added to the virtual clock, so Date.now() after a 10-minute timer is 10
+// minutes later. Date is also shifted by a per-run offset of 1-30 days (derived from the run's
+// /etc/machine-id, so every process of the run agrees) to wake date-gated payloads.
+'use strict';
+
+const core = require('./hook_core.cjs');
+
+const {wrap, disguise, saved} = core;
+// Taken before hookTimers: the hook's own watch timer is neither recorded nor accelerated.
+const realSetInterval = setInterval;
+
+const FAST_MS = 1000;
+const SCALE = 600;
+const CAP_MS = 3000;
+const DAY_MS = 86400000;
+
+function accelerated(delay) {
+  const d = Number(delay);
+  if (!(d > FAST_MS))
+    return d;
+  return Math.min(FAST_MS + Math.floor((d - FAST_MS) / SCALE), CAP_MS);
+}
+
+let skippedMs = 0;
+let offsetMs = 0;
+
+function runOffset() {
+  try {
+    const id = saved.readFileSync('/etc/machine-id', 'utf8').trim();
+    let h = 0;
+    for (let i = 0; i < id.length; ++i)
+      h = (h * 31 + id.charCodeAt(i)) >>> 0;
+    return (1 + (h % 30)) * DAY_MS;
+  } catch {
+    return 0;
+  }
+}
+
+function hookTimers() {
+  const timers = require('timers');
+  const wrapTimer = (obj, api, repeat) => {
+    const d = saved.getOwnPropertyDescriptor(obj, api);
+    if (!d || typeof d.value !== 'function')
+      return;
+    const original = d.value;
+    const proxy = new Proxy(original, {
+      apply(target, thisArg, args) {
+        // Only a package's timers: Node's and the phase drivers' own time limits stay real.
+        const who = typeof args[0] === 'function' ? core.packageCaller(true) : null;
+        if (who) {
+          const delay = Number(args[1]) || 0;
+          const fast = accelerated(delay);
+          core.emit('runtime.timer', {api, delay_ms: delay, accelerated_ms: fast}, who);
+          if (fast !== delay) {
+            const fn = args[0];
+            const skip = delay - fast;
+            const rest = args.slice(2);
+            // A plain function keeps `this` as Node passes it (the Timeout object).
+            args = [function () { skippedMs += skip; return core.callScrubbed(fn, this, rest); }, fast];
+            if (repeat)
+              args[1] = fast;
+          }
+        }
+        return core.callScrubbed(target, thisArg, args);
+      },
+    });
+    disguise(proxy, original);
+    saved.defineProperty(obj, api, {value: proxy, writable: d.writable, enumerable: d.enumerable,
+                                    configurable: d.configurable});
+  };
+  for (const [api, repeat] of [['setTimeout', false], ['setInterval', true]]) {
+    wrapTimer(globalThis, api, repeat);
+    wrapTimer(timers, api, repeat);
+  }
+  const tp = require('timers/promises');
+  wrap(tp, 'setTimeout', (args) => {
+    const who = core.packageCaller(true);
+    if (!who)
+      return;
+    const delay = Number(args[0]) || 0;
+    core.emit('runtime.timer', {api: 'timers/promises.setTimeout', delay_ms: delay, accelerated_ms: accelerated(delay)}, who);
+    if (accelerated(delay) !== delay) {
+      skippedMs += delay - accelerated(delay);
+      args[0] = accelerated(delay);
+    }
+  });
+}
+
+function hookDate() {
+  offsetMs = runOffset();
+  const RealDate = Date;
+  const realNow = RealDate.now;
+  const now = () => realNow() + offsetMs + skippedMs;
+  const proxy = new Proxy(RealDate, {
+    construct(target, args, newTarget) {
+      return saved.construct(target, args.length === 0 ? [now()] : args, newTarget === proxy ? target : newTarget);
+    },
+    apply(target, thisArg, args) {
+      // Date() as a function: the current time as a string.
+      return new RealDate(now()).toString();
+    },
+  });
+  disguise(proxy, RealDate);
+  saved.defineProperty(RealDate.prototype, 'constructor', {value: proxy, writable: true, enumerable: false,
+                                                           configurable: true});
+  saved.defineProperty(globalThis, 'Date', {value: proxy, writable: true, enumerable: false, configurable: true});
+  const nowProxy = new Proxy(realNow, {apply: () => now()});
+  disguise(nowProxy, realNow);
+  saved.defineProperty(RealDate, 'now', {value: nowProxy, writable: true, enumerable: false, configurable: true});
+}
+
+// --- Overrides of globals and built-ins -----------------------------------------------------------
+
+const watched = [];
+
+function watch(label, obj, key) {
+  if (obj === null || obj === undefined)
+    return;
+  const d = saved.getOwnPropertyDescriptor(obj, key);
+  watched.push({label, obj, key, value: d ? ('value' in d ? d.value : d.get) : undefined, reported: false});
+}
+
+function watchAll() {
+  for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'JSON', 'Promise', 'Array', 'Object', 'Function',
+                      'eval', 'setTimeout', 'setInterval', 'Proxy', 'Reflect', 'crypto', 'Buffer',
+                      'console', 'process', 'Date'])
+    watch(name, globalThis, name);
+  const protos = [['Array.prototype', Array.prototype], ['Object.prototype', Object.prototype],
+                  ['Function.prototype', Function.prototype], ['String.prototype', String.prototype],
+                  ['Promise.prototype', Promise.prototype], ['RegExp.prototype', RegExp.prototype]];
+  for (const [label, proto] of protos)
+    for (const key of Reflect.ownKeys(proto))
+      if (typeof key === 'string' && key !== 'constructor' && key !== 'caller' && key !== 'arguments')
+        watch(label + '.' + key, proto, key);
+  for (const key of ['parse', 'stringify'])
+    watch('JSON.' + key, JSON, key);
+  for (const key of ['keys', 'entries', 'defineProperty', 'assign', 'getOwnPropertyDescriptor'])
+    watch('Object.' + key, Object, key);
+  const mods = [['http', ['request', 'get']], ['https', ['request', 'get']], ['child_process', ['spawn', 'exec', 'execSync']],
+                ['fs', ['readFileSync', 'writeFileSync']]];
+  for (const [m, keys] of mods) {
+    const mod = require(m);
+    for (const key of keys)
+      watch(m + '.' + key, mod, key);
+  }
+  // Adding a function where there was none (XMLHttpRequest polyfill trap) is an override too.
+}
+
+function checkOverrides() {
+  for (const w of watched) {
+    if (w.reported)
+      continue;
+    const d = saved.getOwnPropertyDescriptor(w.obj, w.key);
+    const value = d ? ('value' in d ? d.value : d.get) : undefined;
+    if (value !== w.value) {
+      w.reported = true;
+      core.emit('code.global_override', {target: w.label, change: value === undefined ? 'deleted' : w.value === undefined ? 'added' : 'replaced'},
+                {package: '', file: '', line: 0});
+    }
+  }
+}
+
+// --- Process signals ------------------------------------------------------------------------------
+
+/// process.emit carries both 'uncaughtExceptionMonitor' (emitted by Node before it decides to
+/// crash) and 'exit'. Observing emit instead of adding listeners leaves process.listeners() and
+/// eventNames() exactly as the package made them. emit is inherited from EventEmitter.prototype;
+/// the observer sits on process's own prototype object (shared by no other emitter), so neither
+/// process nor EventEmitter.prototype gains or changes a property.
+function hookProcessEmit() {
+  const proto = Object.getPrototypeOf(process);
+  const original = process.emit;
+  if (typeof original !== 'function' || Object.prototype.hasOwnProperty.call(proto, 'emit'))
+    return;
+  const proxy = new Proxy(original, {
+    apply(target, thisArg, args) {
+      if (thisArg === process)
+        try { observe(args); } catch {}
+      return core.callScrubbed(target, thisArg, args);
+    },
+  });
+  disguise(proxy, original);
+  saved.defineProperty(proto, 'emit', {value: proxy, writable: true, enumerable: false, configurable: true});
+}
+
+function observe(args) {
+  const name = args[0];
+  if (name === 'uncaughtExceptionMonitor') {
+    const err = args[1];
+    const stack = err && typeof err === 'object' ? core.guard(() => String(err.stack || '')) : '';
+    core.emit('runtime.uncaught', {message: core.truncate(err && typeof err === 'object' ? err.message : String(err), 500),
+                                   stack: core.truncate(stack, 2000), origin: String(args[2] || '')},
+              core.attributionOfStack(stack));
+  } else if (name === 'exit') {
+    checkOverrides();
+  }
+}
+
+function install() {
+  hookTimers();
+  hookDate();
+  hookProcessEmit();
+  core.write('runtime.stimulus', {date_offset_ms: offsetMs, timer_rule: 'd<=1000ms: d; else min(1000+(d-1000)/600, 3000) ms',
+                                  timer_fast_ms: FAST_MS, timer_scale: SCALE, timer_cap_ms: CAP_MS},
+             {package: '', file: '', line: 0});
+}
+
+/// After every patch is in place: what later differs from now was changed by package code.
+function startWatching() {
+  watchAll();
+  const t = realSetInterval(checkOverrides, 500);
+  // Never keeps the process alive; timers are not listed by process.getActiveResourcesInfo() when unref'd.
+  t.unref();
+}
+
+module.exports = {install, startWatching, checkOverrides};
