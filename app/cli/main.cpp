@@ -9,6 +9,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "app/cli/analyze_command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/rules_command.h"
 #include "app/cli/sandbox_command.h"
@@ -200,6 +201,14 @@ int main(int argc, char** argv) {
     fetch->add_flag("--production", production, "Leave out the project's devDependencies");
     addCommonOptions(*fetch, common);
 
+    cli::AnalyzeOptions analyzeOptions;
+    auto* analyze = app.add_subcommand("analyze", "Run a package's install, import and api phases in the sandbox and show what it did");
+    analyze->add_option("target", analyzeOptions.target, "Package folder, .tgz, or name@version")->required();
+    analyze->add_flag("--json", analyzeOptions.json, "Print the phase summaries and their events as JSON");
+    analyze->add_option("--phases", analyzeOptions.phases, "Phases to run, comma-separated (default: install,import,api)");
+    analyze->add_flag("--keep-project", analyzeOptions.keepProject, "Keep the staged consumer project under the cache");
+    addCommonOptions(*analyze, common);
+
     app.add_subcommand("sandbox", "Run a command in a sandbox: sandbox exec [--phase NAME] [--pkg DIR] [--json] -- CMD...");
 
     auto* db = app.add_subcommand("db", "Inspect the store");
@@ -235,5 +244,12 @@ int main(int argc, char** argv) {
         return runDbInfo(common, json);
     if (*rulesCheck)
         return cli::runRulesCheck(ruleDirs, schemaFile, listRules);
+    if (*analyze) {
+        auto config = buildConfig(common, engine::processEnvironment());
+        if (!config)
+            return fail(config.error());
+        engine::initLogging(config->logLevel);
+        return cli::runAnalyze(*config, analyzeOptions);
+    }
     return cli::kUsage;
 }

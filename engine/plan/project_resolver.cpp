@@ -105,6 +105,7 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
     std::filesystem::path anchor = projectDir;
     switch (target.kind) {
     case ResolveTarget::Kind::Project: {
+        out.rootTree = target.path;
         auto locked = resolve::loadProject(target.path);
         if (locked) {
             out.graph = std::move(locked).value();
@@ -142,6 +143,7 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
         if (!graph)
             return std::move(graph).error();
         out.graph = std::move(graph).value();
+        out.rootTree = *dir;
         out.graph.sourceFile = target.path.string();
         out.graph.format = "tarball";
         anchor = *dir;

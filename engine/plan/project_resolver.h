@@ -45,6 +45,9 @@ struct Resolution {
     std::optional<resolve::FetchSummary> fetch;
     std::optional<std::int64_t> scanId;   ///< the store's record of this resolution
     std::vector<std::string> warnings;    ///< graph warnings plus metadata warnings
+    /// The root's own tree: the project folder, or the extracted tarball (empty for name@version,
+    /// whose package is an ordinary fetched node).
+    std::filesystem::path rootTree;
 };
 
 /// Runs resolve → fetch → metadata → store with the engine's job pool. One instance per run.

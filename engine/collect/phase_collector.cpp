@@ -1,0 +1,271 @@
+// The merge of a phase's sources and the converters of what the sandbox reports today.
+#include "engine/collect/phase_collector.h"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+namespace vigil::engine::collect {
+namespace {
+
+int64_t monotonicNow() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+bool validUtf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        size_t extra = 0;
+        if (c < 0x80)
+            extra = 0;
+        else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+            extra = 1;
+        else if ((c & 0xF0) == 0xE0)
+            extra = 2;
+        else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+            extra = 3;
+        else
+            return false;
+        if (extra > 0 && i + extra >= s.size())
+            return false;
+        for (size_t k = 1; k <= extra; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+                return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+/// Captured bytes as an attr: text when it is UTF-8 (the common case: HTTP, DNS, JSON bodies),
+/// else hex with data_encoding = "hex" — JSON strings cannot carry arbitrary bytes.
+void putData(nlohmann::json& attrs, const std::string& data) {
+    if (validUtf8(data)) {
+        attrs["data"] = data;
+        return;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(data.size() * 2);
+    for (unsigned char c : data) {
+        hex.push_back(kHex[c >> 4]);
+        hex.push_back(kHex[c & 15]);
+    }
+    attrs["data"] = std::move(hex);
+    attrs["data_encoding"] = "hex";
+}
+
+std::string printable(const std::string& s) {
+    if (validUtf8(s))
+        return s;
+    std::string out = s;
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) >= 0x80)
+            c = '?';
+    return out;
+}
+
+/// "Name: value\r\n..." -> {"Name": "value"}; repeated names are joined with ", " as RFC 9110
+/// allows for list-valued fields.
+nlohmann::json parseHeaders(std::string_view text) {
+    nlohmann::json headers = nlohmann::json::object();
+    while (!text.empty()) {
+        size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        const size_t colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0)
+            continue;
+        const std::string name = printable(std::string(line.substr(0, colon)));
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        const std::string v = printable(std::string(value));
+        if (headers.contains(name))
+            headers[name] = headers[name].get<std::string>() + ", " + v;
+        else
+            headers[name] = v;
+    }
+    return headers;
+}
+
+Event sandboxEvent(std::string_view kind, int64_t tsNs, nlohmann::json attrs) {
+    Event e;
+    e.kind = std::string(kind);
+    e.tsNs = tsNs;
+    // The overlay diff and the limits are the sandbox's own observations, made outside the
+    // package's reach: they rank with the kernel's, not with anything the package could forge.
+    e.source = Source::Kernel;
+    e.attrs = std::move(attrs);
+    return e;
+}
+
+}  // namespace
+
+PhaseClock PhaseClock::sampleNow() {
+    PhaseClock c;
+    c.readySystem = std::chrono::system_clock::now();
+    c.readyMonoNs = monotonicNow();
+    c.execMonoNs = c.readyMonoNs;
+    return c;
+}
+
+int64_t PhaseClock::monoFromSystem(std::chrono::system_clock::time_point t) const {
+    return readyMonoNs + std::chrono::duration_cast<std::chrono::nanoseconds>(t - readySystem).count();
+}
+
+MergedEvents mergePhaseEvents(const std::string& phase, const PhaseClock& clock, std::vector<SourceEvents> sources) {
+    struct Key {
+        int64_t ts;
+        size_t source;
+        size_t index;
+    };
+    std::vector<Key> order;
+    MergedEvents out;
+    for (size_t s = 0; s < sources.size(); ++s) {
+        if (sources[s].drops > 0)
+            out.drops[sources[s].name] += sources[s].drops;
+        for (size_t i = 0; i < sources[s].events.size(); ++i)
+            order.push_back(Key{sources[s].events[i].tsNs, s, i});
+    }
+    std::sort(order.begin(), order.end(), [](const Key& a, const Key& b) {
+        if (a.ts != b.ts)
+            return a.ts < b.ts;
+        if (a.source != b.source)
+            return a.source < b.source;
+        return a.index < b.index;
+    });
+    out.events.reserve(order.size());
+    uint64_t seq = 0;
+    for (const Key& k : order) {
+        Event e = std::move(sources[k.source].events[k.index]);
+        e.seq = seq++;
+        e.tsNs = k.ts - clock.execMonoNs;
+        e.phase = phase;
+        out.events.push_back(std::move(e));
+    }
+    return out;
+}
+
+SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const PhaseClock& clock) {
+    using K = sandbox::NetEvent::Kind;
+    SourceEvents out;
+    out.name = sourceName(Source::Honeypot);
+    for (const sandbox::NetEvent& r : records) {
+        if (r.kind == K::Dropped) {
+            uint64_t n = 0;
+            const std::string count = r.text(0);
+            const auto parsed = std::from_chars(count.data(), count.data() + count.size(), n);
+            out.drops += parsed.ec == std::errc() ? n : 1;
+            continue;
+        }
+        Event e;
+        e.source = Source::Honeypot;
+        e.tsNs = clock.monoFromSystem(r.time);
+        nlohmann::json& a = e.attrs;
+        switch (r.kind) {
+        case K::Dns:
+            e.kind = std::string(kind::NetDns);
+            a["name"] = printable(r.text(0));
+            a["type"] = printable(r.text(1));
+            break;
+        case K::Http:
+            e.kind = std::string(kind::NetHttp);
+            a["method"] = printable(r.text(0));
+            a["host"] = printable(r.text(1));
+            a["path"] = printable(r.text(2));
+            a["headers"] = parseHeaders(r.text(3));
+            if (validUtf8(r.data)) {
+                a["body"] = r.data;
+            } else {
+                nlohmann::json tmp;
+                putData(tmp, r.data);
+                a["body"] = tmp["data"];
+                a["body_encoding"] = "hex";
+            }
+            a["body_truncated"] = r.dataTruncated;
+            break;
+        case K::TlsSni:
+            e.kind = std::string(kind::NetTlsSni);
+            a["server_name"] = printable(r.text(0));
+            break;
+        case K::Tcp:
+        case K::Udp:
+            e.kind = std::string(r.kind == K::Tcp ? kind::NetTcpData : kind::NetUdpData);
+            a["address"] = r.dstIp;
+            a["port"] = r.dstPort;
+            putData(a, r.data);
+            a["truncated"] = r.dataTruncated;
+            break;
+        case K::TcpSyn:
+            e.kind = std::string(kind::NetTcpSyn);
+            a["address"] = r.dstIp;
+            a["port"] = r.dstPort;
+            break;
+        case K::Dropped:
+            break;
+        }
+        // Where the request went: the honeypot answers every address, so this is what the
+        // package asked for, not where it really got.
+        if (!a.contains("address"))
+            a["address"] = r.dstIp;
+        if (!a.contains("port"))
+            a["port"] = r.dstPort;
+        out.events.push_back(std::move(e));
+    }
+    return out;
+}
+
+SourceEvents overlayChangeEvents(const sandbox::RunResult& result, const PhaseClock& clock) {
+    using F = sandbox::FileChange;
+    SourceEvents out;
+    out.name = "sandbox";
+    const int64_t ts = clock.execEndMonoNs(result.run);
+    for (const F& c : result.changes) {
+        nlohmann::json a = {{"path", printable(c.path)},
+                            {"created", (c.flags & F::Created) != 0},
+                            {"modified", (c.flags & F::Modified) != 0},
+                            {"deleted", (c.flags & F::Deleted) != 0},
+                            {"mode_changed", (c.flags & F::ModeChanged) != 0}};
+        if (c.flags & F::Replaced)
+            a["replaced"] = true;
+        out.events.push_back(sandboxEvent(kind::FileChange, ts, std::move(a)));
+    }
+    if (result.changesTruncated)
+        out.drops += 1;
+    return out;
+}
+
+SourceEvents limitEvents(const sandbox::RunResult& result, const PhaseClock& clock) {
+    SourceEvents out;
+    out.name = "sandbox";
+    const int64_t ts = clock.execEndMonoNs(result.run);
+    auto add = [&](bool hit, const char* name) {
+        if (hit)
+            out.events.push_back(sandboxEvent(kind::SandboxLimit, ts, {{"limit", name}}));
+    };
+    add(result.wallLimitHit, "wall");
+    add(result.memoryLimitHit, "memory");
+    add(result.pidsLimitHit, "pids");
+    add(result.outputLimitHit, "output");
+    return out;
+}
+
+std::vector<SourceEvents> sandboxSources(const sandbox::RunResult& result, const PhaseClock& clock) {
+    std::vector<SourceEvents> sources;
+    sources.push_back(honeypotEvents(result.netEvents, clock));
+    SourceEvents sandbox = overlayChangeEvents(result, clock);
+    SourceEvents limits = limitEvents(result, clock);
+    // Limits first at the shared end-of-run instant: the kill explains the state left behind.
+    limits.events.insert(limits.events.end(), std::make_move_iterator(sandbox.events.begin()),
+                         std::make_move_iterator(sandbox.events.end()));
+    limits.drops += sandbox.drops;
+    sources.push_back(std::move(limits));
+    return sources;
+}
+
+}  // namespace vigil::engine::collect

@@ -1,0 +1,110 @@
+// The merge of a phase's sources: order, seq, rebasing, clock conversion, drops; the converters.
+#include <gtest/gtest.h>
+
+#include "engine/collect/phase_collector.h"
+#include "engine/collect/phase_run.h"
+
+namespace vigil::engine::collect {
+namespace {
+
+using namespace std::chrono_literals;
+
+Event at(int64_t ts, const char* kind, Source source = Source::Kernel) {
+    Event e;
+    e.tsNs = ts;
+    e.kind = kind;
+    e.source = source;
+    return e;
+}
+
+TEST(PhaseCollector, MergesSourcesByTimeNumbersFromZeroAndRebasesToExec) {
+    PhaseClock clock;
+    clock.execMonoNs = 1'000'000;
+    SourceEvents kernel{"kernel", {at(1'000'500, "process.exec"), at(1'003'000, "file.open")}, 0};
+    SourceEvents runtime{"runtime", {at(1'002'000, "env.read", Source::Runtime), at(1'003'000, "code.eval", Source::Runtime)}, 4};
+    const MergedEvents m = mergePhaseEvents("import", clock, {kernel, runtime});
+    ASSERT_EQ(m.events.size(), 4u);
+    EXPECT_EQ(m.events[0].kind, "process.exec");
+    EXPECT_EQ(m.events[1].kind, "env.read");
+    // Same instant: the earlier source in the list first.
+    EXPECT_EQ(m.events[2].kind, "file.open");
+    EXPECT_EQ(m.events[3].kind, "code.eval");
+    for (size_t i = 0; i < m.events.size(); ++i) {
+        EXPECT_EQ(m.events[i].seq, i);
+        EXPECT_EQ(m.events[i].phase, "import");
+    }
+    EXPECT_EQ(m.events[0].tsNs, 500);
+    EXPECT_EQ(m.events[3].tsNs, 3000);
+    EXPECT_EQ(m.drops.at("runtime"), 4u);
+    EXPECT_EQ(m.drops.count("kernel"), 0u);
+}
+
+TEST(PhaseCollector, HoneypotWallClockTimesLandOnTheMonotonicAxis) {
+    PhaseClock clock;
+    clock.readySystem = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+    clock.readyMonoNs = 5'000'000'000;
+    clock.execMonoNs = 5'000'100'000;
+    sandbox::NetEvent dns;
+    dns.kind = sandbox::NetEvent::Kind::Dns;
+    dns.time = clock.readySystem + 20ms;
+    dns.dstIp = "192.168.1.1";
+    dns.dstPort = 53;
+    dns.texts = {"collector.example.invalid", "A"};
+    sandbox::NetEvent http;
+    http.kind = sandbox::NetEvent::Kind::Http;
+    http.time = clock.readySystem + 30ms;
+    http.texts = {"POST", "collector.example.invalid", "/c", "Host: collector.example.invalid\r\nX-A: 1\r\nX-A: 2\r\n"};
+    http.data = std::string("\xff\x00\x01", 3);
+    sandbox::NetEvent dropped;
+    dropped.kind = sandbox::NetEvent::Kind::Dropped;
+    dropped.texts = {"17"};
+    const SourceEvents hp = honeypotEvents({http, dns, dropped}, clock);
+    EXPECT_EQ(hp.drops, 17u);
+    const MergedEvents m = mergePhaseEvents("install", clock, {hp});
+    ASSERT_EQ(m.events.size(), 2u);
+    EXPECT_EQ(m.events[0].kind, "network.dns");
+    EXPECT_EQ(m.events[0].source, Source::Honeypot);
+    EXPECT_EQ(m.events[0].attrs["name"], "collector.example.invalid");
+    EXPECT_EQ(m.events[0].tsNs, 20'000'000 - 100'000);
+    EXPECT_EQ(m.events[1].kind, "network.http");
+    EXPECT_EQ(m.events[1].attrs["headers"]["X-A"], "1, 2");
+    EXPECT_EQ(m.events[1].attrs["body"], "ff0001");
+    EXPECT_EQ(m.events[1].attrs["body_encoding"], "hex");
+    EXPECT_EQ(m.drops.at("honeypot"), 17u);
+    // Every event must serialise: the store and --json print them.
+    EXPECT_NO_THROW((void)toJson(m.events[1]).dump());
+}
+
+TEST(PhaseCollector, OverlayChangesAndLimitsAreEventsAtTheEndOfTheRun) {
+    PhaseClock clock;
+    clock.execMonoNs = 100;
+    sandbox::RunResult r;
+    r.run = 2s;
+    r.wallLimitHit = true;
+    r.changes = {{sandbox::FileChange::Created, "/home/dev/project/x"},
+                 {sandbox::FileChange::Modified | sandbox::FileChange::ModeChanged, "/home/dev/.bashrc"}};
+    r.changesTruncated = true;
+    const MergedEvents m = mergePhaseEvents("install", clock, sandboxSources(r, clock));
+    ASSERT_EQ(m.events.size(), 3u);
+    EXPECT_EQ(m.events[0].kind, "sandbox.limit");
+    EXPECT_EQ(m.events[0].attrs["limit"], "wall");
+    EXPECT_EQ(m.events[1].kind, "file.change");
+    EXPECT_EQ(m.events[1].attrs["path"], "/home/dev/project/x");
+    EXPECT_TRUE(m.events[1].attrs["created"].get<bool>());
+    EXPECT_TRUE(m.events[2].attrs["mode_changed"].get<bool>());
+    EXPECT_EQ(m.events[2].tsNs, 2'000'000'000);
+    EXPECT_EQ(m.drops.at("sandbox"), 1u);
+
+    PhaseRun run;
+    run.phase = "install";
+    run.events = m.events;
+    run.drops = m.drops;
+    run.countEvents();
+    const auto j = phaseSummaryJson(run);
+    EXPECT_EQ(j["counts"]["file"], 2);
+    EXPECT_EQ(j["counts"]["sandbox"], 1);
+    EXPECT_EQ(run.totalDrops(), 1u);
+}
+
+}  // namespace
+}  // namespace vigil::engine::collect
