@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <stop_token>
 #include <string_view>
 
 #include "engine/core/result.h"
@@ -15,6 +16,9 @@ struct RunObserver {
     std::function<void(const ReadyInfo&)> onReady;
     std::function<void(OutputStream, std::string_view)> onOutput;
     std::function<void(const NetEvent&)> onNetEvent;
+    /// When stop is requested the run ends within ~100 ms with a Cancelled error: the helper is
+    /// told to stop by closing its socket (it tears the sandbox down), then killed if it lingers.
+    std::stop_token stop;
 };
 
 /// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):
