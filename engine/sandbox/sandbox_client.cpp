@@ -129,8 +129,20 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
     const std::string path = helper_.string();
     char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--fd"), const_cast<char*>("3"), nullptr};
     char* envp[] = {nullptr};
+    // The helper and the package it runs start with default signal dispositions and nothing
+    // blocked, whatever the caller did (vigil-cli blocks SIGINT for its watcher thread and
+    // ignores SIGPIPE): both survive execve and would change how the package's scripts behave.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, envp);
+    const int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(sv[1]);
     const int fd = sv[0];
