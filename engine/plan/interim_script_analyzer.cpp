@@ -167,7 +167,12 @@ Result<InterimScriptAnalyzer> InterimScriptAnalyzer::create(sandbox::SandboxClie
     if (!digest)
         return std::move(digest).error().withContext("fingerprinting the sandbox helper");
     const std::string hex = resolve::toHex(*digest).substr(0, 16);
-    return InterimScriptAnalyzer(std::move(client), std::move(cacheRoot), "interim-sh/1+" + hex);
+    // The helper insists on absolute paths; a relative --cache must still work.
+    std::error_code ec;
+    auto root = std::filesystem::absolute(cacheRoot, ec);
+    if (ec)
+        return makeError(ErrorCode::Io, "cannot make " + cacheRoot.string() + " absolute: " + ec.message());
+    return InterimScriptAnalyzer(std::move(client), std::move(root), "interim-sh/1+" + hex);
 }
 
 Result<PackageAnalysis> InterimScriptAnalyzer::analyse(const AnalysisTarget& target,
@@ -176,6 +181,10 @@ Result<PackageAnalysis> InterimScriptAnalyzer::analyse(const AnalysisTarget& tar
     if (target.directory.empty())
         return makeError(ErrorCode::Input, target.key() + " was not fetched (git, link or directory source)",
                          "the interim analyzer only runs registry and tarball packages");
+    std::error_code ec;
+    const std::filesystem::path packageDir = std::filesystem::absolute(target.directory, ec);
+    if (ec)
+        return makeError(ErrorCode::Io, target.key() + ": cannot make " + target.directory.string() + " absolute");
     PackageAnalysis analysis;
     PhaseOutput out;
     for (const auto& phase : phases) {
@@ -187,8 +196,7 @@ Result<PackageAnalysis> InterimScriptAnalyzer::analyse(const AnalysisTarget& tar
                 if (auto it = target.installScripts.find(script); it != target.installScripts.end())
                     commands.push_back({std::string(script) + " script", {"sh", "-c", it->second}});
         } else if (phase == "import") {
-            std::error_code ec;
-            if (std::filesystem::exists(target.directory / "package.json", ec))
+            if (std::filesystem::exists(packageDir / "package.json", ec))
                 commands.push_back({"import", {"node", "-e", "require('./')"}});
         }
         std::vector<sandbox::RunResult> runs;
@@ -196,7 +204,7 @@ Result<PackageAnalysis> InterimScriptAnalyzer::analyse(const AnalysisTarget& tar
         for (const auto& [label, argv] : commands) {
             sandbox::RunRequest request;
             request.argv = argv;
-            request.packageDir = target.directory;
+            request.packageDir = packageDir;
             request.cacheRoot = cacheRoot_;
             request.phase = phase;
             request.limits.wall = std::chrono::seconds(30);
