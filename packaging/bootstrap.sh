@@ -51,5 +51,7 @@ fi
 if ((want_test)); then
   # The local npm registry (Verdaccio) the integration tests publish fixtures to.
   if [[ -x "$top/tests/registry/install.sh" ]]; then "$top/tests/registry/install.sh"; fi
+  # The SARIF 2.1.0 schema and a validator for the SARIF test (npm, never fetched at test time).
+  if [[ -x "$top/tests/sarif/install.sh" ]]; then "$top/tests/sarif/install.sh"; fi
 fi
 echo "bootstrap: all dependencies present"

@@ -12,6 +12,13 @@ cli="$build/app/cli/vigil-cli"
 "$cli" resolve examples/demo --offline --json > "$reports/demo-resolve.json"
 echo
 echo "JSON report: $reports/demo-resolve.json"
+# The scan runs every package in the sandbox: it needs root (or the helper's capabilities).
+if "$cli" scan examples/demo --offline --format sarif --out "$reports/demo.sarif"; then
+  "$cli" scan examples/demo --offline --format json --out "$reports/demo-scan.json" >/dev/null
+  echo "Scan reports: $reports/demo.sarif, $reports/demo-scan.json"
+else
+  echo "(vigil-cli scan needs root or the sandbox helper's capabilities: see README)" >&2
+fi
 "$cli" db info
 
 # With a display, open the desktop application too (it shows the scan once the GUI issue lands).

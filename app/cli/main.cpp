@@ -13,6 +13,7 @@
 #include "app/cli/exit_codes.h"
 #include "app/cli/rules_command.h"
 #include "app/cli/sandbox_command.h"
+#include "app/cli/scan_command.h"
 #include "engine/core/config.h"
 #include "engine/core/log.h"
 #include "engine/plan/project_resolver.h"
@@ -208,6 +209,31 @@ int main(int argc, char** argv) {
     analyze->add_option("--phases", analyzeOptions.phases, "Phases to run, comma-separated (default: install,import,api)");
     analyze->add_flag("--keep-project", analyzeOptions.keepProject, "Keep the staged consumer project under the cache");
     addCommonOptions(*analyze, common);
+    cli::ScanCommandOptions scanOptions;
+    auto addOutputOptions = [](CLI::App& cmd, cli::ScanOutputOptions& o) {
+        cmd.add_option("--format", o.format, "text, json or sarif (default: text)")
+            ->check(CLI::IsMember({"text", "json", "sarif"}));
+        cmd.add_option("--out,-o", o.out, "Write the report in --format to FILE (a summary still goes to the terminal)");
+        cmd.add_option("--fail-on", o.failOn, "Exit 1 when a finding at or above this severity exists")
+            ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}));
+        cmd.add_option("--color", o.colour, "auto, always or never (auto: on a terminal without NO_COLOR)")
+            ->check(CLI::IsMember({"auto", "always", "never"}));
+    };
+    auto* scan = app.add_subcommand("scan", "Analyse every dependency of a project in the sandbox and report verdicts");
+    scan->add_option("target", scanOptions.target, "Project folder, package.json/lockfile, .tgz, or name@version")
+        ->required();
+    scan->add_option("--phases", scanOptions.phases, "Phases to run: install,import,api (default: all three)");
+    scan->add_option("--rules", scanOptions.rulesDir, "Folder of extra rule files");
+    scan->add_flag("--production", scanOptions.production, "Leave out the project's devDependencies");
+    addOutputOptions(*scan, scanOptions.output);
+    addCommonOptions(*scan, common);
+
+    std::int64_t reportScanId = 0;
+    cli::ScanOutputOptions reportOptions;
+    auto* report = app.add_subcommand("report", "Show a stored scan (its id is in the scan's header)");
+    report->add_option("scan-id", reportScanId, "The scan's id")->required()->check(CLI::PositiveNumber);
+    addOutputOptions(*report, reportOptions);
+    addCommonOptions(*report, common);
 
     app.add_subcommand("sandbox", "Run a command in a sandbox: sandbox exec [--phase NAME] [--pkg DIR] [--json] -- CMD...");
 
@@ -250,6 +276,16 @@ int main(int argc, char** argv) {
             return fail(config.error());
         engine::initLogging(config->logLevel);
         return cli::runAnalyze(*config, analyzeOptions);
+    }
+    if (*scan || *report) {
+        const auto env = engine::processEnvironment();
+        auto config = buildConfig(common, env);
+        if (!config)
+            return fail(config.error());
+        engine::initLogging(config->logLevel);
+        if (*scan)
+            return cli::runScan(*config, env, scanOptions);
+        return cli::runReport(*config, reportScanId, reportOptions);
     }
     return cli::kUsage;
 }

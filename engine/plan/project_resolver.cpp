@@ -289,7 +289,8 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
     nlohmann::json totals = {{"packages", out.graph.packageCount()},
                              {"format", out.graph.format},
                              {"resolve_only", true}};
-    VIGIL_TRY(store_->finishScan(*scan, store::ScanStatus::Complete, totals.dump()));
+    if (!request.leaveScanRunning)
+        VIGIL_TRY(store_->finishScan(*scan, store::ScanStatus::Complete, totals.dump()));
     out.scanId = *scan;
     report("record", total, total, "");
     return out;

@@ -38,6 +38,9 @@ struct ResolveRequest {
     bool metadata = true;    ///< collect maintainers, publish times, file lists and file diffs
     bool record = true;      ///< write the tree into the store
     bool includeDev = true;  ///< the root's devDependencies
+    /// Leave the recorded scan Running: the scan orchestrator finishes it after the analysis,
+    /// so a resolve-only record never passes for an analysed scan.
+    bool leaveScanRunning = false;
 };
 
 struct Resolution {

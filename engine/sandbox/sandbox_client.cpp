@@ -129,8 +129,20 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
     const std::string path = helper_.string();
     char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--fd"), const_cast<char*>("3"), nullptr};
     char* envp[] = {nullptr};
+    // The helper and the package it runs start with default signal dispositions and nothing
+    // blocked, whatever the caller did (vigil-cli blocks SIGINT for its watcher thread and
+    // ignores SIGPIPE): both survive execve and would change how the package's scripts behave.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, envp);
+    const int rc = posix_spawn(&pid, path.c_str(), &actions, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(sv[1]);
     const int fd = sv[0];
@@ -154,8 +166,22 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)
             return fail(helperError(helper_, "stopped responding", "it was killed after the wall-clock limit plus 30 s"));
+        if (observer.stop.stop_requested()) {
+            close(fd);  // the helper's cue to kill the run and remove the sandbox
+            for (int i = 0; i < 30; ++i) {
+                int status = 0;
+                if (waitpid(pid, &status, WNOHANG) == pid)
+                    return makeError(ErrorCode::Cancelled, "sandbox run cancelled");
+                usleep(100 * 1000);
+            }
+            kill(pid, SIGKILL);
+            reap(pid);
+            return makeError(ErrorCode::Cancelled, "sandbox run cancelled", "the helper did not stop within 3 s and was killed");
+        }
         pollfd p{fd, POLLIN, 0};
-        const int ready = poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+        // Short polls while a stop can arrive, so cancellation is prompt.
+        const int64_t slice = observer.stop.stop_possible() ? 100 : 1000;
+        const int ready = poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), slice)));
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready <= 0)

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <span>
+#include <stop_token>
 #include <string_view>
 
 #include "engine/core/result.h"
@@ -20,6 +21,9 @@ struct RunObserver {
     std::function<void(std::span<const TraceRecord>)> onTrace;
     /// One raw JSON line from the runtime hook, as it arrives.
     std::function<void(std::string_view)> onRuntimeLine;
+    /// When stop is requested the run ends within ~100 ms with a Cancelled error: the helper is
+    /// told to stop by closing its socket (it tears the sandbox down), then killed if it lingers.
+    std::stop_token stop;
 };
 
 /// The privileged helper needs root or these file capabilities (setcap ...+ep on the helper):

@@ -81,6 +81,13 @@ public:
     /// Findings of a version at or above `minSeverity`, most severe first (newest first within one).
     Result<std::vector<StoredFinding>> findingsOf(VersionId version, Severity minSeverity = Severity::Info);
 
+    /// Stores a whole analysis of one version in ONE transaction: its runs and events, its
+    /// findings (replacing the version's earlier ones) and its fingerprint, made current last.
+    /// An interrupted scan therefore never leaves a version looking analysed when it is not.
+    Status recordAnalysis(const AnalysisRecord& analysis);
+    /// Runs of a version made by one analyzer version, oldest first.
+    Result<std::vector<StoredRun>> runsOf(VersionId version, std::string_view analyzerVersion);
+
     // ---- scans ----
     Result<ScanId> beginScan(std::string_view projectPath, std::string_view lockfile);
     /// Records the whole graph (creating packages and versions as needed) in ONE transaction,
@@ -91,6 +98,8 @@ public:
     /// The most recent scan of a project, optionally only one with the given status.
     Result<std::optional<ScanRecord>> latestScan(std::string_view projectPath,
                                                  std::optional<ScanStatus> status = std::nullopt);
+    /// One scan by id; nullopt when there is none.
+    Result<std::optional<ScanRecord>> scan(ScanId id);
     /// Every scan of a project, newest first.
     Result<std::vector<ScanRecord>> scansOf(std::string_view projectPath);
     /// The graph recorded for a scan (edges refer to indices of the returned packages).

@@ -174,6 +174,41 @@ Result<std::string> describeVersion(DbConnection& db, VersionId version) {
     return stmt->text(0);
 }
 
+Result<FingerprintId> writeFingerprint(DbConnection& db, VersionId version, const FingerprintRecord& fingerprint) {
+    auto subject = describeVersion(db, version);
+    VIGIL_STORE_CHECK(subject);
+    auto canonical = canonicalise(fingerprint, *subject);
+    VIGIL_STORE_CHECK(canonical);
+
+    const std::int64_t now = nowMs();
+    auto insert = db.prepare(
+        "INSERT INTO behavior_fingerprints (version_id, analyzer_version, created_at, network_calls, file_reads,"
+        " file_writes, env_reads, shell_commands, dynamic_code_exec, checksum)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (version_id, analyzer_version) DO UPDATE SET created_at = excluded.created_at,"
+        " network_calls = excluded.network_calls, file_reads = excluded.file_reads,"
+        " file_writes = excluded.file_writes, env_reads = excluded.env_reads,"
+        " shell_commands = excluded.shell_commands, dynamic_code_exec = excluded.dynamic_code_exec,"
+        " checksum = excluded.checksum"
+        " RETURNING id");
+    VIGIL_STORE_CHECK(insert);
+    insert->bind(1, version).bind(2, fingerprint.analyzerVersion).bind(3, now);
+    for (std::size_t i = 0; i < kBehaviorCount; ++i)
+        insert->bind(static_cast<int>(4 + i), canonical->arrays[i]);
+    insert->bind(10, canonical->checksum);
+    auto row = insert->step("save fingerprint of " + *subject);
+    VIGIL_STORE_CHECK(row);
+    const FingerprintId id = insert->integer(0);
+    VIGIL_TRY(insert->run("save fingerprint of " + *subject));  // finish the RETURNING statement
+
+    auto current = db.prepare(
+        "UPDATE versions SET fingerprint_id = ?2, analyzed_at = ?3, analyzer_version = ?4 WHERE id = ?1");
+    VIGIL_STORE_CHECK(current);
+    current->bind(1, version).bind(2, id).bind(3, now).bind(4, fingerprint.analyzerVersion);
+    VIGIL_TRY(current->run("make fingerprint current for " + *subject));
+    return id;
+}
+
 }  // namespace detail
 
 // ---- packages and versions ----
@@ -315,37 +350,8 @@ Result<FingerprintId> Store::saveFingerprint(VersionId version, const Fingerprin
     auto& db = impl_->db;
     auto tx = Transaction::begin(db, "save fingerprint of version " + std::to_string(version));
     VIGIL_STORE_CHECK(tx);
-    auto subject = detail::describeVersion(db, version);
-    VIGIL_STORE_CHECK(subject);
-    auto canonical = canonicalise(fingerprint, *subject);
-    VIGIL_STORE_CHECK(canonical);
-
-    const std::int64_t now = detail::nowMs();
-    auto insert = db.prepare(
-        "INSERT INTO behavior_fingerprints (version_id, analyzer_version, created_at, network_calls, file_reads,"
-        " file_writes, env_reads, shell_commands, dynamic_code_exec, checksum)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        " ON CONFLICT (version_id, analyzer_version) DO UPDATE SET created_at = excluded.created_at,"
-        " network_calls = excluded.network_calls, file_reads = excluded.file_reads,"
-        " file_writes = excluded.file_writes, env_reads = excluded.env_reads,"
-        " shell_commands = excluded.shell_commands, dynamic_code_exec = excluded.dynamic_code_exec,"
-        " checksum = excluded.checksum"
-        " RETURNING id");
-    VIGIL_STORE_CHECK(insert);
-    insert->bind(1, version).bind(2, fingerprint.analyzerVersion).bind(3, now);
-    for (std::size_t i = 0; i < kBehaviorCount; ++i)
-        insert->bind(static_cast<int>(4 + i), canonical->arrays[i]);
-    insert->bind(10, canonical->checksum);
-    auto row = insert->step("save fingerprint of " + *subject);
-    VIGIL_STORE_CHECK(row);
-    const FingerprintId id = insert->integer(0);
-    VIGIL_TRY(insert->run("save fingerprint of " + *subject));  // finish the RETURNING statement
-
-    auto current = db.prepare(
-        "UPDATE versions SET fingerprint_id = ?2, analyzed_at = ?3, analyzer_version = ?4 WHERE id = ?1");
-    VIGIL_STORE_CHECK(current);
-    current->bind(1, version).bind(2, id).bind(3, now).bind(4, fingerprint.analyzerVersion);
-    VIGIL_TRY(current->run("make fingerprint current for " + *subject));
+    auto id = detail::writeFingerprint(db, version, fingerprint);
+    VIGIL_STORE_CHECK(id);
     VIGIL_TRY(tx->commit());
     return id;
 }

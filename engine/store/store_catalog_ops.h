@@ -21,4 +21,7 @@ Result<VersionId> ensureVersion(DbConnection& db, PackageId package, std::string
 /// "name@version" of a version id, for error messages; NotFound when there is no such version.
 Result<std::string> describeVersion(DbConnection& db, VersionId version);
 
+/// Inserts or rewrites the fingerprint of (version, analyzer version) and makes it current.
+Result<FingerprintId> writeFingerprint(DbConnection& db, VersionId version, const FingerprintRecord& fingerprint);
+
 }  // namespace vigil::engine::store::detail

@@ -173,6 +173,39 @@ struct ScanRecord {
     std::string totalsJson = "{}";
 };
 
+/// One phase run of an analysis, written together with its events.
+struct AnalysisRunRecord {
+    Phase phase = Phase::Install;
+    std::string outcome;             ///< "ok", "failed", "timeout", ...
+    std::int64_t durationMs = 0;     ///< the run is recorded as ending now, starting this long ago
+    std::vector<EventRecord> events;
+};
+
+/// A finding of an analysis; `run` indexes AnalysisRecord::runs (its evidence run), if any.
+struct AnalysisFinding {
+    std::optional<std::size_t> run;
+    FindingRecord finding;           ///< versionId and runId are filled in by the store
+};
+
+/// Everything one analysis of one version produced: stored all or nothing, so a version either
+/// has its new current fingerprint with its runs and findings, or is untouched.
+struct AnalysisRecord {
+    VersionId version = 0;
+    FingerprintRecord fingerprint;   ///< its analyzerVersion is also the runs'
+    std::vector<AnalysisRunRecord> runs;
+    std::vector<AnalysisFinding> findings;  ///< replace every finding the version had
+};
+
+/// A stored analysis run, without its events.
+struct StoredRun {
+    RunId id = 0;
+    Phase phase = Phase::Install;
+    std::int64_t startedAtMs = 0;
+    std::optional<std::int64_t> finishedAtMs;
+    std::string outcome;
+    std::string analyzerVersion;
+};
+
 /// Row counts, file sizes and schema version — for `vigil-cli store stats` and tests.
 struct StoreStats {
     int schemaVersion = 0;

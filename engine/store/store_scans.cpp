@@ -204,6 +204,20 @@ Result<std::optional<ScanRecord>> Store::latestScan(std::string_view projectPath
     return std::optional<ScanRecord>{readScan(*stmt)};
 }
 
+Result<std::optional<ScanRecord>> Store::scan(ScanId id) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare(
+        "SELECT id, project_path, started_at, finished_at, status, lockfile, totals FROM scans WHERE id = ?1");
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, id);
+    auto row = stmt->step("read scan " + std::to_string(id));
+    VIGIL_STORE_CHECK(row);
+    if (!*row)
+        return std::optional<ScanRecord>{};
+    return std::optional<ScanRecord>{readScan(*stmt)};
+}
+
 Result<std::vector<ScanRecord>> Store::scansOf(std::string_view projectPath) {
     if (!impl_)
         return detail::movedFromStore();

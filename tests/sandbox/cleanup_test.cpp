@@ -42,6 +42,24 @@ TEST_F(SandboxTest, SetupFailureInsideTheSandboxCleansUp) {
     expectCleanedUp(ready);
 }
 
+TEST_F(SandboxTest, AStopRequestEndsARunPromptlyAndCleansUp) {
+    // What a cancelled scan relies on: a sleeping package is not waited for.
+    sbx::ReadyInfo ready;
+    std::stop_source stop;
+    sbx::RunObserver observer;
+    observer.stop = stop.get_token();
+    observer.onReady = [&](const sbx::ReadyInfo& r) {
+        ready = r;
+        stop.request_stop();  // from the reader thread: the next poll slice sees it
+    };
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = tryRun({"sleep", "30"}, {}, observer);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, engine::ErrorCode::Cancelled) << r.error().describe();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+    expectCleanedUp(ready);
+}
+
 TEST_F(SandboxTest, SigkillOfTheEngineTearsTheRunDown) {
     int pipefd[2];
     ASSERT_EQ(pipe(pipefd), 0);

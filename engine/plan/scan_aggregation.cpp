@@ -1,0 +1,305 @@
+#include "engine/plan/scan_aggregation.h"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "engine/store/store.h"
+
+namespace vigil::engine::plan {
+
+namespace {
+
+using nlohmann::json;
+
+std::string keyOf(const store::ScanPackage& p) {
+    return p.name + "@" + p.version;
+}
+
+json stringArray(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_array() ? *it : json::array();
+}
+
+}  // namespace
+
+std::string findingEvidenceJson(const report::Finding& f) {
+    json events = json::array();
+    for (const auto& e : f.events)
+        events.push_back({{"phase", e.phase}, {"seq", e.seq}, {"summary", e.summary}});
+    json j = {{"description", f.description}, {"tags", f.tags},   {"phases", f.phases},
+              {"evidence", f.evidence},       {"events", events}, {"expected", f.expected}};
+    return j.dump();
+}
+
+report::Finding findingFromStored(const store::StoredFinding& stored) {
+    report::Finding f;
+    f.ruleId = stored.record.ruleId;
+    f.severity = static_cast<Severity>(static_cast<int>(stored.record.severity));
+    f.title = stored.record.title;
+    const json j = json::parse(stored.record.evidenceJson, nullptr, false);
+    if (!j.is_object())
+        return f;  // the store only holds valid JSON; another writer may not use our object form
+    f.description = j.value("description", "");
+    for (const auto& t : stringArray(j, "tags"))
+        if (t.is_string())
+            f.tags.push_back(t.get<std::string>());
+    for (const auto& p : stringArray(j, "phases"))
+        if (p.is_string())
+            f.phases.push_back(p.get<std::string>());
+    if (auto it = j.find("evidence"); it != j.end())
+        f.evidence = *it;
+    for (const auto& e : stringArray(j, "events"))
+        if (e.is_object())
+            f.events.push_back(report::EvidenceRef{e.value("phase", ""), e.value("seq", uint64_t{0}),
+                                                   e.value("summary", "")});
+    f.expected = j.value("expected", false);
+    return f;
+}
+
+store::FingerprintRecord fingerprintRecordOf(const json& fingerprint, const std::string& analyzerVersion) {
+    store::FingerprintRecord r;
+    r.analyzerVersion = analyzerVersion;
+    for (std::size_t i = 0; i < store::kBehaviorCount; ++i) {
+        const char* name = store::behaviorName(static_cast<store::Behavior>(i));
+        r.arraysJson[i] = fingerprint.is_object() ? stringArray(fingerprint, name).dump() : "[]";
+    }
+    return r;
+}
+
+json fingerprintJsonOf(const store::StoredFingerprint& stored) {
+    json j = json::object();
+    for (std::size_t i = 0; i < store::kBehaviorCount; ++i)
+        j[store::behaviorName(static_cast<store::Behavior>(i))] =
+            json::parse(stored.record.arraysJson[i], nullptr, false);
+    return j;
+}
+
+int packageScore(const std::vector<report::Finding>& findings) {
+    static constexpr int kBase[] = {0, 15, 40, 70, 90};  // by Severity
+    int base = 0, counted = 0;
+    for (const auto& f : findings) {
+        if (f.expected)
+            continue;
+        base = std::max(base, kBase[static_cast<int>(f.severity)]);
+        ++counted;
+    }
+    if (counted == 0)
+        return 0;
+    return std::min(100, base + std::min(10, 3 * (counted - 1)));
+}
+
+Severity packageSeverity(const std::vector<report::Finding>& findings) {
+    Severity s = Severity::Info;
+    for (const auto& f : findings)
+        if (!f.expected && f.severity > s)
+            s = f.severity;
+    return s;
+}
+
+std::map<std::string, int> heatOf(const json& fingerprint, bool hasInstallScripts) {
+    auto size = [&](const char* key) -> int {
+        return fingerprint.is_object() ? static_cast<int>(stringArray(fingerprint, key).size()) : 0;
+    };
+    auto heat = [](int n) { return std::min(100, n * 10); };
+    return {
+        {"install", hasInstallScripts ? 100 : 0},
+        {"process", heat(size("shell_commands"))},
+        {"network", heat(size("network_calls"))},
+        {"filesystem", heat(size("file_reads") + size("file_writes"))},
+        {"env", heat(size("env_reads"))},
+        {"code", heat(size("dynamic_code_exec"))},
+    };
+}
+
+std::vector<std::vector<std::vector<std::string>>> dependencyPaths(const store::ScanGraph& graph,
+                                                                   std::size_t maxPaths) {
+    const std::size_t n = graph.packages.size();
+    // BFS from the root: depth of each package and its parents at depth - 1 (SIZE_MAX = the root).
+    constexpr std::size_t kRoot = SIZE_MAX;
+    std::vector<std::size_t> depth(n, SIZE_MAX);
+    std::vector<std::vector<std::size_t>> parents(n);
+    std::vector<std::vector<std::size_t>> children(n);
+    std::deque<std::size_t> queue;
+    for (const auto& e : graph.edges) {
+        if (e.from) {
+            children[*e.from].push_back(e.to);
+        } else if (depth[e.to] != 0) {
+            depth[e.to] = 0;
+            parents[e.to] = {kRoot};
+            queue.push_back(e.to);
+        }
+    }
+    while (!queue.empty()) {
+        const std::size_t at = queue.front();
+        queue.pop_front();
+        for (std::size_t child : children[at]) {
+            if (depth[child] == SIZE_MAX) {
+                depth[child] = depth[at] + 1;
+                queue.push_back(child);
+            }
+            if (depth[child] == depth[at] + 1 &&
+                std::find(parents[child].begin(), parents[child].end(), at) == parents[child].end())
+                parents[child].push_back(at);
+        }
+    }
+
+    std::vector<std::vector<std::vector<std::string>>> out(n);
+    for (std::size_t target = 0; target < n; ++target) {
+        if (depth[target] == SIZE_MAX)
+            continue;  // unreachable from the root (a lockfile leftover): no path to show
+        std::vector<std::string> reversed;
+        std::function<void(std::size_t)> walk = [&](std::size_t at) {
+            if (out[target].size() >= maxPaths)
+                return;
+            reversed.push_back(keyOf(graph.packages[at]));
+            for (std::size_t p : parents[at]) {
+                if (out[target].size() >= maxPaths)
+                    break;
+                if (p == kRoot)
+                    out[target].emplace_back(reversed.rbegin(), reversed.rend());
+                else
+                    walk(p);
+            }
+            reversed.pop_back();
+        };
+        walk(target);
+    }
+    return out;
+}
+
+void finalizeReport(report::ScanReport& report, const store::ScanGraph& graph) {
+    const auto paths = dependencyPaths(graph);
+    std::map<std::string, std::size_t> indexOf;
+    for (std::size_t i = 0; i < graph.packages.size(); ++i)
+        indexOf[keyOf(graph.packages[i])] = i;
+
+    report.edges.clear();
+    for (const auto& e : graph.edges) {
+        report::DependencyEdge edge;
+        edge.from = e.from ? keyOf(graph.packages[*e.from]) : "";
+        edge.to = keyOf(graph.packages[e.to]);
+        edge.dev = e.type == store::DepType::Dev;
+        edge.optional = e.type == store::DepType::Optional;
+        report.edges.push_back(std::move(edge));
+    }
+
+    report.findingsBySeverity.clear();
+    report.totalPackages = report.packages.size();
+    report.analysed = report.cached = report.failed = 0;
+    for (auto& p : report.packages) {
+        if (auto it = indexOf.find(p.key()); it != indexOf.end())
+            p.paths = paths[it->second];
+        std::stable_sort(p.findings.begin(), p.findings.end(), [](const auto& a, const auto& b) {
+            return a.severity > b.severity;
+        });
+        p.score = packageScore(p.findings);
+        p.severity = packageSeverity(p.findings);
+        p.heat = heatOf(p.fingerprint, !p.installScripts.empty());
+        for (const auto& f : p.findings)
+            if (!f.expected)
+                ++report.findingsBySeverity[f.severity];
+        if (p.analysisFailed)
+            ++report.failed;
+        else if (p.cached)
+            ++report.cached;
+        else
+            ++report.analysed;
+    }
+    std::sort(report.packages.begin(), report.packages.end(), [](const auto& a, const auto& b) {
+        if (a.severity != b.severity)
+            return a.severity > b.severity;
+        if (a.score != b.score)
+            return a.score > b.score;
+        if (a.name != b.name)
+            return a.name < b.name;
+        return a.version < b.version;
+    });
+}
+
+std::vector<std::string> findingKeys(const report::ScanReport& report) {
+    std::set<std::string> keys;
+    for (const auto& p : report.packages)
+        for (const auto& f : p.findings)
+            if (!f.expected)
+                keys.insert(p.key() + ": " + f.ruleId);
+    return {keys.begin(), keys.end()};
+}
+
+json scanTotalsJson(const report::ScanReport& report) {
+    json bySeverity = json::object();
+    for (const auto& [s, n] : report.findingsBySeverity)
+        bySeverity[std::string(severityName(s))] = n;
+    json analysed = json::array(), cached = json::array(), failed = json::object();
+    for (const auto& p : report.packages) {
+        if (p.analysisFailed)
+            failed[p.key()] = p.analysisError;
+        else if (p.cached)
+            cached.push_back(p.key());
+        else
+            analysed.push_back(p.key());
+    }
+    return {{"scan", 1},
+            {"project_name", report.projectName},
+            {"packages", report.totalPackages},
+            {"analysed", report.analysed},
+            {"cached", report.cached},
+            {"failed", report.failed},
+            {"by_severity", bySeverity},
+            {"finding_keys", findingKeys(report)},
+            {"analysed_packages", analysed},
+            {"cached_packages", cached},
+            {"failed_packages", failed},
+            {"analyzer_version", report.analyzerVersion},
+            {"rules_version", report.rulesVersion}};
+}
+
+Result<std::optional<report::ScanComparison>> compareWithPrevious(store::Store& store,
+                                                                  const report::ScanReport& report) {
+    auto scans = store.scansOf(report.projectPath);
+    if (!scans)
+        return std::move(scans).error();
+    const store::ScanRecord* previous = nullptr;
+    for (const auto& s : *scans) {
+        if (s.id >= report.scanId || s.status != store::ScanStatus::Complete)
+            continue;
+        // Resolve-only records (vigil-cli resolve) have no findings to compare with.
+        const json totals = json::parse(s.totalsJson, nullptr, false);
+        if (totals.is_object() && totals.contains("scan")) {
+            previous = &s;
+            break;  // newest first
+        }
+    }
+    if (!previous)
+        return std::optional<report::ScanComparison>{};
+
+    auto graph = store.scanGraph(previous->id);
+    if (!graph)
+        return std::move(graph).error();
+    std::set<std::string> before, now;
+    for (const auto& p : graph->packages)
+        before.insert(keyOf(p));
+    for (const auto& p : report.packages)
+        now.insert(p.key());
+    std::set<std::string> beforeFindings, nowFindings;
+    const json totals = json::parse(previous->totalsJson, nullptr, false);
+    for (const auto& k : stringArray(totals, "finding_keys"))
+        if (k.is_string())
+            beforeFindings.insert(k.get<std::string>());
+    for (auto& k : findingKeys(report))
+        nowFindings.insert(std::move(k));
+
+    report::ScanComparison c;
+    c.previousScanId = previous->id;
+    std::set_difference(now.begin(), now.end(), before.begin(), before.end(), std::back_inserter(c.addedPackages));
+    std::set_difference(before.begin(), before.end(), now.begin(), now.end(), std::back_inserter(c.removedPackages));
+    std::set_difference(nowFindings.begin(), nowFindings.end(), beforeFindings.begin(), beforeFindings.end(),
+                        std::back_inserter(c.newFindings));
+    std::set_difference(beforeFindings.begin(), beforeFindings.end(), nowFindings.begin(), nowFindings.end(),
+                        std::back_inserter(c.resolvedFindings));
+    return std::optional<report::ScanComparison>{std::move(c)};
+}
+
+}  // namespace vigil::engine::plan

@@ -1,0 +1,60 @@
+// @brief Turning per-package results into a ScanReport: scores, dependency paths, the store's forms, comparison.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/result.h"
+#include "engine/report/scan_report.h"
+#include "engine/store/store_records.h"
+
+namespace vigil::engine::store {
+class Store;
+}
+
+namespace vigil::engine::plan {
+
+/// The finding's fields beyond rule, severity and title, as the store's evidence JSON.
+std::string findingEvidenceJson(const report::Finding& finding);
+/// Inverse of findingEvidenceJson over a stored finding.
+report::Finding findingFromStored(const store::StoredFinding& stored);
+
+/// The six store arrays of a fingerprint JSON (missing or non-array keys become []).
+store::FingerprintRecord fingerprintRecordOf(const nlohmann::json& fingerprint, const std::string& analyzerVersion);
+/// A stored fingerprint as the JSON object of its six arrays.
+nlohmann::json fingerprintJsonOf(const store::StoredFingerprint& stored);
+
+/// 0..100: the worst non-expected finding sets the base (critical 90, high 70, medium 40, low 15),
+/// each further one adds 3, up to 10 more. Expected findings do not count.
+int packageScore(const std::vector<report::Finding>& findings);
+/// Highest non-expected severity, Info when none.
+Severity packageSeverity(const std::vector<report::Finding>& findings);
+/// kHeatmapCategories -> 0..100 from the fingerprint's arrays (10 per entry) and install scripts.
+std::map<std::string, int> heatOf(const nlohmann::json& fingerprint, bool hasInstallScripts);
+
+/// Up to `maxPaths` shortest dependency paths from the root to each package of the graph,
+/// "name@version" each, the direct dependency first and the package itself last.
+std::vector<std::vector<std::vector<std::string>>> dependencyPaths(const store::ScanGraph& graph,
+                                                                   std::size_t maxPaths = 3);
+
+/// Fills edges, paths, scores, severities and totals of `report` from its packages and the graph,
+/// and sorts the packages (severity desc, score desc, name).
+void finalizeReport(report::ScanReport& report, const store::ScanGraph& graph);
+
+/// "name@version: rule-id" of every non-expected finding, sorted.
+std::vector<std::string> findingKeys(const report::ScanReport& report);
+
+/// The scans table's totals for a finished scan: counts, severities, finding keys and which
+/// packages were analysed, cached or failed — what comparison and loadScanReport read back.
+nlohmann::json scanTotalsJson(const report::ScanReport& report);
+
+/// Compares with the newest earlier finished scan of the same project that analysed packages;
+/// nullopt when there is none.
+Result<std::optional<report::ScanComparison>> compareWithPrevious(store::Store& store,
+                                                                  const report::ScanReport& report);
+
+}  // namespace vigil::engine::plan
