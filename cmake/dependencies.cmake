@@ -10,6 +10,7 @@ find_package(LibArchive REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)  # the sandbox helper's filter
+pkg_check_modules(GVC REQUIRED IMPORTED_TARGET libgvc libcgraph)  # graph layout (dot, sfdp)
 find_package(Boost 1.74 REQUIRED)   # header-only: Boost.Asio's thread_pool under the job pool
 find_package(CLI11 REQUIRED)       # vigil-cli subcommands and flags
 if(VIGIL_BUILD_TESTS)
