@@ -46,9 +46,7 @@ bool isBidiControl(char32_t cp) {
            cp == 0x061C;
 }
 
-}  // namespace
-
-std::string escapeHtml(std::string_view text) {
+std::string sanitize(std::string_view text, bool html) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (std::size_t i = 0; i < text.size();) {
@@ -59,26 +57,37 @@ std::string escapeHtml(std::string_view text) {
             ++i;
             continue;
         }
-        switch (cp) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        case '\t':
-        case '\n': out += static_cast<char>(cp); break;
-        default:
-            if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-                out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
-            else if (isBidiControl(cp))
-                out += fmt::format("&lt;U+{:04X}&gt;", static_cast<unsigned>(cp));
-            else
-                out.append(text.substr(i, len));
+        const char* entity = nullptr;
+        if (html) {
+            switch (cp) {
+            case '&': entity = "&amp;"; break;
+            case '<': entity = "&lt;"; break;
+            case '>': entity = "&gt;"; break;
+            case '"': entity = "&quot;"; break;
+            case '\'': entity = "&#39;"; break;
+            default: break;
+            }
         }
+        if (entity)
+            out += entity;
+        else if (cp == '\t' || cp == '\n')
+            out += static_cast<char>(cp);
+        else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+            out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
+        else if (isBidiControl(cp))
+            out += fmt::format("{}U+{:04X}{}", html ? "&lt;" : "<", static_cast<unsigned>(cp), html ? "&gt;" : ">");
+        else
+            out.append(text.substr(i, len));
         i += len;
     }
     return out;
 }
+
+}  // namespace
+
+std::string escapeHtml(std::string_view text) { return sanitize(text, true); }
+
+std::string visibleText(std::string_view text) { return sanitize(text, false); }
 
 std::string escapeHtmlTruncated(std::string_view text, std::size_t maxBytes) {
     if (text.size() <= maxBytes)

@@ -15,6 +15,9 @@ namespace vigil::engine::report {
 /// the text after it (CVE-2021-42574 "Trojan Source").
 std::string escapeHtml(std::string_view text);
 
+/// The same visible-ization without HTML escaping, for plain-text sinks (PDF outline titles, terminals).
+std::string visibleText(std::string_view text);
+
 /// escapeHtml of at most `maxBytes` of text (cut at a character boundary), with "…" when cut.
 std::string escapeHtmlTruncated(std::string_view text, std::size_t maxBytes);
 

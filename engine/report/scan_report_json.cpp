@@ -142,7 +142,7 @@ private:
         else if constexpr (std::is_arithmetic_v<T>)
             return "expected a number";
         else
-            return "see docs/scan-json.md for the field's shape";
+            return "see resources/schemas/vigil.scan-1.md for the field's shape";
     }
 
     const json& j_;

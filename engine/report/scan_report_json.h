@@ -1,6 +1,6 @@
 // @brief The versioned JSON form of a ScanReport ("vigil.scan/1"): what `scan --format json` prints and `report` reads.
 //
-// Documented in docs/scan-json.md, described by resources/schemas/vigil.scan-1.schema.json.
+// Documented in resources/schemas/vigil.scan-1.md, described by resources/schemas/vigil.scan-1.schema.json.
 // Compatible additions (new optional fields) keep the version; anything else bumps it.
 #pragma once
 

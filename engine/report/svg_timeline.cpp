@@ -96,7 +96,7 @@ Figure timelineFigure(const PackageReport& package, bool standalone) {
         for (int t = 0; t <= 2; ++t) {
             const double x = x0 + segmentWidth * t / 2.0;
             svg.line(x, plotBottom, x, plotBottom + 4, palette::kEdge, 1);
-            svg.text(x, plotBottom + 15, fmt::format(t == 2 ? "{:.0f} ms" : "{:.0f}", span * t / 2.0), 9, palette::kTextMuted,
+            svg.text(x, plotBottom + 15, fmt::format("{:.0f}{}", span * t / 2.0, t == 2 ? " ms" : ""), 9, palette::kTextMuted,
                      t == 0 ? "start" : t == 2 ? "end" : "middle");
         }
         // Plain events first so flagged ones are drawn on top.
