@@ -108,9 +108,17 @@ Figure dependencyGraphFigure(const ScanReport& report, const GraphFigureOptions&
         std::vector<LayoutPoint> pts;
         for (const auto& p : route.points)
             pts.push_back(at(p));
-        // End the curve at the target's rim and put the arrowhead there.
-        const LayoutPoint tip = pullBack(pts[pts.size() - 2], pts.back(), radius);
-        const LayoutPoint base = pullBack(pts[pts.size() - 2], pts.back(), radius + 9);
+        // End the curve at the target's rim and put the arrowhead there, pointing along the last
+        // distinct control point (graphviz often repeats the end point as the last control).
+        LayoutPoint from = pts[pts.size() - 2];
+        for (std::size_t k = pts.size() - 1; k-- > 0;) {
+            from = pts[k];
+            if (std::hypot(pts.back().x - from.x, pts.back().y - from.y) > radius + 10)
+                break;
+        }
+        const LayoutPoint tip = pullBack(from, pts.back(), radius);
+        const LayoutPoint base = pullBack(from, pts.back(), radius + 9);
+        pts[pts.size() - 2] = pullBack(from, pts.back(), radius + 9);
         pts.back() = base;
         std::string d = fmt::format("M{},{}", SvgWriter::num(pts[0].x), SvgWriter::num(pts[0].y));
         for (std::size_t k = 1; k + 2 < pts.size(); k += 3)

@@ -82,7 +82,8 @@ ScanReport hostile() {
 
 TEST(HtmlReport, HostileStringsAreInert) {
     const std::string html = renderHtml(hostile());
-    for (const char* raw : {"<script>", "<img", "onerror=alert", "<svg onload", "<iframe", "javascript:alert(4)\"",
+    // Escaped text may still spell "onerror=alert": what matters is that no tag opens.
+    for (const char* raw : {"<script>", "<img", "<svg onload", "<iframe", "javascript:alert(4)\"",
                             "<style>body", "<form", "<base", "<meta http-equiv=refresh", "<title>owned", "\xE2\x80\xAE",
                             "<b>key</b>", "<a href=\"javascript", "' onmouseover='"})
         EXPECT_THAT(html, Not(HasSubstr(raw))) << raw;
