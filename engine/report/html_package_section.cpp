@@ -15,6 +15,7 @@ namespace {
 constexpr std::size_t kMaxValueBytes = 4096;
 constexpr std::size_t kMaxEventRows = 2000;
 constexpr std::size_t kMaxScriptBytes = 8192;
+constexpr std::size_t kOpenEventRows = 30;
 
 /// Index of the event (phase, seq) in package.events, or -1.
 long eventIndex(const PackageReport& p, const std::string& phase, uint64_t seq) {
@@ -98,10 +99,11 @@ std::string phasesTable(const PackageReport& p) {
 std::string eventsTable(const PackageReport& p, std::size_t index) {
     if (p.events.empty())
         return {};
-    std::string out = fmt::format("<details><summary>All {} recorded events</summary><table><thead><tr><th>Phase</th>"
+    // Short lists start open so they also print (a closed <details> prints only its summary).
+    std::string out = fmt::format("<details{}><summary>All {} recorded events</summary><table><thead><tr><th>Phase</th>"
                                   "<th class=\"num\">#</th><th class=\"num\">ms</th><th>Kind</th><th>Source</th><th>Process</th>"
                                   "<th>What happened</th><th>Code</th></tr></thead><tbody>",
-                                  p.events.size());
+                                  p.events.size() <= kOpenEventRows ? " open" : "", p.events.size());
     for (std::size_t i = 0; i < p.events.size() && i < kMaxEventRows; ++i) {
         const auto& e = p.events[i];
         out += fmt::format("<tr id=\"{}-ev-{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}</td>"
