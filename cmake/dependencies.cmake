@@ -12,6 +12,7 @@ find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)        # gzip/deflate payloads in the exfiltration proof
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)  # the sandbox helper's filter
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf)        # the helper's eBPF tracer (CO-RE skeletons)
+pkg_check_modules(GVC REQUIRED IMPORTED_TARGET libgvc libcgraph)  # graph layout (dot, sfdp)
 find_package(Boost 1.74 REQUIRED)   # header-only: Boost.Asio's thread_pool under the job pool
 find_package(CLI11 REQUIRED)       # vigil-cli subcommands and flags
 if(VIGIL_BUILD_TESTS)
@@ -21,5 +22,6 @@ if(VIGIL_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
 if(VIGIL_BUILD_GUI)
-  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Qml Quick QuickControls2 Test)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Qml Quick QuickControls2 Svg Test)
+  pkg_check_modules(QPDF REQUIRED IMPORTED_TARGET libqpdf)  # PDF report outline (Qt 6.4 writes none)
 endif()

@@ -23,7 +23,10 @@ packages=(
   # Graph layout for the GUI and reports
   libgraphviz-dev
   # Qt 6 and every QML module the QML imports (they do not depend on each other: ARCHITECTURE §5)
-  qt6-base-dev qt6-declarative-dev libgl-dev
+  qt6-base-dev qt6-declarative-dev qt6-svg-dev libgl-dev
+  # PDF reports: the outline (libqpdf); the report tests check and render PDFs (poppler-utils, qpdf)
+  # and render the HTML report with a headless browser (chromium)
+  libqpdf-dev qpdf poppler-utils chromium fonts-dejavu-core
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
   qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtqml-workerscript
   # Node.js runs the packages under analysis (the machine image may already have it)

@@ -12,6 +12,7 @@
 #include "app/cli/analyze_command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/rules_command.h"
+#include "app/cli/report_command.h"
 #include "app/cli/sandbox_command.h"
 #include "app/cli/scan_command.h"
 #include "engine/core/config.h"
@@ -237,6 +238,15 @@ int main(int argc, char** argv) {
 
     app.add_subcommand("sandbox", "Run a command in a sandbox: sandbox exec [--phase NAME] [--pkg DIR] [--json] -- CMD...");
 
+    cli::ReportOptions reportOptions;
+    auto* report = app.add_subcommand("report", "Render a scan report as HTML, PDF or vigil.scan/1 JSON");
+    report->add_option("scan", reportOptions.input, "A vigil.scan/1 JSON file (as written by scan --format json)")->required();
+    report->add_option("--format,-f", reportOptions.format, "html, pdf or json")
+        ->check(CLI::IsMember({"html", "pdf", "json"}));
+    report->add_option("--out,-o", reportOptions.out, "Output file (html and json default to standard output)");
+    report->add_option("--page-size", reportOptions.pageSize, "PDF paper: a4 or letter")
+        ->check(CLI::IsMember({"a4", "letter"}));
+
     auto* db = app.add_subcommand("db", "Inspect the store");
     db->require_subcommand(1);
     auto* dbInfo = db->add_subcommand("info", "Show the store's location, schema version and row counts");
@@ -266,6 +276,8 @@ int main(int argc, char** argv) {
         return runResolve(common, target, json, !noFetch, !noMetadata, production, true);
     if (*fetch)
         return runResolve(common, target, false, true, false, production, false);
+    if (*report)
+        return cli::runReport(reportOptions);
     if (*dbInfo)
         return runDbInfo(common, json);
     if (*rulesCheck)

@@ -1,0 +1,17 @@
+// @brief renderHtml: a scan as ONE self-contained HTML file — no external URL, no script, inert package data.
+//
+// Sections: summary, dependency graph, risk heatmap, changes since the previous scan, then one
+// section per package (findings with their evidence events, phases, timeline, install scripts,
+// events). A Content-Security-Policy meta tag forbids scripts and remote loads as a second line
+// of defence behind escaping.
+#pragma once
+
+#include <string>
+
+#include "engine/report/scan_report.h"
+
+namespace vigil::engine::report {
+
+std::string renderHtml(const ScanReport& report);
+
+}  // namespace vigil::engine::report

@@ -1,0 +1,23 @@
+// @brief writePdf: a scan report as a paginated PDF (A4 or Letter) — title page, outline, page numbers, vector figures.
+//
+// Drawn with Qt's own PDF writer (QPdfWriter + QTextDocument + QSvgRenderer for the figures the
+// HTML report also shows); Qt 6.4 cannot write a PDF outline, so libqpdf adds the bookmarks.
+#pragma once
+
+#include <filesystem>
+
+#include "engine/core/result.h"
+#include "engine/report/scan_report.h"
+
+namespace vigil::ui::report {
+
+enum class PageSize { A4, Letter };
+
+/// Needs a QGuiApplication (fonts); call it on the thread that owns it.
+engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size);
+
+/// For command-line tools: creates an offscreen QGuiApplication when none exists, then writePdf.
+engine::Status writePdfHeadless(const engine::report::ScanReport& report, const std::filesystem::path& path,
+                                PageSize size);
+
+}  // namespace vigil::ui::report
