@@ -24,6 +24,7 @@ packages=(
   qt6-base-dev qt6-declarative-dev libgl-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
   qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtqml-workerscript
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   # Node.js runs the packages under analysis (the machine image may already have it)
   xvfb xauth
 )
