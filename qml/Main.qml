@@ -60,7 +60,7 @@ ApplicationWindow {
 
         Rectangle {
             Layout.fillHeight: true
-            Layout.preferredWidth: 220
+            Layout.preferredWidth: 236
             color: Theme.sidebar
             ColumnLayout {
                 anchors.fill: parent
@@ -85,9 +85,9 @@ ApplicationWindow {
                     model: [
                         { name: qsTr("Start"), glyph: "⌂", needsReport: false },
                         { name: qsTr("Scan"), glyph: "◔", needsReport: false },
-                        { name: qsTr("Dependency graph"), glyph: "⌬", needsReport: true },
+                        { name: qsTr("Graph"), glyph: "⌬", needsReport: true },
                         { name: qsTr("Package"), glyph: "▤", needsReport: true },
-                        { name: qsTr("Risk heatmap"), glyph: "▦", needsReport: true },
+                        { name: qsTr("Heatmap"), glyph: "▦", needsReport: true },
                         { name: qsTr("Version diff"), glyph: "⇄", needsReport: true },
                         { name: qsTr("Rules"), glyph: "☰", needsReport: false },
                         { name: qsTr("Settings"), glyph: "⚙", needsReport: false }
@@ -111,10 +111,12 @@ ApplicationWindow {
                     spacing: 8
                     Label { text: qsTr("PROJECT"); color: Theme.onDark; opacity: 0.5; font.pixelSize: 10; font.letterSpacing: 1 }
                     Label { Layout.fillWidth: true; text: Scan.projectName; color: "white"; font.weight: Font.DemiBold; elide: Text.ElideMiddle }
+                    Label { text: qsTr("EXPORT REPORT"); color: Theme.onDark; opacity: 0.5; font.pixelSize: 10; font.letterSpacing: 1 }
                     RowLayout {
+                        Layout.fillWidth: true
                         spacing: 6
-                        Button { text: qsTr("HTML"); onClicked: exportDialog.openFor("html"); Accessible.name: qsTr("Export HTML report") }
-                        Button { text: qsTr("PDF"); onClicked: exportDialog.openFor("pdf"); Accessible.name: qsTr("Export PDF report") }
+                        Button { Layout.fillWidth: true; text: qsTr("HTML"); onClicked: exportDialog.openFor("html"); Accessible.name: qsTr("Export HTML report") }
+                        Button { Layout.fillWidth: true; text: qsTr("PDF"); onClicked: exportDialog.openFor("pdf"); Accessible.name: qsTr("Export PDF report") }
                     }
                 }
             }

@@ -37,9 +37,10 @@ constexpr double kMaxZoom = 6.0;
 
 }  // namespace
 
-DependencyGraphItem::DependencyGraphItem(QQuickItem* parent) : QQuickItem(parent), labels_(new GraphLabelLayer(this)) {
+DependencyGraphItem::DependencyGraphItem(QQuickItem* parent) : QQuickItem(parent) {
     setFlag(ItemHasContents);
-    setFlag(ItemIsFocusScope);
+    setFlag(ItemIsFocusScope);  // before any child exists (Qt refuses it afterwards)
+    labels_ = new GraphLabelLayer(this);
     setActiveFocusOnTab(true);
     setAcceptedMouseButtons(Qt::LeftButton);
     setClip(true);
@@ -554,31 +555,36 @@ void GraphLabelLayer::paint(QPainter* painter) {
     const QRectF view(0, 0, width(), height());
     const QColor text = color(pal::kText);
     const QColor halo = withAlpha(color(pal::kSurface), 0.85);
-    int drawn = 0;
-    // Important labels first, so the cap never drops the selected or severe ones.
-    std::vector<std::size_t> order(g.nodes_.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
+    // Candidates on screen only, then the important ones first so the cap never drops the
+    // selected or severe labels. Sorting only what is visible keeps big graphs cheap.
     const int selected = g.indexOf(g.selectedKey_);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const auto rank = [&](std::size_t i) {
-            return (static_cast<int>(i) == selected ? 100 : 0) + (g.nodes_[i].searchHit ? 50 : 0) + g.nodes_[i].severity * 5 +
-                   (i == 0 ? 40 : 0);
-        };
-        return rank(a) > rank(b);
-    });
-    for (std::size_t i : order) {
+    const QRectF near = view.adjusted(-100, -40, 100, 40);
+    std::vector<std::pair<int, std::size_t>> order;  // (-rank, index)
+    for (std::size_t i = 0; i < g.nodes_.size(); ++i) {
         const auto& n = g.nodes_[i];
         if (n.hidden)
             continue;
         const auto& placed = g.layout_.nodes[i];
         const double radius = placed.width / 2 * g.zoom_;
-        const bool important = static_cast<int>(i) == selected || n.searchHit || (n.passes && n.severity >= 3) || i == 0;
+        // Severe packages keep their label until they shrink to dots; the rest need room.
+        const bool important = static_cast<int>(i) == selected || n.searchHit || i == 0 || (n.passes && n.severity >= 3 && radius >= 4);
         if (!important && (radius < 7 || !n.passes))
             continue;
-        const QPointF c = g.toScreen(QPointF(placed.center.x, placed.center.y));
-        if (!view.adjusted(-100, -40, 100, 40).contains(c))
+        if (!near.contains(g.toScreen(QPointF(placed.center.x, placed.center.y))))
             continue;
+        const int rank = (static_cast<int>(i) == selected ? 100 : 0) + (n.searchHit ? 50 : 0) + n.severity * 5 + (i == 0 ? 40 : 0);
+        order.emplace_back(-rank, i);
+    }
+    constexpr std::size_t kMaxLabels = 250;
+    const auto cut = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), kMaxLabels));
+    std::partial_sort(order.begin(), cut, order.end());
+    order.erase(cut, order.end());
+    for (const auto& entry : order) {
+        const std::size_t i = entry.second;
+        const auto& n = g.nodes_[i];
+        const auto& placed = g.layout_.nodes[i];
+        const double radius = placed.width / 2 * g.zoom_;
+        const QPointF c = g.toScreen(QPointF(placed.center.x, placed.center.y));
         const QString label = n.label;
         const double w = metrics.horizontalAdvance(label);
         const QRectF box(c.x() - w / 2 - 4, c.y() + radius + 3, w + 8, metrics.height() + 2);
@@ -587,8 +593,6 @@ void GraphLabelLayer::paint(QPainter* painter) {
         painter->drawRoundedRect(box, 4, 4);
         painter->setPen(static_cast<int>(i) == selected ? color(pal::kAccent) : text);
         painter->drawText(box, Qt::AlignCenter, label);
-        if (++drawn >= 400)
-            break;
     }
 }
 

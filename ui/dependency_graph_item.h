@@ -154,7 +154,7 @@ private:
     std::jthread layoutThread_;
     QPointF pressPos_, lastPos_;
     bool dragging_ = false;
-    GraphLabelLayer* labels_;
+    GraphLabelLayer* labels_ = nullptr;
 };
 
 /// Draws the labels of the nodes large enough on screen (and the selected, searched and severe

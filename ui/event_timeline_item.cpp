@@ -23,7 +23,6 @@ constexpr double kPhaseHeaderHeight = 34;
 constexpr double kLaneHeight = 34;
 constexpr double kPhaseGap = 18;
 constexpr double kMinPhaseWidth = 160;
-constexpr double kPixelsPerMs = 2.2;  // at zoom 1, ~ a demo install script fits a screen
 
 int laneFor(std::string_view category) {
     for (std::size_t i = 0; i + 1 < kLanes.size(); ++i)
@@ -70,6 +69,14 @@ void EventTimelineItem::setZoom(double zoom) {
     emit zoomChanged();
 }
 
+void EventTimelineItem::setViewportWidth(double width) {
+    if (width == viewportWidth_)
+        return;
+    viewportWidth_ = width;
+    relayout();
+    emit zoomChanged();
+}
+
 void EventTimelineItem::setSelectedRow(int row) {
     if (row == selectedRow_)
         return;
@@ -102,15 +109,23 @@ void EventTimelineItem::relayout() {
             s = std::max(s, static_cast<int>(f.severity));
         }
     double x = kLaneHeaderWidth + 8;
+    // At zoom 1 the phases share the visible width; each phase's axis spans its events (the
+    // phase may run on long after its last event, e.g. waiting for a network timeout).
+    const double phases = static_cast<double>(std::max<std::size_t>(1, package.phases.size()));
+    const double available = (viewportWidth_ > 0 ? viewportWidth_ : 900) - x - kPhaseGap * phases;
+    const double phaseWidth = std::max(kMinPhaseWidth, available / phases) * zoom_;
     for (const auto& phase : package.phases) {
-        double lastMs = static_cast<double>(phase.duration.count());
+        double lastMs = 0;
         for (const auto& e : package.events)
             if (e.phase == phase.phase)
                 lastMs = std::max(lastMs, static_cast<double>(e.tsNs) / 1e6);
-        const double width = std::max(kMinPhaseWidth, lastMs * kPixelsPerMs * zoom_ + 24);
+        if (lastMs <= 0)
+            lastMs = static_cast<double>(phase.duration.count());
+        lastMs *= 1.08;
+        const double width = phaseWidth;
         const double scale = (width - 24) / std::max(1.0, lastMs);
         bands_.push_back({QString::fromStdString(phase.phase), x, x + width, static_cast<double>(phase.duration.count()),
-                          QString::fromStdString(phase.outcome)});
+                          QString::fromStdString(phase.outcome), (width - 24) / scale});
         for (std::size_t row = 0; row < package.events.size(); ++row) {
             const auto& e = package.events[row];
             if (e.phase != phase.phase)
@@ -211,6 +226,8 @@ void EventTimelineItem::paint(QPainter* painter) {
                           Qt::AlignVCenter | Qt::AlignRight, info);
         painter->setPen(muted);
         painter->drawText(QRectF(band.x0 + 12, lanesBottom + 2, 60, 20), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("0 ms"));
+        painter->drawText(QRectF(band.x1 - 112, lanesBottom + 2, 100, 20), Qt::AlignRight | Qt::AlignVCenter,
+                          QStringLiteral("%1 ms").arg(band.spanMs, 0, 'f', 0));
     }
     // Ticks: neutral for context, severity colour for evidence, accent ring for the selection.
     painter->setPen(Qt::NoPen);

@@ -16,6 +16,8 @@ class EventTimelineItem : public QQuickPaintedItem {
     Q_OBJECT
     Q_PROPERTY(QObject* details READ details WRITE setDetails NOTIFY detailsChanged)
     Q_PROPERTY(double zoom READ zoom WRITE setZoom NOTIFY zoomChanged)
+    /// Width of the visible area: at zoom 1 all phases fit in it.
+    Q_PROPERTY(double viewportWidth READ viewportWidth WRITE setViewportWidth NOTIFY zoomChanged)
     Q_PROPERTY(QString hoverText READ hoverText NOTIFY hoverChanged)
     Q_PROPERTY(QPointF hoverPosition READ hoverPosition NOTIFY hoverChanged)
     Q_PROPERTY(int selectedRow READ selectedRow WRITE setSelectedRow NOTIFY selectedRowChanged)
@@ -28,6 +30,8 @@ public:
     void setDetails(QObject* details);
     double zoom() const { return zoom_; }
     void setZoom(double zoom);
+    double viewportWidth() const { return viewportWidth_; }
+    void setViewportWidth(double width);
     QString hoverText() const { return hoverText_; }
     QPointF hoverPosition() const { return hoverPos_; }
     int selectedRow() const { return selectedRow_; }
@@ -73,11 +77,13 @@ private:
         double x0, x1;
         double durationMs;
         QString outcome;
+        double spanMs;  ///< time at the right end of the band's axis
     };
     void relayout();
 
     PackageDetails* details_ = nullptr;
     double zoom_ = 1;
+    double viewportWidth_ = 0;
     std::vector<Mark> marks_;
     std::vector<PhaseBand> bands_;
     QString hoverText_;

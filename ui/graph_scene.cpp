@@ -1,7 +1,6 @@
 #include "ui/graph_scene.h"
 
 #include <QPainter>
-#include <QPainterPath>
 #include <QQuickWindow>
 #include <QSGGeometryNode>
 #include <QSGRenderNode>
@@ -9,6 +8,9 @@
 #include <QSGVertexColorMaterial>
 
 #include <cmath>
+#include <map>
+#include <optional>
+#include <tuple>
 #include <numbers>
 
 namespace vigil::ui {
@@ -109,53 +111,132 @@ public:
             window_->rendererInterface()->getResource(window_, QSGRendererInterface::PainterResource));
         if (painter == nullptr)
             return;
-        painter->setTransform(matrix()->toTransform(), false);
-        const double scale = matrix()->toTransform().m11();
-        // Antialias only when few enough things are visible to stay interactive.
-        int visibleNodes = 0;
-        for (const auto& n : data_->nodes)
-            visibleNodes += visible_.contains(n.center) ? 1 : 0;
-        painter->setRenderHint(QPainter::Antialiasing, visibleNodes < 600);
-        painter->setBrush(Qt::NoBrush);
-        painter->setPen(QPen(data_->dimEdgeColor, 0));  // cosmetic: one pixel at any zoom
-        painter->drawPath(dimEdges_);
-        painter->setPen(QPen(data_->edgeColor, 0));
-        painter->drawPath(edges_);
-        painter->setPen(QPen(data_->highlightColor, data_->highlightWidth, Qt::SolidLine, Qt::RoundCap));
-        painter->drawPath(highlighted_);
-        painter->setPen(Qt::NoPen);
+        const QTransform transform = matrix()->toTransform();
+        painter->setTransform(transform, false);
+        const double scale = transform.m11();
         const double margin = 60;
         const QRectF cull = visible_.adjusted(-margin, -margin, margin, margin);
+        // Only what is on screen is drawn: zoomed in, a 5,000-node graph costs what its visible
+        // part costs. Lines go in batches (drawLines), without antialiasing when there are many.
+        std::vector<QLineF> normal, dim, highlighted;
+        for (const auto& e : edges_) {
+            if (!cull.intersects(e.bounds))
+                continue;
+            auto& out = e.highlighted ? highlighted : e.dim ? dim : normal;
+            for (std::size_t i = 1; i < e.points->size(); ++i)
+                if (auto line = clipped(QLineF((*e.points)[i - 1], (*e.points)[i]), cull))
+                    out.push_back(*line);
+        }
+        int visibleNodes = 0;
+        for (const auto& n : data_->nodes)
+            visibleNodes += cull.contains(n.center) ? 1 : 0;
+        painter->setRenderHint(QPainter::Antialiasing, visibleNodes < 400 && normal.size() + dim.size() < 3000);
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(data_->dimEdgeColor, 0));  // cosmetic: one pixel at any zoom
+        painter->drawLines(dim.data(), static_cast<int>(dim.size()));
+        painter->setPen(QPen(data_->edgeColor, 0));
+        painter->drawLines(normal.data(), static_cast<int>(normal.size()));
+        painter->setPen([&] {
+            QPen pen(data_->highlightColor, 3 / std::max(scale, 1e-3), Qt::SolidLine, Qt::RoundCap);
+            return pen;
+        }());
+        painter->drawLines(highlighted.data(), static_cast<int>(highlighted.size()));
+        // Nodes as cached disc sprites blitted at screen scale: QPainter turns every ellipse into
+        // Béziers and polygons, which dominated the frame time of large graphs.
+        painter->setTransform(QTransform());
         for (const auto& n : data_->nodes) {
             if (!cull.contains(n.center))
                 continue;
-            if (n.ring.alpha() > 0) {
-                painter->setBrush(n.ring);
-                painter->drawEllipse(n.center, n.radius + n.ringWidth, n.radius + n.ringWidth);
+            const QPointF c = transform.map(n.center);
+            const double r = n.radius * scale;
+            if (r < 1.5) {
+                painter->fillRect(QRectF(c.x() - 1.5, c.y() - 1.5, 3, 3), n.fill);
+                continue;
             }
-            painter->setBrush(n.fill);
-            if (n.radius * scale < 1.5)
-                painter->drawRect(QRectF(n.center.x() - n.radius, n.center.y() - n.radius, 2 * n.radius, 2 * n.radius));
-            else
-                painter->drawEllipse(n.center, n.radius, n.radius);
+            const QImage& sprite = disc(n.fill, n.ring, r, n.ringWidth * std::min(scale, 1.0) + (n.ring.alpha() > 0 ? 1 : 0));
+            painter->drawImage(QPointF(c.x() - sprite.width() / 2.0, c.y() - sprite.height() / 2.0), sprite);
         }
     }
 
 private:
+    // Liang–Barsky: the part of `line` inside `rect`. Zoomed in, long edges would otherwise be
+    // stroked (antialiased) over thousands of off-screen pixels.
+    static std::optional<QLineF> clipped(const QLineF& line, const QRectF& rect) {
+        double t0 = 0, t1 = 1;
+        const double dx = line.dx(), dy = line.dy();
+        const double p[4] = {-dx, dx, -dy, dy};
+        const double q[4] = {line.x1() - rect.left(), rect.right() - line.x1(), line.y1() - rect.top(), rect.bottom() - line.y1()};
+        for (int k = 0; k < 4; ++k) {
+            if (p[k] == 0) {
+                if (q[k] < 0)
+                    return std::nullopt;
+                continue;
+            }
+            const double t = q[k] / p[k];
+            if (p[k] < 0)
+                t0 = std::max(t0, t);
+            else
+                t1 = std::min(t1, t);
+            if (t0 > t1)
+                return std::nullopt;
+        }
+        return QLineF(line.pointAt(t0), line.pointAt(t1));
+    }
+
+    struct EdgeRef {
+        const std::vector<QPointF>* points;
+        QRectF bounds;
+        bool highlighted;
+        bool dim;
+    };
     void buildPaths() {
-        edges_ = dimEdges_ = highlighted_ = QPainterPath();
+        edges_.clear();
+        edges_.reserve(data_->edges.size());
         for (const auto& e : data_->edges) {
             if (e.polyline.size() < 2)
                 continue;
-            QPainterPath& path = e.highlighted ? highlighted_ : e.dim ? dimEdges_ : edges_;
-            path.moveTo(e.polyline.front());
-            for (std::size_t i = 1; i < e.polyline.size(); ++i)
-                path.lineTo(e.polyline[i]);
+            double x0 = e.polyline[0].x(), x1 = x0, y0 = e.polyline[0].y(), y1 = y0;
+            for (const auto& p : e.polyline) {
+                x0 = std::min(x0, p.x());
+                x1 = std::max(x1, p.x());
+                y0 = std::min(y0, p.y());
+                y1 = std::max(y1, p.y());
+            }
+            edges_.push_back({&e.polyline, QRectF(QPointF(x0, y0), QPointF(x1, y1)).adjusted(-1, -1, 1, 1), e.highlighted, e.dim});
         }
     }
     QQuickWindow* window_;
-    std::shared_ptr<const GraphDrawData> data_;
-    QPainterPath edges_, dimEdges_, highlighted_;
+    std::shared_ptr<const GraphDrawData> data_;  ///< owns the polylines edges_ point into
+    // A disc of this fill, ring and screen radius, rendered once with antialiasing.
+    const QImage& disc(const QColor& fill, const QColor& ring, double radius, double ringWidth) {
+        const int r2 = static_cast<int>(std::lround(radius * 2));
+        const int w2 = n2(ringWidth);
+        const auto key = std::make_tuple(fill.rgba(), ring.alpha() > 0 ? ring.rgba() : 0U, r2, w2);
+        if (auto it = sprites_.find(key); it != sprites_.end())
+            return it->second;
+        if (sprites_.size() > 512)
+            sprites_.clear();  // zooming creates new sizes; old ones are not coming back soon
+        const double outer = r2 / 2.0 + (ring.alpha() > 0 ? w2 / 2.0 : 0);
+        const int side = static_cast<int>(std::ceil(outer * 2)) + 2;
+        QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        QPainter p(&image);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        const QPointF centre(side / 2.0, side / 2.0);
+        if (ring.alpha() > 0) {
+            p.setBrush(ring);
+            p.drawEllipse(centre, outer, outer);
+        }
+        p.setBrush(fill);
+        p.drawEllipse(centre, r2 / 2.0, r2 / 2.0);
+        p.end();
+        return sprites_.emplace(key, std::move(image)).first->second;
+    }
+    static int n2(double v) { return static_cast<int>(std::lround(v * 2)); }
+
+    std::vector<EdgeRef> edges_;
+    std::map<std::tuple<QRgb, QRgb, int, int>, QImage> sprites_;
     QRectF visible_;
 };
 

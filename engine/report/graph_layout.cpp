@@ -97,7 +97,7 @@ Result<GraphLayout> layoutGraph(const std::vector<LayoutNode>& nodes, const std:
         agattr(graph.get(), AGRAPH, cstr("rankdir"), cstr("TB"));
         agattr(graph.get(), AGRAPH, cstr("nodesep"), cstr("0.25"));
         agattr(graph.get(), AGRAPH, cstr("ranksep"), cstr("0.6"));
-    } else {
+    } else if (nodes.size() <= options.overlapRemovalMaxNodes) {
         // Keep nodes apart after the force layout; "prism" is graphviz's fast overlap removal.
         agattr(graph.get(), AGRAPH, cstr("overlap"), cstr("prism"));
     }

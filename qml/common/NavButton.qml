@@ -11,6 +11,9 @@ ItemDelegate {
     property string shortcutText
     Layout.fillWidth: true
     implicitHeight: 40
+    ToolTip.visible: hovered
+    ToolTip.delay: 800
+    ToolTip.text: text + "  (" + shortcutText + ")"
     focusPolicy: Qt.TabFocus
     background: Rectangle {
         radius: 8
@@ -35,12 +38,14 @@ ItemDelegate {
         Label {
             Layout.fillWidth: true
             text: nav.text
+            elide: Text.ElideRight
             color: nav.current ? "white" : Theme.onDark
             opacity: nav.enabled ? (nav.current ? 1 : 0.85) : 0.4
             font.pixelSize: 14
             font.weight: nav.current ? Font.DemiBold : Font.Normal
         }
         Label {
+            visible: nav.width > 200
             text: nav.shortcutText
             color: Theme.onDark
             opacity: 0.35

@@ -67,13 +67,13 @@ Page {
                             RowLayout {
                                 required property int modelData
                                 spacing: 4
-                                Rectangle { width: 8; height: 14; radius: 2; color: Theme.severity(modelData) }
+                                Rectangle { implicitWidth: 8; implicitHeight: 14; radius: 2; color: Theme.severity(modelData) }
                                 Label { text: qsTr("%1 evidence").arg(Theme.severityName(modelData)); font.pixelSize: 12; color: Theme.textMuted }
                             }
                         }
                         RowLayout {
                             spacing: 4
-                            Rectangle { width: 5; height: 14; radius: 2; color: Theme.edge }
+                            Rectangle { implicitWidth: 5; implicitHeight: 14; radius: 2; color: Theme.edge }
                             Label { text: qsTr("other events"); font.pixelSize: 12; color: Theme.textMuted }
                         }
                         Item { Layout.fillWidth: true }
@@ -99,6 +99,7 @@ Page {
                                 width: timelineFlick.contentWidth
                                 height: timelineFlick.height
                                 details: page.details
+                                viewportWidth: timelineFlick.width
                                 ToolTip.visible: hoverText.length > 0
                                 ToolTip.text: hoverText
                             }
