@@ -28,6 +28,13 @@ ApplicationWindow {
     function openPackage(key) { Scan.selectedKey = key; showPage("package") }
 
     font.pixelSize: 14
+    // The Basic style's colours from the one palette: highlighted buttons in the accent colour.
+    palette.dark: Theme.accent
+    palette.brightText: "white"
+    palette.button: Theme.surfaceAlt
+    palette.highlight: Theme.accent
+    palette.base: Theme.surface
+    palette.mid: Theme.border
 
     // Pages follow the scan: a started scan shows its progress, a finished one its graph.
     Connections {

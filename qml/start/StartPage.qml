@@ -41,6 +41,7 @@ Page {
                 spacing: 16
                 Card {
                     Layout.fillWidth: true
+                    Layout.fillHeight: true
                     Layout.preferredWidth: 1
                     title: qsTr("Scan a project")
                     ColumnLayout {
@@ -63,6 +64,7 @@ Page {
                 }
                 Card {
                     Layout.fillWidth: true
+                    Layout.fillHeight: true
                     Layout.preferredWidth: 1
                     title: qsTr("Analyse one package")
                     ColumnLayout {
@@ -84,6 +86,7 @@ Page {
                 }
                 Card {
                     Layout.fillWidth: true
+                    Layout.fillHeight: true
                     Layout.preferredWidth: 1
                     title: qsTr("Compare two versions")
                     ColumnLayout {
