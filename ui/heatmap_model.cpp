@@ -83,15 +83,19 @@ void HeatmapModel::setPackages(const std::vector<engine::report::PackageReport>&
     };
     for (const auto& p : packages) {
         Row row{p.key(), p.category, p.severity, valuesOf(p), std::vector<int>(1 + kCategories, 0)};
-        // The norm: the mean of the other packages of the same inferred category.
-        const auto& peers = byCategory[p.category];
-        if (peers.size() > 1)
+        // The norm: the mean of the other packages of the same inferred category; a package
+        // alone in its category is compared with the rest of the project instead.
+        std::vector<const engine::report::PackageReport*> peers;
+        const auto& sameCategory = byCategory[p.category];
+        for (const auto& other : packages)
+            if (&other != &p && (sameCategory.size() < 2 || other.category == p.category))
+                peers.push_back(&other);
+        if (!peers.empty())
             for (std::size_t c = 0; c < row.values.size(); ++c) {
                 int sum = 0;
                 for (const auto* peer : peers)
-                    if (peer != &p)
-                        sum += valuesOf(*peer)[c];
-                row.deltas[c] = row.values[c] - sum / static_cast<int>(peers.size() - 1);
+                    sum += valuesOf(*peer)[c];
+                row.deltas[c] = row.values[c] - sum / static_cast<int>(peers.size());
             }
         rows.push_back(std::move(row));
     }

@@ -17,7 +17,7 @@ Page {
         spacing: 14
         PageHeader {
             title: qsTr("Risk heatmap")
-            subtitle: heatmap.normView ? qsTr("Each cell against the mean of the package's category peers: red = more than its peers do, blue = less.")
+            subtitle: heatmap.normView ? qsTr("Each cell against the mean of the package’s category peers (or of the rest of the project): red = more than its peers do, blue = less.")
                                        : qsTr("How much of each kind of behaviour every package showed (0–100). Click a column to sort, a row to open the package.")
             Switch {
                 objectName: "normSwitch"
