@@ -25,6 +25,11 @@ QColor withAlpha(QColor c, double a) {
     return c;
 }
 
+QColor mixed(const QColor& a, const QColor& b, double t) {
+    return QColor::fromRgbF(static_cast<float>(a.redF() * t + b.redF() * (1 - t)), static_cast<float>(a.greenF() * t + b.greenF() * (1 - t)),
+                            static_cast<float>(a.blueF() * t + b.blueF() * (1 - t)));
+}
+
 QPointF bezierPoint(const engine::report::LayoutPoint* p, double t) {
     const double u = 1 - t;
     const double x = u * u * u * p[0].x + 3 * u * u * t * p[1].x + 3 * u * t * t * p[2].x + t * t * t * p[3].x;
@@ -243,8 +248,10 @@ void DependencyGraphItem::refreshDrawData() {
     if (!hasLayout_ || layout_.nodes.size() != nodes_.size())
         return;
     auto data = std::make_shared<GraphDrawData>();
-    data->edgeColor = withAlpha(color(pal::kEdge), 0.75);
-    data->dimEdgeColor = withAlpha(color(pal::kEdge), 0.22);
+    // Opaque tints of the edge colour over the canvas: the same look as translucency, but solid
+    // lines skip per-pixel blending, which is most of a software frame when zoomed into a big graph.
+    data->edgeColor = mixed(color(pal::kEdge), color(pal::kSurface), 0.75);
+    data->dimEdgeColor = mixed(color(pal::kEdge), color(pal::kSurface), 0.25);
     data->highlightColor = color(pal::kAccent);
     data->highlightWidth = static_cast<float>(std::max(2.5, 3.0 / std::max(zoom_, 0.3)));
     data->bounds = QRectF(0, 0, layout_.width, layout_.height);

@@ -130,7 +130,7 @@ public:
         int visibleNodes = 0;
         for (const auto& n : data_->nodes)
             visibleNodes += cull.contains(n.center) ? 1 : 0;
-        painter->setRenderHint(QPainter::Antialiasing, visibleNodes < 400 && normal.size() + dim.size() < 3000);
+        painter->setRenderHint(QPainter::Antialiasing, visibleNodes < 400 && normal.size() + dim.size() < 500);
         painter->setBrush(Qt::NoBrush);
         painter->setPen(QPen(data_->dimEdgeColor, 0));  // cosmetic: one pixel at any zoom
         painter->drawLines(dim.data(), static_cast<int>(dim.size()));
@@ -209,7 +209,9 @@ private:
     std::shared_ptr<const GraphDrawData> data_;  ///< owns the polylines edges_ point into
     // A disc of this fill, ring and screen radius, rendered once with antialiasing.
     const QImage& disc(const QColor& fill, const QColor& ring, double radius, double ringWidth) {
-        const int r2 = static_cast<int>(std::lround(radius * 2));
+        // Radii snap to 6 % steps: while zooming, sprites are reused instead of redrawn each frame.
+        const double snapped = std::pow(1.06, std::round(std::log(radius) / std::log(1.06)));
+        const int r2 = static_cast<int>(std::lround(snapped * 2));
         const int w2 = n2(ringWidth);
         const auto key = std::make_tuple(fill.rgba(), ring.alpha() > 0 ? ring.rgba() : 0U, r2, w2);
         if (auto it = sprites_.find(key); it != sprites_.end())
