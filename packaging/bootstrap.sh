@@ -29,6 +29,7 @@ packages=(
   libqpdf-dev qpdf poppler-utils chromium fonts-dejavu-core
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
   qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtqml-workerscript
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   # Node.js runs the packages under analysis (the machine image may already have it)
   xvfb xauth
 )

@@ -21,7 +21,8 @@ else
 fi
 "$cli" db info
 
-# With a display, open the desktop application too (it shows the scan once the GUI issue lands).
+# With a display, open the desktop application too, scanning the demo (demo backend until the
+# scan orchestrator is wired into the GUI).
 if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} && -x "$build/app/gui/vigil" ]]; then
-  "$build/app/gui/vigil"
+  "$build/app/gui/vigil" --scan examples/demo
 fi

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/exit_codes.h"
-#include "engine/plan/package_analysis.h"
+#include "engine/plan/phase_analysis.h"
 #include "engine/sandbox/sandbox_client.h"
 #include "engine/store/store.h"
 #include "vigil_version.h"
@@ -32,7 +32,7 @@ std::string oneLine(std::string s, size_t max) {
     return s;
 }
 
-void printText(const engine::plan::PackageAnalysis& a) {
+void printText(const engine::plan::PhaseAnalysis& a) {
     std::cout << a.name << "@" << a.version << "\n";
     for (const auto& run : a.runs) {
         std::cout << "  " << run.phase << ": " << run.outcome;
@@ -97,7 +97,7 @@ int runAnalyze(const engine::Config& config, const AnalyzeOptions& options) {
     request.phases.phases = *phases;
     request.analyzerVersion = VIGIL_VERSION;
     request.keepProject = options.keepProject;
-    engine::plan::PackageAnalyzer analyzer(config, &store.value(), engine::processEnvironment(), *client);
+    engine::plan::PhaseAnalyzer analyzer(config, &store.value(), engine::processEnvironment(), *client);
     auto analysis = analyzer.run(request);
     if (!analysis)
         return fail(analysis.error());

@@ -211,9 +211,11 @@ int main(int argc, char** argv) {
     analyze->add_flag("--keep-project", analyzeOptions.keepProject, "Keep the staged consumer project under the cache");
     addCommonOptions(*analyze, common);
     cli::ScanCommandOptions scanOptions;
-    auto addOutputOptions = [](CLI::App& cmd, cli::ScanOutputOptions& o) {
-        cmd.add_option("--format", o.format, "text, json or sarif (default: text)")
-            ->check(CLI::IsMember({"text", "json", "sarif"}));
+    auto addOutputOptions = [](CLI::App& cmd, cli::ReportOutputOptions& o) {
+        cmd.add_option("--format,-f", o.format, "text, json, sarif, html or pdf (default: text)")
+            ->check(CLI::IsMember({"text", "json", "sarif", "html", "pdf"}));
+        cmd.add_option("--page-size", o.pageSize, "PDF paper: a4 or letter (default: a4)")
+            ->check(CLI::IsMember({"a4", "letter"}));
         cmd.add_option("--out,-o", o.out, "Write the report in --format to FILE (a summary still goes to the terminal)");
         cmd.add_option("--fail-on", o.failOn, "Exit 1 when a finding at or above this severity exists")
             ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}));
@@ -229,23 +231,16 @@ int main(int argc, char** argv) {
     addOutputOptions(*scan, scanOptions.output);
     addCommonOptions(*scan, common);
 
-    std::int64_t reportScanId = 0;
-    cli::ScanOutputOptions reportOptions;
-    auto* report = app.add_subcommand("report", "Show a stored scan (its id is in the scan's header)");
-    report->add_option("scan-id", reportScanId, "The scan's id")->required()->check(CLI::PositiveNumber);
+    std::string reportScan;
+    cli::ReportOutputOptions reportOptions;
+    auto* report = app.add_subcommand("report", "Render a stored scan (by id) or a vigil.scan/1 JSON file");
+    report->add_option("scan", reportScan, "The scan's id (in the scan's header) or a file written by scan --format json")
+        ->required();
     addOutputOptions(*report, reportOptions);
     addCommonOptions(*report, common);
 
     app.add_subcommand("sandbox", "Run a command in a sandbox: sandbox exec [--phase NAME] [--pkg DIR] [--json] -- CMD...");
 
-    cli::ReportOptions reportOptions;
-    auto* report = app.add_subcommand("report", "Render a scan report as HTML, PDF or vigil.scan/1 JSON");
-    report->add_option("scan", reportOptions.input, "A vigil.scan/1 JSON file (as written by scan --format json)")->required();
-    report->add_option("--format,-f", reportOptions.format, "html, pdf or json")
-        ->check(CLI::IsMember({"html", "pdf", "json"}));
-    report->add_option("--out,-o", reportOptions.out, "Output file (html and json default to standard output)");
-    report->add_option("--page-size", reportOptions.pageSize, "PDF paper: a4 or letter")
-        ->check(CLI::IsMember({"a4", "letter"}));
 
     auto* db = app.add_subcommand("db", "Inspect the store");
     db->require_subcommand(1);
@@ -276,8 +271,6 @@ int main(int argc, char** argv) {
         return runResolve(common, target, json, !noFetch, !noMetadata, production, true);
     if (*fetch)
         return runResolve(common, target, false, true, false, production, false);
-    if (*report)
-        return cli::runReport(reportOptions);
     if (*dbInfo)
         return runDbInfo(common, json);
     if (*rulesCheck)
@@ -297,7 +290,7 @@ int main(int argc, char** argv) {
         engine::initLogging(config->logLevel);
         if (*scan)
             return cli::runScan(*config, env, scanOptions);
-        return cli::runReport(*config, reportScanId, reportOptions);
+        return cli::runReport(*config, reportScan, reportOptions);
     }
     return cli::kUsage;
 }

@@ -1,18 +1,35 @@
-// @brief `vigil-cli report <scan.json> --format html|pdf|json --out FILE`: renders a stored scan report.
+// @brief Rendering a finished scan: text, vigil.scan/1 JSON, SARIF, HTML or PDF, with the CI gate.
+//
+// `vigil-cli scan` renders the scan it just ran through emitReport; `vigil-cli report` renders a
+// stored scan (by id from the store) or a vigil.scan/1 JSON file the same way.
 #pragma once
 
 #include <string>
 
+#include "engine/core/config.h"
+#include "engine/report/scan_report.h"
+
 namespace vigil::cli {
 
-struct ReportOptions {
-    std::string input;        ///< a vigil.scan/1 JSON file (scan ids from the store: the scan issue)
-    std::string format = "html";
-    std::string out;          ///< "" or "-" = standard output (html and json only)
-    std::string pageSize = "a4";  ///< pdf: "a4" or "letter"
+struct ReportOutputOptions {
+    std::string format = "text";  ///< text, json, sarif, html, pdf
+    std::string out;              ///< file for the format; empty = stdout (pdf needs a file)
+    std::string failOn;           ///< critical, high, medium (low, info also accepted); empty = never
+    std::string colour = "auto";  ///< auto, always, never
+    std::string pageSize = "a4";  ///< pdf: a4 or letter
 };
 
-/// Exit code per app/cli/exit_codes.h; errors go to stderr.
-int runReport(const ReportOptions& options);
+/// The formats --format accepts, for the CLI's validators.
+inline constexpr const char* kReportFormats[] = {"text", "json", "sarif", "html", "pdf"};
+
+/// Checks the options without rendering anything (usage errors before a long scan, not after).
+engine::Status checkReportOptions(const ReportOutputOptions& options);
+
+/// Writes the report in the chosen format; with --out a terminal summary is printed too.
+/// Exit code: 0, 1 when --fail-on is met, 130 for a cancelled scan, or the error's code.
+int emitReport(const engine::report::ScanReport& report, const ReportOutputOptions& options);
+
+/// `vigil-cli report SCAN`: SCAN is a scan id of the store or a vigil.scan/1 JSON file.
+int runReport(const engine::Config& config, const std::string& scan, const ReportOutputOptions& options);
 
 }  // namespace vigil::cli

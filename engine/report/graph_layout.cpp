@@ -46,9 +46,12 @@ std::string inches(double points) {
 struct GraphDeleter {
     void operator()(Agraph_t* graph) const { agclose(graph); }
 };
-struct ContextDeleter {
-    void operator()(GVC_t* context) const { gvFreeContext(context); }
-};
+// One graphviz context for the process, made on first use (under gvcMutex): gvContext() reads
+// the plugin configuration each time and, in graphviz 2.43, leaks that buffer on every call.
+GVC_t* sharedContext() {
+    static GVC_t* context = gvContext();
+    return context;
+}
 
 // cgraph's API takes char* for names and values it only reads.
 char* cstr(const char* text) { return const_cast<char*>(text); }  // NOLINT(cppcoreguidelines-pro-type-const-cast)
@@ -84,8 +87,8 @@ Result<GraphLayout> layoutGraph(const std::vector<LayoutNode>& nodes, const std:
     agseterr(AGERR);
     agseterrf(collectGvcError);
 
-    const std::unique_ptr<GVC_t, ContextDeleter> context(gvContext());
-    if (!context)
+    GVC_t* context = sharedContext();
+    if (context == nullptr)
         return makeError(ErrorCode::Internal, "graph layout: graphviz could not start",
                          "is the graphviz plugin configuration (libgvc6) installed?");
     const std::unique_ptr<Agraph_t, GraphDeleter> graph(agopen(cstr("deps"), Agdirected, nullptr));
@@ -97,7 +100,7 @@ Result<GraphLayout> layoutGraph(const std::vector<LayoutNode>& nodes, const std:
         agattr(graph.get(), AGRAPH, cstr("rankdir"), cstr("TB"));
         agattr(graph.get(), AGRAPH, cstr("nodesep"), cstr("0.25"));
         agattr(graph.get(), AGRAPH, cstr("ranksep"), cstr("0.6"));
-    } else {
+    } else if (nodes.size() <= options.overlapRemovalMaxNodes) {
         // Keep nodes apart after the force layout; "prism" is graphviz's fast overlap removal.
         agattr(graph.get(), AGRAPH, cstr("overlap"), cstr("prism"));
     }
@@ -132,7 +135,7 @@ Result<GraphLayout> layoutGraph(const std::vector<LayoutNode>& nodes, const std:
     for (std::size_t i = 0; i < edges.size(); ++i)
         gvEdges[i] = agedge(graph.get(), gvNodes[edges[i].from], gvNodes[edges[i].to], nullptr, 1);
 
-    if (gvLayout(context.get(), graph.get(), layoutAlgorithmName(layout.algorithm)) != 0)
+    if (gvLayout(context, graph.get(), layoutAlgorithmName(layout.algorithm)) != 0)
         return makeError(ErrorCode::Internal,
                          std::string("graph layout: graphviz ") + layoutAlgorithmName(layout.algorithm) + " failed on " +
                              std::to_string(nodes.size()) + " nodes",
@@ -165,7 +168,7 @@ Result<GraphLayout> layoutGraph(const std::vector<LayoutNode>& nodes, const std:
                              {a.x + 2 * (b.x - a.x) / 3, a.y + 2 * (b.y - a.y) / 3}, b};
         }
     }
-    gvFreeLayout(context.get(), graph.get());
+    gvFreeLayout(context, graph.get());
     return layout;
 }
 

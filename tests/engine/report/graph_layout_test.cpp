@@ -110,6 +110,17 @@ TEST(GraphLayout, ThousandNodesWithSfdpInSeconds) {
     EXPECT_LT(std::chrono::duration<double>(elapsed).count(), 8.0);
 }
 
+TEST(GraphLayout, LargeGraphsWithoutOverlapRemovalStillLayOut) {
+    std::vector<LayoutNode> nodes;
+    std::vector<LayoutEdge> edges;
+    randomGraph(400, nodes, edges);
+    LayoutOptions fast;
+    fast.overlapRemovalMaxNodes = 100;  // as if 400 were "large"
+    const auto layout = layoutGraph(nodes, edges, fast);
+    ASSERT_TRUE(layout.ok()) << layout.error().describe();
+    expectWellFormed(*layout, nodes, edges);
+}
+
 TEST(GraphLayout, ConcurrentCallersEachGetTheirOwnLayout) {
     std::vector<LayoutNode> small;
     std::vector<LayoutEdge> smallEdges;

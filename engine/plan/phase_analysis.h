@@ -1,4 +1,4 @@
-// @brief PackageAnalyzer: a folder, tarball or name@version -> resolved, staged, run through its phases, stored.
+// @brief PhaseAnalyzer: a folder, tarball or name@version -> resolved, staged, run through its phases, stored.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +26,7 @@ struct AnalyzeRequest {
     bool keepProject = false;  ///< leave the staged project for inspection
 };
 
-struct PackageAnalysis {
+struct PhaseAnalysis {
     std::string name;
     std::string version;
     std::vector<collect::PhaseRun> runs;
@@ -36,19 +36,19 @@ struct PackageAnalysis {
     std::filesystem::path project;           ///< the staged project (removed unless kept)
 };
 
-class PackageAnalyzer {
+class PhaseAnalyzer {
 public:
-    PackageAnalyzer(Config config, store::Store* store, std::map<std::string, std::string> environment,
+    PhaseAnalyzer(Config config, store::Store* store, std::map<std::string, std::string> environment,
                     const sandbox::SandboxClient& client);
 
     /// Resolves and fetches the target (no dev dependencies: a consumer never gets them), stages
     /// it as a dependency of a synthetic project, runs the phases and stores each phase's events
     /// in one transaction. A phase that fails is a result, not an error; errors are for what
     /// prevents the analysis (resolution, fetch, staging, the store).
-    Result<PackageAnalysis> run(const AnalyzeRequest& request);
+    Result<PhaseAnalysis> run(const AnalyzeRequest& request);
 
 private:
-    Status record(PackageAnalysis& analysis, const AnalyzeRequest& request, const std::string& integrity);
+    Status record(PhaseAnalysis& analysis, const AnalyzeRequest& request, const std::string& integrity);
 
     Config config_;
     store::Store* store_;

@@ -1,15 +1,15 @@
 // Resolve -> stage -> phases -> store, for one package version.
-#include "engine/plan/package_analysis.h"
+#include "engine/plan/phase_analysis.h"
 
 #include "engine/store/store.h"
 
 namespace vigil::engine::plan {
 
-PackageAnalyzer::PackageAnalyzer(Config config, store::Store* store, std::map<std::string, std::string> environment,
+PhaseAnalyzer::PhaseAnalyzer(Config config, store::Store* store, std::map<std::string, std::string> environment,
                                  const sandbox::SandboxClient& client)
     : config_(std::move(config)), store_(store), env_(std::move(environment)), client_(client) {}
 
-Result<PackageAnalysis> PackageAnalyzer::run(const AnalyzeRequest& request) {
+Result<PhaseAnalysis> PhaseAnalyzer::run(const AnalyzeRequest& request) {
     ResolveRequest resolveRequest;
     resolveRequest.target = request.target;
     resolveRequest.fetch = true;
@@ -44,7 +44,7 @@ Result<PackageAnalysis> PackageAnalyzer::run(const AnalyzeRequest& request) {
     if (!project)
         return std::move(project).error().withContext(request.target.display);
 
-    PackageAnalysis analysis;
+    PhaseAnalysis analysis;
     analysis.name = project->name;
     analysis.version = project->version;
     analysis.project = project->dir;
@@ -63,7 +63,7 @@ Result<PackageAnalysis> PackageAnalyzer::run(const AnalyzeRequest& request) {
     return analysis;
 }
 
-Status PackageAnalyzer::record(PackageAnalysis& analysis, const AnalyzeRequest& request, const std::string& integrity) {
+Status PhaseAnalyzer::record(PhaseAnalysis& analysis, const AnalyzeRequest& request, const std::string& integrity) {
     auto existing = store_->findVersion("npm", analysis.name, analysis.version);
     if (!existing)
         return std::move(existing).error();

@@ -1,0 +1,199 @@
+// The whole window over the demo project: scan it, select the most severe package, check that the
+// graph, details, timeline and heatmap show it, and save a screenshot of every screen under
+// <build>/gui-screenshots/ (VIGIL_SCREENSHOT_SUFFIX distinguishes the 200 % run).
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include "engine/report/palette.h"
+#include "ui/demo_report.h"
+#include "ui/demo_scan_backend.h"
+#include "ui/dependency_graph_item.h"
+#include "ui/event_timeline_item.h"
+#include "ui/qml_types.h"
+#include "ui/report_exporter.h"
+#include "ui/scan_controller.h"
+#include "ui/settings_controller.h"
+
+using namespace vigil;
+using namespace std::chrono_literals;
+
+class GuiScreensTest : public QObject {
+    Q_OBJECT
+public:
+    GuiScreensTest()
+        : scan_(std::make_shared<ui::DemoScanBackend>(ui::makeDemoScanReport(), 80ms)),
+          exporter_(&scan_, ui::ReportRenderers{}) {}
+
+private:
+    QQuickWindow* window() const { return qobject_cast<QQuickWindow*>(engine_->rootObjects().value(0)); }
+    template <typename T = QQuickItem>
+    T* find(const char* name) const {
+        auto* item = window()->findChild<T*>(QString::fromLatin1(name));
+        if (!item)
+            qWarning() << "no item" << name;
+        return item;
+    }
+    void show(const char* page) {
+        QMetaObject::invokeMethod(window(), "showPage", Q_ARG(QVariant, QString::fromLatin1(page)));
+        QTest::qWait(150);
+    }
+    void screenshot(const QString& name) {
+        const QString dir = QStringLiteral(VIGIL_BINARY_DIR "/gui-screenshots");
+        QDir().mkpath(dir);
+        const QImage image = window()->grabWindow();
+        QVERIFY(!image.isNull());
+        // Not a blank frame: a rendered page has many colours.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7)
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        QVERIFY2(colours.size() > 20, qPrintable(name));
+        QVERIFY(image.save(dir + QLatin1Char('/') + name + qEnvironmentVariable("VIGIL_SCREENSHOT_SUFFIX") + QStringLiteral(".png")));
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("vigil-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("gui_screens_test"));
+        QQuickStyle::setStyle(QStringLiteral("Basic"));
+        scan_.ruleModel()->setRules(ui::makeDemoRules());
+        scan_.setPreviousVersionLookup([](const engine::report::PackageReport& p) { return std::optional(ui::makeDemoPreviousVersion(p.name)); });
+        ui::registerQmlTypes(&scan_, &settings_, &exporter_);
+        engine_ = std::make_unique<QQmlApplicationEngine>();
+        connect(engine_.get(), &QQmlApplicationEngine::warnings, this, [this](const QList<QQmlError>& list) {
+            for (const auto& w : list)
+                warnings_ << w.toString();
+        });
+        engine_->load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));
+        QVERIFY2(!engine_->rootObjects().isEmpty(), qPrintable(warnings_.join('\n')));
+        QVERIFY(QTest::qWaitForWindowExposed(window()));
+        window()->resize(1320, 840);
+        QTest::qWait(100);
+        screenshot(QStringLiteral("01-start-empty"));
+    }
+
+    void scanOfTheDemoShowsLiveProgress() {
+        QSignalSpy finished(&scan_, &ui::ScanController::scanFinished);
+        scan_.start(QStringLiteral(VIGIL_SOURCE_DIR "/examples/demo"));
+        QCOMPARE(window()->property("currentPage").toInt(), 1);  // the scan page comes up by itself
+        QTRY_VERIFY_WITH_TIMEOUT(scan_.packageModel()->rowCount() >= 3, 10000);
+        screenshot(QStringLiteral("02-scan-running"));
+        QVERIFY(finished.wait(15000));
+        QTest::qWait(100);
+        screenshot(QStringLiteral("03-scan-finished"));
+        QVERIFY(find("eventStream")->property("count").toInt() > 20);
+        QVERIFY(find("liveFindings")->property("count").toInt() >= 5);
+    }
+
+    void graphShowsTheMostSevere() {
+        const QString key = scan_.mostSevereKey();
+        QCOMPARE(key, QStringLiteral("env-inspector@1.0.3"));
+        scan_.setSelectedKey(key);
+        show("graph");
+        auto* graph = find<ui::DependencyGraphItem>("dependencyGraph");
+        QVERIFY(graph);
+        QTRY_VERIFY_WITH_TIMEOUT(!graph->layoutRunning() && graph->nodeCount() == 7, 10000);
+        QCOMPARE(graph->selectedKey(), key);
+        QCOMPARE(graph->layoutAlgorithm(), QStringLiteral("dot"));
+        QCOMPARE(graph->pathEdgeCount(), 1);  // project -> env-inspector (a direct dev dependency)
+        QCOMPARE(graph->nodeColor(key), QColor(QLatin1String(engine::report::palette::kCritical.data())));
+        const QPointF at = graph->screenPosition(key);
+        QVERIFY(QRectF(0, 0, graph->width(), graph->height()).contains(at));
+        QCOMPARE(graph->keyAt(at), key);
+        QCOMPARE(find("graphSelection")->property("text").toString(), key);
+        QTest::qWait(100);
+        screenshot(QStringLiteral("04-graph"));
+        // Clicking tiny-pad selects it; its paths run through three parents.
+        const QPointF pad = graph->screenPosition(QStringLiteral("tiny-pad@1.2.0"));
+        QTest::mouseClick(window(), Qt::LeftButton, {}, graph->mapToScene(pad).toPoint());
+        QTRY_COMPARE(scan_.selectedKey(), QStringLiteral("tiny-pad@1.2.0"));
+        QVERIFY(graph->pathEdgeCount() >= 5);
+        graph->setSearchText(QStringLiteral("tiny"));
+        QCOMPARE(graph->searchMatches(), 2);
+        graph->setMinSeverity(3);
+        QCOMPARE(graph->nodeColor(QStringLiteral("tiny-pad@1.2.0")).alpha() < 255, true);  // filtered out: dimmed
+        QTest::qWait(100);
+        screenshot(QStringLiteral("05-graph-filtered-search"));
+        graph->setMinSeverity(0);
+        graph->setSearchText({});
+        graph->toggleCollapsed(QStringLiteral("fast-setup@3.1.0"));
+        QVERIFY(graph->isCollapsed(QStringLiteral("fast-setup@3.1.0")));
+        graph->expandAll();
+        scan_.setSelectedKey(key);
+    }
+
+    void detailsAndTimelineShowTheMostSevere() {
+        show("package");
+        QCOMPARE(find("packageTitle")->property("text").toString(), QStringLiteral("env-inspector"));
+        QCOMPARE(find("packageSeverity")->property("severity").toInt(), 4);
+        auto* timeline = find<ui::EventTimelineItem>("eventTimeline");
+        QVERIFY(timeline);
+        QVERIFY(timeline->eventCount() > 15);
+        // The exfiltrating POST (install #12, evidence) sits in the network lane; selecting it
+        // shows the raw event.
+        QVERIFY(timeline->selectEvent(QStringLiteral("install"), 12));
+        QCOMPARE(timeline->laneOf(timeline->selectedRow()), 2);
+        QTRY_VERIFY(find("rawEvent")->property("text").toString().contains(QStringLiteral("collector.vigil-demo.invalid")));
+        const QPointF p = timeline->positionOf(timeline->selectedRow());
+        QCOMPARE(timeline->rowAt(p), timeline->selectedRow());
+        QTest::qWait(100);
+        screenshot(QStringLiteral("06-package-details"));
+    }
+
+    void heatmapShowsTheMostSevereFirst() {
+        show("heatmap");
+        auto* heatmap = qobject_cast<ui::HeatmapModel*>(scan_.heatmap());
+        QCOMPARE(heatmap->keyAt(0), QStringLiteral("env-inspector@1.0.3"));
+        QVERIFY(find("heatmapTable"));
+        QTest::qWait(100);
+        screenshot(QStringLiteral("07-heatmap"));
+        heatmap->setNormView(true);
+        QTest::qWait(100);
+        screenshot(QStringLiteral("08-heatmap-norm"));
+        heatmap->setNormView(false);
+    }
+
+    void otherScreens() {
+        QVERIFY(scan_.compareWithPrevious(QStringLiteral("fast-setup@3.1.0")));
+        show("diff");
+        QVERIFY(find("diffList")->property("count").toInt() > 5);
+        screenshot(QStringLiteral("09-version-diff"));
+        show("rules");
+        QCOMPARE(find("rulesList")->property("count").toInt(), 8);
+        screenshot(QStringLiteral("10-rules"));
+        show("settings");
+        screenshot(QStringLiteral("11-settings"));
+        show("start");
+        screenshot(QStringLiteral("12-start-after-scan"));
+    }
+
+    void exportWithoutRenderersSaysSo() {
+        QVERIFY(!exporter_.exportHtml(QDir::tempPath() + QStringLiteral("/vigil-test.html")));
+        QVERIFY(exporter_.errorString().contains(QStringLiteral("HTML")));
+        QVERIFY(!exporter_.errorDetail().isEmpty());
+        QTRY_VERIFY(find("exportError")->property("visible").toBool());
+    }
+
+    // QML binding errors are bugs a user would see as missing text or broken layout.
+    void noQmlWarnings() { QVERIFY2(warnings_.isEmpty(), qPrintable(warnings_.join('\n'))); }
+
+    void cleanupTestCase() { engine_.reset(); }
+
+private:
+    ui::ScanController scan_;
+    ui::SettingsController settings_;
+    ui::ReportExporter exporter_;
+    std::unique_ptr<QQmlApplicationEngine> engine_;
+    QStringList warnings_;
+};
+
+QTEST_MAIN(GuiScreensTest)
+#include "gui_screens_test.moc"

@@ -1,0 +1,31 @@
+// @brief DemoScanBackend: a ScanBackend that replays a prepared ScanReport with realistic pacing —
+// for development, tests and benchmarks until the engine's orchestrator is wired in.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "ui/scan_backend.h"
+
+namespace vigil::ui {
+
+class DemoScanBackend : public ScanBackend {
+public:
+    /// Each package takes `perPackage` (split over its phases); events arrive in small batches.
+    explicit DemoScanBackend(engine::report::ScanReport report,
+                             std::chrono::milliseconds perPackage = std::chrono::milliseconds(120));
+
+    /// Makes every run fail with `error` after `afterPackages` packages (tests of error display).
+    void failWith(engine::Error error, uint64_t afterPackages = 0);
+
+    engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
+                                                   const ProgressCallback& progress, std::stop_token stop) override;
+
+private:
+    engine::report::ScanReport report_;
+    std::chrono::milliseconds perPackage_;
+    std::optional<engine::Error> failure_;
+    uint64_t failAfter_ = 0;
+};
+
+}  // namespace vigil::ui

@@ -1,0 +1,94 @@
+#include "ui/package_details.h"
+
+namespace vigil::ui {
+namespace {
+QString q(const std::string& s) { return QString::fromStdString(s); }
+}
+
+PackageDetails::PackageDetails(QObject* parent)
+    : QObject(parent),
+      findings_(new FindingListModel(this)),
+      events_(new EventListModel(this, 200000)),
+      processes_(new ProcessTreeModel(this)) {}
+
+void PackageDetails::setPackage(std::optional<engine::report::PackageReport> package) {
+    package_ = std::move(package);
+    if (package_) {
+        findings_->setFromPackages({*package_});
+        events_->setEvents(package_->events);
+        processes_->setEvents(package_->events);
+    } else {
+        findings_->setFromPackages({});
+        events_->clear();
+        processes_->setEvents({});
+    }
+    emit changed();
+}
+
+QString PackageDetails::key() const { return package_ ? q(package_->key()) : QString(); }
+QString PackageDetails::name() const { return package_ ? q(package_->name) : QString(); }
+QString PackageDetails::version() const { return package_ ? q(package_->version) : QString(); }
+int PackageDetails::severity() const { return package_ ? static_cast<int>(package_->severity) : 0; }
+QString PackageDetails::severityName() const {
+    return package_ ? QString::fromUtf8(engine::severityName(package_->severity).data()) : QString();
+}
+int PackageDetails::score() const { return package_ ? package_->score : 0; }
+QString PackageDetails::category() const { return package_ ? q(package_->category) : QString(); }
+QString PackageDetails::integrity() const { return package_ ? q(package_->integrity) : QString(); }
+bool PackageDetails::cached() const { return package_ && package_->cached; }
+QString PackageDetails::analysisError() const { return package_ ? q(package_->analysisError) : QString(); }
+
+QStringList PackageDetails::paths() const {
+    QStringList out;
+    if (!package_)
+        return out;
+    for (const auto& path : package_->paths) {
+        QStringList parts;
+        for (const auto& step : path)
+            parts << q(step);
+        out << parts.join(QStringLiteral("  ›  "));
+    }
+    return out;
+}
+
+QVariantList PackageDetails::phases() const {
+    QVariantList out;
+    if (!package_)
+        return out;
+    for (const auto& p : package_->phases) {
+        QVariantMap counts;
+        for (const auto& [category, n] : p.countsByCategory)
+            counts.insert(q(category), static_cast<qulonglong>(n));
+        out.append(QVariantMap{{QStringLiteral("phase"), q(p.phase)},
+                               {QStringLiteral("outcome"), q(p.outcome)},
+                               {QStringLiteral("durationMs"), static_cast<qlonglong>(p.duration.count())},
+                               {QStringLiteral("drops"), static_cast<qulonglong>(p.drops)},
+                               {QStringLiteral("counts"), counts}});
+    }
+    return out;
+}
+
+QVariantList PackageDetails::installScripts() const {
+    QVariantList out;
+    if (!package_)
+        return out;
+    for (const auto& [name, text] : package_->installScripts)
+        out.append(QVariantMap{{QStringLiteral("name"), q(name)}, {QStringLiteral("text"), q(text)}});
+    return out;
+}
+
+QVariantList PackageDetails::fingerprint() const {
+    QVariantList out;
+    if (!package_ || !package_->fingerprint.is_object())
+        return out;
+    for (const auto& [category, items] : package_->fingerprint.items()) {
+        QStringList list;
+        if (items.is_array())
+            for (const auto& item : items)
+                list << q(item.is_string() ? item.get<std::string>() : item.dump());
+        out.append(QVariantMap{{QStringLiteral("category"), q(category)}, {QStringLiteral("items"), list}});
+    }
+    return out;
+}
+
+}  // namespace vigil::ui

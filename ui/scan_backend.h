@@ -1,0 +1,51 @@
+// @brief ScanBackend: how the GUI asks for a scan — one blocking run() the ScanController calls off
+// the GUI thread, with progress callbacks and a stop token. Plain C++ so the engine's scan
+// orchestrator can implement it without Qt.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "engine/collect/event.h"
+#include "engine/core/result.h"
+#include "engine/report/scan_report.h"
+
+namespace vigil::ui {
+
+struct ScanOptions {
+    int parallelism = 0;                                      ///< 0 = the engine's default
+    std::vector<std::string> phases{"install", "import", "api"};
+    std::chrono::seconds phaseBudget{60};
+    bool useCache = true;
+};
+
+/// One progress report. Called on the backend's thread, as often as it likes: the controller
+/// batches before anything reaches the GUI thread.
+struct ScanProgress {
+    uint64_t totalPackages = 0;
+    uint64_t donePackages = 0;
+    std::string package;   ///< key of the package now running ("" when none)
+    std::string phase;     ///< its phase
+    std::vector<engine::collect::Event> events;           ///< events seen since the last report
+    std::optional<engine::report::PackageReport> finished;  ///< a package whose analysis just ended
+};
+
+using ProgressCallback = std::function<void(ScanProgress)>;
+
+class ScanBackend {
+public:
+    virtual ~ScanBackend() = default;
+    /// Scans `project` (a folder, a lockfile, "name@version" or a tarball path). Blocks; returns
+    /// the full report, a Cancelled error when `stop` was requested, or the engine's error.
+    [[nodiscard]] virtual engine::Result<engine::report::ScanReport> run(const std::string& project,
+                                                                         const ScanOptions& options,
+                                                                         const ProgressCallback& progress,
+                                                                         std::stop_token stop) = 0;
+};
+
+}  // namespace vigil::ui

@@ -1,0 +1,249 @@
+#include "ui/scan_controller.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QUrl>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+namespace vigil::ui {
+
+// What the worker hands to the GUI thread in one queued call.
+struct ScanController::Batch {
+    uint64_t total = 0;
+    uint64_t done = 0;
+    std::string package;
+    std::string phase;
+    std::size_t phaseIndex = 0;
+    std::vector<engine::collect::Event> events;
+    std::vector<engine::report::PackageReport> finished;
+};
+
+namespace {
+// Often enough to feel live, rarely enough that a chatty package cannot flood the event loop.
+constexpr auto kBatchInterval = std::chrono::milliseconds(50);
+
+QString localPath(const QString& project) {
+    const QUrl url(project);
+    return url.isLocalFile() ? url.toLocalFile() : project;
+}
+}  // namespace
+
+ScanController::ScanController(std::shared_ptr<ScanBackend> backend, QObject* parent)
+    : QObject(parent),
+      backend_(std::move(backend)),
+      packages_(new PackageListModel(this)),
+      findings_(new FindingListModel(this)),
+      events_(new EventListModel(this)),
+      heatmap_(new HeatmapModel(this)),
+      rules_(new RuleListModel(this)),
+      recent_(new RecentProjectsModel(this)),
+      details_(new PackageDetails(this)),
+      diff_(new VersionDiffModel(this)) {}
+
+ScanController::~ScanController() {
+    // jthread's destructor would do the same; explicit so the order against the models is clear.
+    worker_.request_stop();
+    if (worker_.joinable())
+        worker_.join();
+}
+
+int ScanController::elapsedSeconds() const {
+    return status_ == Running && clock_.isValid() ? static_cast<int>(clock_.elapsed() / 1000) : elapsedAtEnd_;
+}
+
+QString ScanController::projectPath() const {
+    return report_ ? QString::fromStdString(report_->projectPath) : pendingProject_;
+}
+
+QString ScanController::projectName() const {
+    if (report_ && !report_->projectName.empty())
+        return QString::fromStdString(report_->projectName);
+    return QFileInfo(projectPath()).fileName();
+}
+
+QVariantList ScanController::severityCounts() const {
+    // [info, low, medium, high, critical] package counts by verdict.
+    QVariantList counts{0, 0, 0, 0, 0};
+    for (const auto& p : packages_->packages()) {
+        const int s = static_cast<int>(p.severity);
+        counts[s] = counts[s].toInt() + 1;
+    }
+    return counts;
+}
+
+void ScanController::setSelectedKey(const QString& key) {
+    if (key == selectedKey_)
+        return;
+    selectedKey_ = key;
+    std::optional<engine::report::PackageReport> selected;
+    for (const auto& p : packages_->packages())
+        if (QString::fromStdString(p.key()) == key)
+            selected = p;
+    details_->setPackage(std::move(selected));
+    emit selectedKeyChanged();
+}
+
+QString ScanController::mostSevereKey() const { return packages_->keyAt(0); }
+
+void ScanController::setStatus(Status status) {
+    status_ = status;
+    emit statusChanged();
+}
+
+void ScanController::start(const QString& project) {
+    if (status_ == Running || !backend_)
+        return;
+    // A previous worker has finished (status is not Running); join it before starting the next.
+    if (worker_.joinable())
+        worker_.join();
+    const quint64 run = ++run_;
+    pendingProject_ = localPath(project);
+    report_.reset();
+    packages_->clear();
+    findings_->setFromPackages({});
+    events_->clear();
+    heatmap_->setPackages({});
+    setSelectedKey({});
+    errorString_.clear();
+    errorDetail_.clear();
+    progress_ = 0;
+    eta_ = -1;
+    done_ = total_ = 0;
+    currentPackage_.clear();
+    currentPhase_.clear();
+    clock_.start();
+    setStatus(Running);
+    emit reportChanged();
+    emit progressChanged();
+
+    worker_ = std::jthread([this, run, backend = backend_, project = pendingProject_.toStdString(),
+                            options = options_](std::stop_token stop) {
+        // Worker-local batch; posted whole, then started afresh.
+        auto batch = std::make_shared<Batch>();
+        auto lastPost = std::chrono::steady_clock::now();
+        const auto post = [&] {
+            QMetaObject::invokeMethod(this, [this, run, b = std::move(batch)] { applyBatch(run, *b); }, Qt::QueuedConnection);
+            batch = std::make_shared<Batch>();
+            lastPost = std::chrono::steady_clock::now();
+        };
+        const ProgressCallback progress = [&](ScanProgress p) {
+            batch->total = p.totalPackages;
+            batch->done = p.donePackages;
+            if (!p.package.empty()) {
+                batch->package = std::move(p.package);
+                batch->phase = std::move(p.phase);
+                const auto it = std::find(options.phases.begin(), options.phases.end(), batch->phase);
+                batch->phaseIndex = static_cast<std::size_t>(it - options.phases.begin());
+            }
+            batch->events.insert(batch->events.end(), std::make_move_iterator(p.events.begin()),
+                                 std::make_move_iterator(p.events.end()));
+            if (p.finished)
+                batch->finished.push_back(std::move(*p.finished));
+            if (!batch->finished.empty() || std::chrono::steady_clock::now() - lastPost >= kBatchInterval)
+                post();
+        };
+        auto result = backend->run(project, options, progress, stop);
+        post();
+        QMetaObject::invokeMethod(this, [this, run, r = std::make_shared<decltype(result)>(std::move(result))]() mutable {
+            finish(run, std::move(*r));
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ScanController::cancel() {
+    if (status_ == Running)
+        worker_.request_stop();
+}
+
+void ScanController::applyBatch(quint64 run, const Batch& batch) {
+    if (run != run_)
+        return;  // a batch of a scan the user has since replaced
+    if (batch.total > 0) {  // the worker's last flush may carry no progress report at all
+        total_ = static_cast<int>(batch.total);
+        done_ = static_cast<int>(batch.done);
+        if (!batch.package.empty()) {
+            currentPackage_ = QString::fromStdString(batch.package);
+            currentPhase_ = QString::fromStdString(batch.phase);
+        }
+        const double phases = static_cast<double>(std::max<std::size_t>(1, options_.phases.size()));
+        const double inPackage = batch.finished.empty() && done_ < total_ ? static_cast<double>(batch.phaseIndex) / phases : 0;
+        // Never backwards: with parallel packages a report may describe an earlier phase.
+        progress_ = std::max(progress_, std::min(1.0, (done_ + inPackage) / total_));
+        const double elapsed = static_cast<double>(clock_.elapsed()) / 1000.0;
+        eta_ = progress_ > 0.02 ? static_cast<int>(elapsed * (1 - progress_) / progress_ + 0.5) : -1;
+    }
+    events_->appendBatch(batch.events);
+    for (const auto& p : batch.finished) {
+        packages_->addPackage(p);
+        findings_->appendPackage(p);
+    }
+    if (!batch.finished.empty())
+        heatmap_->setPackages(packages_->packages());
+    emit progressChanged();
+}
+
+void ScanController::finish(quint64 run, engine::Result<engine::report::ScanReport> result) {
+    if (run != run_)
+        return;
+    elapsedAtEnd_ = static_cast<int>(clock_.elapsed() / 1000);
+    currentPackage_.clear();
+    currentPhase_.clear();
+    if (!result.ok()) {
+        const engine::Error& error = result.error();
+        errorString_ = QString::fromStdString(error.primary);
+        errorDetail_ = QString::fromStdString(error.secondary);
+        eta_ = -1;
+        emit progressChanged();
+        setStatus(error.code == engine::ErrorCode::Cancelled ? Cancelled : Failed);
+        emit scanFinished(false);
+        return;
+    }
+    report_ = std::make_shared<const engine::report::ScanReport>(std::move(result).value());
+    publishReport();
+    progress_ = 1;
+    eta_ = 0;
+    done_ = total_ = static_cast<int>(report_->packages.size());
+    recent_->add(QString::fromStdString(report_->projectPath));
+    emit progressChanged();
+    setStatus(Finished);
+    emit scanFinished(true);
+}
+
+void ScanController::setReport(engine::report::ScanReport report) {
+    report_ = std::make_shared<const engine::report::ScanReport>(std::move(report));
+    publishReport();
+    progress_ = 1;
+    done_ = total_ = static_cast<int>(report_->packages.size());
+    emit progressChanged();
+    setStatus(Finished);
+}
+
+void ScanController::publishReport() {
+    packages_->setPackages(report_->packages);
+    findings_->setFromPackages(packages_->packages());
+    heatmap_->setPackages(packages_->packages());
+    std::map<std::string, int> hits;
+    for (const auto& p : report_->packages)
+        for (const auto& f : p.findings)
+            hits[f.ruleId]++;
+    rules_->setHits(hits);
+    selectedKey_.clear();
+    emit reportChanged();
+    setSelectedKey(mostSevereKey());
+}
+
+bool ScanController::compareWithPrevious(const QString& key) {
+    const std::string k = key.toStdString();
+    for (const auto& p : packages_->packages())
+        if (p.key() == k && previousVersion_)
+            if (auto previous = previousVersion_(p)) {
+                diff_->compare(*previous, p);
+                return true;
+            }
+    return false;
+}
+
+}  // namespace vigil::ui

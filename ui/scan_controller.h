@@ -1,0 +1,153 @@
+// @brief ScanController: runs a scan through a ScanBackend on its own thread and feeds the models
+// the pages bind to (packages, findings, live events, heatmap, rules, selection, version diff).
+//
+// The GUI thread owns every model; the worker only posts batches (at most every kBatchInterval, or
+// when a package finishes) back through queued functors, so no state is shared between threads.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "ui/event_list_model.h"
+#include "ui/finding_list_model.h"
+#include "ui/heatmap_model.h"
+#include "ui/package_details.h"
+#include "ui/package_list_model.h"
+#include "ui/recent_projects_model.h"
+#include "ui/rule_list_model.h"
+#include "ui/scan_backend.h"
+#include "ui/version_diff_model.h"
+
+namespace vigil::ui {
+
+class ScanController : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    Q_PROPERTY(bool running READ running NOTIFY statusChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(int etaSeconds READ etaSeconds NOTIFY progressChanged)
+    Q_PROPERTY(int donePackages READ donePackages NOTIFY progressChanged)
+    Q_PROPERTY(int totalPackages READ totalPackages NOTIFY progressChanged)
+    Q_PROPERTY(QString currentPackage READ currentPackage NOTIFY progressChanged)
+    Q_PROPERTY(QString currentPhase READ currentPhase NOTIFY progressChanged)
+    Q_PROPERTY(int elapsedSeconds READ elapsedSeconds NOTIFY progressChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY statusChanged)
+    Q_PROPERTY(QString errorDetail READ errorDetail NOTIFY statusChanged)
+    Q_PROPERTY(QString projectPath READ projectPath NOTIFY reportChanged)
+    Q_PROPERTY(QString projectName READ projectName NOTIFY reportChanged)
+    Q_PROPERTY(bool hasReport READ hasReport NOTIFY reportChanged)
+    Q_PROPERTY(QVariantList severityCounts READ severityCounts NOTIFY reportChanged)
+    Q_PROPERTY(QString selectedKey READ selectedKey WRITE setSelectedKey NOTIFY selectedKeyChanged)
+    Q_PROPERTY(QObject* packages READ packages CONSTANT)
+    Q_PROPERTY(QObject* findings READ findings CONSTANT)
+    Q_PROPERTY(QObject* events READ events CONSTANT)
+    Q_PROPERTY(QObject* heatmap READ heatmap CONSTANT)
+    Q_PROPERTY(QObject* rules READ rules CONSTANT)
+    Q_PROPERTY(QObject* recentProjects READ recentProjects CONSTANT)
+    Q_PROPERTY(QObject* details READ details CONSTANT)
+    Q_PROPERTY(QObject* versionDiff READ versionDiff CONSTANT)
+public:
+    enum Status { Idle, Running, Finished, Cancelled, Failed };
+    Q_ENUM(Status)
+
+    /// `previousVersion` gives the older version of a package for the version diff ("" when none).
+    using PreviousVersionLookup = std::function<std::optional<engine::report::PackageReport>(const engine::report::PackageReport&)>;
+
+    explicit ScanController(std::shared_ptr<ScanBackend> backend, QObject* parent = nullptr);
+    ~ScanController() override;
+
+    Status status() const { return status_; }
+    bool running() const { return status_ == Running; }
+    double progress() const { return progress_; }
+    int etaSeconds() const { return eta_; }
+    int donePackages() const { return done_; }
+    int totalPackages() const { return total_; }
+    QString currentPackage() const { return currentPackage_; }
+    QString currentPhase() const { return currentPhase_; }
+    int elapsedSeconds() const;
+    QString errorString() const { return errorString_; }
+    QString errorDetail() const { return errorDetail_; }
+    QString projectPath() const;
+    QString projectName() const;
+    bool hasReport() const { return report_ != nullptr; }
+    QVariantList severityCounts() const;
+    QString selectedKey() const { return selectedKey_; }
+    void setSelectedKey(const QString& key);
+
+    QObject* packages() const { return packages_; }
+    QObject* findings() const { return findings_; }
+    QObject* events() const { return events_; }
+    QObject* heatmap() const { return heatmap_; }
+    QObject* rules() const { return rules_; }
+    QObject* recentProjects() const { return recent_; }
+    QObject* details() const { return details_; }
+    QObject* versionDiff() const { return diff_; }
+    PackageListModel* packageModel() const { return packages_; }
+    FindingListModel* findingModel() const { return findings_; }
+    EventListModel* eventModel() const { return events_; }
+    HeatmapModel* heatmapModel() const { return heatmap_; }
+    RuleListModel* ruleModel() const { return rules_; }
+    PackageDetails* packageDetails() const { return details_; }
+    VersionDiffModel* diffModel() const { return diff_; }
+
+    /// The finished scan's report (null before the first one completes).
+    std::shared_ptr<const engine::report::ScanReport> report() const { return report_; }
+    /// Shows a report without scanning (a stored scan, a fixture).
+    void setReport(engine::report::ScanReport report);
+    void setOptions(ScanOptions options) { options_ = std::move(options); }
+    void setPreviousVersionLookup(PreviousVersionLookup lookup) { previousVersion_ = std::move(lookup); }
+
+    /// Starts a scan of a folder (path or file:// URL), lockfile or "name@version". Ignored while running.
+    Q_INVOKABLE void start(const QString& project);
+    /// Asks the running scan to stop; status becomes Cancelled when the backend has stopped.
+    Q_INVOKABLE void cancel();
+    /// Key of the most severe package ("" when none).
+    Q_INVOKABLE QString mostSevereKey() const;
+    /// Compares the selected package with its previous version into versionDiff; false when none.
+    Q_INVOKABLE bool compareWithPrevious(const QString& key);
+
+signals:
+    void statusChanged();
+    void progressChanged();
+    void reportChanged();
+    void selectedKeyChanged();
+    void scanFinished(bool ok);
+
+private:
+    struct Batch;
+    void applyBatch(quint64 run, const Batch& batch);
+    void finish(quint64 run, engine::Result<engine::report::ScanReport> result);
+    void setStatus(Status status);
+    void publishReport();
+
+    std::shared_ptr<ScanBackend> backend_;
+    ScanOptions options_;
+    PreviousVersionLookup previousVersion_;
+    std::jthread worker_;
+    quint64 run_ = 0;
+    QElapsedTimer clock_;
+    int elapsedAtEnd_ = 0;
+    Status status_ = Idle;
+    double progress_ = 0;
+    int eta_ = -1;
+    int done_ = 0;
+    int total_ = 0;
+    QString currentPackage_, currentPhase_, errorString_, errorDetail_, pendingProject_, selectedKey_;
+    std::shared_ptr<const engine::report::ScanReport> report_;
+
+    PackageListModel* packages_;
+    FindingListModel* findings_;
+    EventListModel* events_;
+    HeatmapModel* heatmap_;
+    RuleListModel* rules_;
+    RecentProjectsModel* recent_;
+    PackageDetails* details_;
+    VersionDiffModel* diff_;
+};
+
+}  // namespace vigil::ui
