@@ -278,6 +278,11 @@ CategoryGuess inferCategory(const PackageMetadata& meta, const CategoryOverrides
         if (const CategoryGuess* o = overrides->find(meta.name))
             return *o;
 
+    // A declarations-only package is that whatever its description names ("TypeScript
+    // definitions for express" is not a web framework): the scope decides alone.
+    if (meta.name.rfind("@types/", 0) == 0)
+        return {"types", 0.95, "name \"@types/*\"", {"name \"@types/*\""}};
+
     // The name's words: "@aws-sdk/client-s3" -> "aws sdk client s3", each word also without
     // trailing digits ("mysql2" -> "mysql"), plus the whole unscoped name as one term.
     const std::string bareName = meta.name.substr(meta.name.rfind('/') == std::string::npos ? 0 : meta.name.rfind('/') + 1);
