@@ -1,6 +1,9 @@
 // "Has any version of X ever made network calls": network items of each analysed version.
 #include "engine/analysis/network_history.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <set>
 
@@ -12,7 +15,16 @@
 namespace vigil::engine::analysis {
 
 bool isLoopbackHost(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+    if (host == "localhost")
+        return true;
+    // Only address literals: a DNS name such as "127.0.0.1.evil.example" is somewhere else, and
+    // calling it loopback would hide exactly the call this query exists to show.
+    const std::string text(host);
+    in_addr v4{};
+    if (inet_pton(AF_INET, text.c_str(), &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 NetworkHistory networkHistory(std::string_view package, const std::vector<Fingerprint>& versions) {

@@ -1,5 +1,7 @@
 #include "engine/analysis/category.h"
 
+#include "engine/analysis/facts.h"
+
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -556,6 +558,8 @@ TEST(CategoryDoc, TaxonomyMatchesCategoriesMd) {
     }
     for (const CategoryInfo& c : categoryTaxonomy())
         EXPECT_TRUE(documented.count(c.id)) << c.id << " is not in rules/CATEGORIES.md";
+    for (const std::string& behaviour : normFactKeys())
+        EXPECT_TRUE(documented.count(behaviour)) << "norm behaviour " << behaviour << " is not in rules/CATEGORIES.md";
 }
 
 }  // namespace
