@@ -356,10 +356,11 @@ CategoryGuess inferCategory(const PackageMetadata& meta, const CategoryOverrides
         guess.signals.push_back(text);
     guess.signal = guess.signals.front();
     // Strength: how much evidence (two strong signals saturate it); margin: how clearly it beats
-    // the runner-up. Only an override is certain.
+    // the runner-up. Both must be there: one weak keyword is unsure even with no rival, and a
+    // near tie is unsure however many signals voted. Only an override is certain.
     const double strength = std::min(1.0, top / kNamePattern);
     const double margin = (top - second) / top;
-    guess.confidence = std::min(0.95, std::round((0.4 * strength + 0.6 * margin) * 100) / 100);
+    guess.confidence = std::min(0.95, std::round(std::sqrt(strength) * (0.5 + 0.5 * margin) * 100) / 100);
     return guess;
 }
 
