@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "engine/analysis/fingerprint.h"
 #include "engine/analysis/phase_record.h"
 
 namespace vigil::engine::analysis::test {
@@ -26,6 +27,21 @@ inline PhaseRecord record(std::string phase, std::vector<collect::Event> events)
         e.phase = r.phase;
     r.events = std::move(events);
     return r;
+}
+
+/// A record whose outcome says how the phase ended and how long it took.
+inline PhaseRecord record(std::string phase, std::vector<collect::Event> events, int exitCode,
+                          std::chrono::milliseconds duration) {
+    PhaseRecord r = record(std::move(phase), std::move(events));
+    r.outcome.exitCode = exitCode;
+    r.outcome.duration = duration;
+    return r;
+}
+
+/// The fingerprint of name@version installed into the consumer project, without a baseline
+/// (only the fixed noise list is subtracted).
+inline Fingerprint fingerprintOf(std::string name, std::string version, const std::vector<PhaseRecord>& records) {
+    return buildFingerprint(PackageIdentity::inConsumer(std::move(name), std::move(version)), records, nullptr);
 }
 
 }  // namespace vigil::engine::analysis::test
