@@ -196,8 +196,19 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// The analysis's whole fingerprint document (analysis::toJson(Fingerprint): every section with
+// its evidence, phase outcomes, resources, checksum) next to the six legacy arrays, so the version
+// diff, the category norms and the network history can be answered from the store. NULL for
+// fingerprints stored before (or by an analyzer that has no document): they stay valid and keep
+// answering the legacy queries.
+constexpr const char* kMigration2 = R"sql(
+ALTER TABLE behavior_fingerprints ADD COLUMN document TEXT
+  CHECK (document IS NULL OR (json_valid(document) AND json_type(document) = 'object'));
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kMigration1},
+    {2, "fingerprint documents", kMigration2},
 }};
 
 constexpr std::array<const char*, 10> kTables{

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -60,6 +61,7 @@ StoredFingerprint readFingerprint(const Statement& stmt) {
         f.shows[i] = stmt.integer(static_cast<int>(4 + kBehaviorCount + i)) != 0;
     }
     f.checksum = stmt.text(static_cast<int>(4 + 2 * kBehaviorCount));
+    f.record.documentJson = stmt.text(static_cast<int>(5 + 2 * kBehaviorCount));  // NULL reads as ""
     return f;
 }
 
@@ -179,23 +181,32 @@ Result<FingerprintId> writeFingerprint(DbConnection& db, VersionId version, cons
     VIGIL_STORE_CHECK(subject);
     auto canonical = canonicalise(fingerprint, *subject);
     VIGIL_STORE_CHECK(canonical);
+    std::optional<std::string> document;
+    if (!fingerprint.documentJson.empty()) {
+        // Checked here so the caller hears which version it was; the column's CHECK is the backstop.
+        auto parsed = nlohmann::json::parse(fingerprint.documentJson, nullptr, /*allow_exceptions=*/false);
+        if (!parsed.is_object())
+            return makeError(ErrorCode::Input, "fingerprint of " + *subject + ": the document is not a JSON object");
+        document = fingerprint.documentJson;
+    }
 
     const std::int64_t now = nowMs();
     auto insert = db.prepare(
         "INSERT INTO behavior_fingerprints (version_id, analyzer_version, created_at, network_calls, file_reads,"
-        " file_writes, env_reads, shell_commands, dynamic_code_exec, checksum)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " file_writes, env_reads, shell_commands, dynamic_code_exec, checksum, document)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (version_id, analyzer_version) DO UPDATE SET created_at = excluded.created_at,"
         " network_calls = excluded.network_calls, file_reads = excluded.file_reads,"
         " file_writes = excluded.file_writes, env_reads = excluded.env_reads,"
         " shell_commands = excluded.shell_commands, dynamic_code_exec = excluded.dynamic_code_exec,"
-        " checksum = excluded.checksum"
+        " checksum = excluded.checksum, document = excluded.document"
         " RETURNING id");
     VIGIL_STORE_CHECK(insert);
     insert->bind(1, version).bind(2, fingerprint.analyzerVersion).bind(3, now);
     for (std::size_t i = 0; i < kBehaviorCount; ++i)
         insert->bind(static_cast<int>(4 + i), canonical->arrays[i]);
     insert->bind(10, canonical->checksum);
+    insert->bind(11, document);
     auto row = insert->step("save fingerprint of " + *subject);
     VIGIL_STORE_CHECK(row);
     const FingerprintId id = insert->integer(0);
