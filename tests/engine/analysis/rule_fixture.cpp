@@ -51,6 +51,8 @@ nlohmann::json toJson(const YAML::Node& n) {
 
 std::vector<collect::Event> events(const YAML::Node& list, const std::string& phase) {
     std::vector<collect::Event> out;
+    if (!list || !list.IsSequence())
+        return out;
     uint64_t seq = 0;
     for (const auto& item : list) {
         nlohmann::json attrs = toJson(item);
@@ -88,6 +90,8 @@ PhaseOutcome outcome(const YAML::Node& n) {
 
 std::vector<sandbox::BaitToken> bait(const YAML::Node& list) {
     std::vector<sandbox::BaitToken> out;
+    if (!list || !list.IsSequence())
+        return out;
     for (const auto& b : list) {
         sandbox::BaitToken t;
         t.name = b["name"].as<std::string>();

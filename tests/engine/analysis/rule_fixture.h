@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ struct FixtureCase {
     std::string expectExcepted;
     std::vector<std::string> expect;
 };
+
+inline void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.package << "@" << c.version << " \"" << c.name << "\""; }
 
 /// One rule's fixture file: tests/fixtures/rules/<rule-id>.yaml.
 struct RuleFixture {

@@ -115,6 +115,11 @@ struct CaseParam {
     std::string loadError;
 };
 
+// Readable names in gtest's failure lines instead of a byte dump.
+void PrintTo(const CaseParam& p, std::ostream* os) {
+    *os << p.rule << (p.positive ? " positive \"" : " negative \"") << p.c.name << "\"";
+}
+
 std::vector<CaseParam> allCases() {
     std::vector<CaseParam> out;
     if (!fs::is_directory(kFixtureDir))
