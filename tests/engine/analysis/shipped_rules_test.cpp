@@ -11,6 +11,7 @@
 
 #include "engine/analysis/facts.h"
 #include "engine/analysis/rule_set.h"
+#include "engine/core/file_io.h"
 #include "tests/engine/analysis/rule_fixture.h"
 
 namespace vigil::engine::analysis {
@@ -104,6 +105,14 @@ TEST(ShippedRules, EveryRuleHasAPositiveAndANegativeFixture) {
         EXPECT_TRUE(ids.count(entry.path().stem().string()))
             << entry.path() << " is the fixture of no shipped rule (renamed or removed?)";
     }
+}
+
+TEST(ShippedRules, EveryRuleIsInTheReadmeTable) {
+    auto text = engine::readWholeFile((kRulesDir / "README.md").string());
+    ASSERT_TRUE(text.ok()) << text.error().describe();
+    for (const RuleInfo& r : shipped().rules())
+        EXPECT_NE(text->find("| `" + r.id + "` | " + severityName(r.severity) + " |"), std::string::npos)
+            << r.id << " (" << severityName(r.severity) << ") is missing from rules/README.md's table or has another severity there";
 }
 
 // ---- one test per fixture case ------------------------------------------------------------
