@@ -1,7 +1,9 @@
 // Reading rule fixture YAML and running a case through fingerprint -> proofs -> facts -> rules.
 #include "tests/engine/analysis/rule_fixture.h"
 
+#include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -29,6 +31,32 @@ nlohmann::json scalarJson(const YAML::Node& n) {
     } catch (const std::exception&) {
     }
     return s;
+}
+
+/// A typo in a fixture (`event:` for `events:`, `file.opne`) would make a case empty, and an empty
+/// negative case passes whatever the rule does: refuse unknown keys and kinds instead.
+void checkKeys(const YAML::Node& n, std::initializer_list<std::string_view> allowed, const std::string& where) {
+    if (!n.IsMap())
+        throw std::invalid_argument(where + ": expected a map");
+    for (const auto& kv : n) {
+        const std::string key = kv.first.Scalar();
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            throw std::invalid_argument(fmt::format("{}: unknown key '{}' (line {})", where, key, kv.first.Mark().line + 1));
+    }
+}
+
+void checkKind(const std::string& kind, const YAML::Node& at) {
+    namespace k = collect::kind;
+    static const std::set<std::string_view> kKinds = {
+        k::ProcessFork, k::ProcessExec,  k::ProcessExit,  k::ProcessSpawn,   k::FileOpen,        k::FileUnlink,
+        k::FileRename,  k::FileChmod,    k::FileChown,    k::FileMkdir,      k::FileSymlink,     k::FileLink,
+        k::FileAccess,  k::FileChange,   k::NetConnect,   k::NetBind,        k::NetListen,       k::NetSend,
+        k::NetCall,     k::NetDns,       k::NetHttp,      k::NetTlsSni,      k::NetTcpData,      k::NetTcpSyn,
+        k::NetUdpData,  k::EnvRead,      k::EnvEnumerate, k::CodeEval,       k::CodeFunction,    k::CodeVm,
+        k::CodeWasm,    k::CodeDynamicRequire, k::CodeBinding, k::CodeGlobalOverride, k::RuntimeTimer,
+        k::RuntimeUncaught, k::SandboxDenied, k::SandboxLimit};
+    if (!kKinds.count(kind))
+        throw std::invalid_argument(fmt::format("unknown event kind '{}' (line {})", kind, at.Mark().line + 1));
 }
 
 nlohmann::json toJson(const YAML::Node& n) {
@@ -62,6 +90,7 @@ std::vector<collect::Event> events(const YAML::Node& list, const std::string& ph
         e.phase = phase;
         e.pid = 100 + static_cast<int32_t>(seq);
         e.kind = attrs.value("kind", "");
+        checkKind(e.kind, item);
         attrs.erase("kind");
         e.attrs = std::move(attrs);
         out.push_back(std::move(e));
@@ -109,6 +138,10 @@ std::vector<sandbox::BaitToken> bait(const YAML::Node& list) {
 }
 
 FixturePhase phaseOf(const YAML::Node& n, const std::string& phase, bool& hasPrevious) {
+    if (n["outcome"])
+        checkKeys(n["outcome"], {"exit_code", "signal", "wall_limit", "memory_limit", "pids_limit", "output_limit",
+                                 "duration_ms", "cpu_ms", "stdout_bytes", "memory_bytes"},
+                  "outcome");
     FixturePhase p;
     p.phase = phase;
     p.events = events(n["events"], phase);
@@ -122,6 +155,9 @@ FixturePhase phaseOf(const YAML::Node& n, const std::string& phase, bool& hasPre
 }
 
 FixtureCase caseOf(const YAML::Node& n, const std::string& file) {
+    checkKeys(n, {"name", "package", "category", "phase", "phases", "events", "outcome", "bait", "previous", "norms",
+                  "expect_excepted", "expect"},
+              file + " case");
     FixtureCase c;
     c.file = file;
     c.name = n["name"] ? n["name"].as<std::string>() : std::string("(unnamed)");
@@ -138,8 +174,10 @@ FixtureCase caseOf(const YAML::Node& n, const std::string& file) {
     if (n["category"])
         c.category = n["category"].as<std::string>();
     if (n["phases"]) {
-        for (const auto& kv : n["phases"])
+        for (const auto& kv : n["phases"]) {
+            checkKeys(kv.second, {"events", "outcome", "bait", "previous"}, file + " phase " + kv.first.Scalar());
             c.phases.push_back(phaseOf(kv.second, kv.first.as<std::string>(), c.hasPrevious));
+        }
     } else {
         c.phases.push_back(phaseOf(n, n["phase"] ? n["phase"].as<std::string>() : std::string("install"), c.hasPrevious));
     }
@@ -169,7 +207,7 @@ template <typename F>
 auto readYaml(const std::filesystem::path& file, F&& build) -> Result<decltype(build(YAML::Node()))> {
     try {
         return build(YAML::LoadFile(file.string()));
-    } catch (const YAML::Exception& e) {
+    } catch (const std::exception& e) {  // YAML::Exception, or a refused key or kind
         return makeError(ErrorCode::Input, fmt::format("{}: {}", file.string(), e.what()));
     }
 }
@@ -201,6 +239,7 @@ DiffFacts diffOf(const nlohmann::json& now, const nlohmann::json& before) {
 
 Result<RuleFixture> loadRuleFixture(const std::filesystem::path& file) {
     return readYaml(file, [&](const YAML::Node& root) {
+        checkKeys(root, {"rule", "positive", "negative"}, file.filename().string());
         RuleFixture f;
         f.file = file.filename().string();
         f.ruleId = root["rule"] ? root["rule"].as<std::string>() : std::string();
@@ -211,7 +250,10 @@ Result<RuleFixture> loadRuleFixture(const std::filesystem::path& file) {
 }
 
 Result<std::vector<FixtureCase>> loadProfiles(const std::filesystem::path& file) {
-    return readYaml(file, [&](const YAML::Node& root) { return casesOf(root["profiles"], file.filename().string()); });
+    return readYaml(file, [&](const YAML::Node& root) {
+        checkKeys(root, {"profiles"}, file.filename().string());
+        return casesOf(root["profiles"], file.filename().string());
+    });
 }
 
 CaseRun runCase(const FixtureCase& c, const RuleSet& rules) {
