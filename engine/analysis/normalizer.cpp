@@ -414,8 +414,13 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
     const std::string_view k = e.kind;
     if (k == kind::ProcessExec) {
         std::vector<std::string> argv = strList(a, "argv");
+        const std::string exe = str(a, "path");
         if (argv.empty())
-            argv.push_back(str(a, "path"));
+            argv.push_back(exe);
+        else if (!exe.empty() && argv[0].find('/') != 0 && path(exe).starts_with('$'))
+            // `./jsextension` after a download (ua-parser-js, 2021): argv[0] is relative, but the
+            // kernel's absolute path says the program lives in the package, home or /tmp.
+            argv[0] = exe;
         addCommand(argv, e, 0, out);
     } else if (k == kind::ProcessSpawn) {
         std::vector<std::string> args = strList(a, "args");
