@@ -82,7 +82,9 @@ int main(int argc, char* argv[]) {
         const QString file = cli.value(reportOption);
         auto report = vigil::engine::report::readScanReportFile(file.toStdString());
         if (!report) {
-            std::fprintf(stderr, "vigil: %s\n  %s\n", report.error().primary.c_str(), report.error().secondary.c_str());
+            std::fprintf(stderr, "vigil: %s\n", report.error().primary.c_str());
+            if (!report.error().secondary.empty())
+                std::fprintf(stderr, "  %s\n", report.error().secondary.c_str());
             return 2;
         }
         scan.setReport(std::move(report).value());

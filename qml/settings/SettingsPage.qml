@@ -27,7 +27,7 @@ Page {
                     columns: 2
                     columnSpacing: 16
                     rowSpacing: 8
-                    Label { text: qsTr("Registry"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth }
+                    Label { text: qsTr("Registry"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth; Layout.maximumWidth: page.labelWidth }
                     Label { text: Settings.registry; color: Theme.text; font.family: "monospace" }
                     Label { text: qsTr("Authentication"); color: Theme.textMuted }
                     Label { text: Settings.registryAuth; color: Theme.text }
@@ -61,13 +61,16 @@ Page {
                     columns: 2
                     columnSpacing: 16
                     rowSpacing: 10
-                    Label { text: qsTr("Parallel sandboxes"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth }
+                    Label { text: qsTr("Parallel sandboxes"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth; Layout.maximumWidth: page.labelWidth }
                     RowLayout {
+                        Layout.fillWidth: true
                         SpinBox { from: 0; to: 64; value: Settings.parallelism; onValueModified: Settings.parallelism = value; Accessible.name: qsTr("Parallel sandboxes") }
                         Label { text: qsTr("0 = one per CPU core"); color: Theme.textMuted; font.pixelSize: 12 }
+                        Item { Layout.fillWidth: true }
                     }
                     Label { text: qsTr("Phases"); color: Theme.textMuted }
                     RowLayout {
+                        Layout.fillWidth: true
                         Repeater {
                             model: ["install", "import", "api"]
                             CheckBox {
@@ -81,11 +84,14 @@ Page {
                                 }
                             }
                         }
+                        Item { Layout.fillWidth: true }
                     }
                     Label { text: qsTr("Time budget per phase"); color: Theme.textMuted }
                     RowLayout {
+                        Layout.fillWidth: true
                         SpinBox { from: 5; to: 600; stepSize: 5; value: Settings.phaseBudgetSeconds; onValueModified: Settings.phaseBudgetSeconds = value; Accessible.name: qsTr("Seconds per phase") }
                         Label { text: qsTr("seconds"); color: Theme.textMuted }
+                        Item { Layout.fillWidth: true }
                     }
                 }
             }
@@ -97,7 +103,7 @@ Page {
                     columns: 2
                     columnSpacing: 16
                     rowSpacing: 10
-                    Label { text: qsTr("Rule folders"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth }
+                    Label { text: qsTr("Rule folders"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth; Layout.maximumWidth: page.labelWidth }
                     TextArea {
                         Layout.fillWidth: true
                         text: Settings.ruleFolders.join("\n")
@@ -121,13 +127,17 @@ Page {
                     columns: 2
                     columnSpacing: 16
                     rowSpacing: 10
-                    Label { text: qsTr("PDF paper"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth }
-                    ComboBox {
-                        objectName: "pageSize"
-                        model: ["A4", "Letter"]
-                        currentIndex: Exporter.pageSize === "Letter" ? 1 : 0
-                        onActivated: (index) => Exporter.pageSize = model[index]
-                        Accessible.name: qsTr("PDF paper size")
+                    Label { text: qsTr("PDF paper"); color: Theme.textMuted; Layout.preferredWidth: page.labelWidth; Layout.maximumWidth: page.labelWidth }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        ComboBox {
+                            objectName: "pageSize"
+                            model: ["A4", "Letter"]
+                            currentIndex: Exporter.pageSize === "Letter" ? 1 : 0
+                            onActivated: (index) => Exporter.pageSize = model[index]
+                            Accessible.name: qsTr("PDF paper size")
+                        }
+                        Item { Layout.fillWidth: true }
                     }
                 }
             }
