@@ -202,7 +202,7 @@ engine::Result<engine::report::ScanReport> EngineScanBackend::run(const std::str
         return std::move(report).error();
     if (report->status == "cancelled") {
         const auto analysed = std::count_if(report->packages.begin(), report->packages.end(),
-                                            [](const auto& p) { return !p.analysisFailed || p.cached; });
+                                            [](const auto& p) { return !p.analysisFailed; });
         return makeError(ErrorCode::Cancelled, "scan of " + project + " cancelled",
                          std::to_string(analysed) + " of " + std::to_string(report->packages.size()) +
                              " packages were analysed; they are stored, so the next scan continues where this one stopped.");

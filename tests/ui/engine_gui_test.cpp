@@ -114,7 +114,8 @@ private slots:
         // uid (restored at once; root keeps its saved uid), must fail with the helper's fix shown.
         useFreshStore(QStringLiteral("unprivileged.db"));
         QSignalSpy finished(&scan_, &ui::ScanController::scanFinished);
-        QVERIFY(::seteuid(65534) == 0);
+        if (::seteuid(65534) != 0)
+            QSKIP("cannot lower the effective uid here (no CAP_SETUID): the unprivileged case is not checked");
         scan_.start(kFixture);
         const bool ended = finished.wait(30000);
         QVERIFY(::seteuid(0) == 0);
