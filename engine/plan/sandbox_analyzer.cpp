@@ -118,6 +118,8 @@ std::string outcomeName(const collect::PhaseRun& run) {
 }  // namespace
 
 analysis::PhaseRecord phaseRecordOf(const collect::PhaseRun& run, const std::string& runtime) {
+    // Where PhaseOptions::runtimeDir shows the driver scripts inside every sandbox.
+    static const std::string kRuntimeDirPrefix = "/opt/nodejs/runtime/";
     analysis::PhaseRecord r;
     r.phase = run.phase;
     r.runtime = runtime;
@@ -134,7 +136,21 @@ analysis::PhaseRecord phaseRecordOf(const collect::PhaseRun& run, const std::str
     o.stdoutBytes = run.stdoutBytes;
     o.stderrBytes = run.stderrBytes;
     o.memoryPeakBytes = run.memoryPeakBytes;
-    r.events = run.events;
+    // The phase driver's own command lines (VIGIL's scripts under the read-only runtime dir,
+    // with a per-run tag) are not the package's behaviour and differ in every run, so the
+    // baseline cannot subtract them. A package that execs node on those files itself would hide
+    // only that one command line; everything its processes do is still recorded.
+    r.events.reserve(run.events.size());
+    for (const collect::Event& e : run.events) {
+        if (e.kind == collect::kind::ProcessExec && e.attrs.contains("argv") && e.attrs["argv"].is_array()) {
+            bool driver = false;
+            for (const auto& arg : e.attrs["argv"])
+                driver = driver || (arg.is_string() && arg.get<std::string>().find(kRuntimeDirPrefix) != std::string::npos);
+            if (driver)
+                continue;
+        }
+        r.events.push_back(e);
+    }
     r.bait = run.bait;
     r.stimulus = run.stimulus;
     return r;
