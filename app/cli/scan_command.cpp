@@ -92,6 +92,14 @@ int runScan(const engine::Config& config, const std::map<std::string, std::strin
     auto analyzers = engine::plan::makeSandboxAnalyzers(config, ruleDirs);
     if (!analyzers)
         return fail(analyzers.error());
+    if (analyzers->rules->rules().stats().enabledRules == 0) {
+        // No rule, no verdict: every package would read as clean. Say so instead.
+        std::string dirs;
+        for (const auto& d : analyzers->ruleDirs)
+            dirs += (dirs.empty() ? "" : ", ") + d.string();
+        std::fprintf(stderr, "vigil-cli: warning: no enabled rule in %s: packages are analysed but nothing judges them\n",
+                     dirs.c_str());
+    }
 
     engine::plan::ScanOptions scanOptions;
     scanOptions.phases = std::move(phases).value();
