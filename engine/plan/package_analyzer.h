@@ -1,8 +1,8 @@
 // @brief PackageAnalyzer: the seam between the scan orchestrator and whatever runs and judges one package version.
 //
 // The orchestrator only schedules, caches and aggregates. Running the phases in the sandbox,
-// collecting events and judging them is behind this interface, so the real phase runner and
-// analysis replace the interim one without the orchestrator changing.
+// collecting events and judging them is behind this interface (SandboxAnalyzer, and the
+// RuleEvaluator as FindingEvaluator; tests use a scripted one).
 #pragma once
 
 #include <filesystem>
