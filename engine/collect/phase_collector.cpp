@@ -5,6 +5,11 @@
 #include <charconv>
 #include <ctime>
 
+#include <fmt/format.h>
+
+#include "engine/collect/kernel_decoder.h"
+#include "engine/collect/runtime_decoder.h"
+
 namespace vigil::engine::collect {
 namespace {
 
@@ -112,6 +117,11 @@ PhaseClock PhaseClock::sampleNow() {
     c.readyMonoNs = monotonicNow();
     c.execMonoNs = c.readyMonoNs;
     return c;
+}
+
+void PhaseClock::useTracerExec(const sandbox::TraceStats& stats) {
+    if (stats.execNs != 0)
+        execMonoNs = static_cast<int64_t>(stats.execNs);
 }
 
 int64_t PhaseClock::monoFromSystem(std::chrono::system_clock::time_point t) const {
@@ -253,6 +263,73 @@ SourceEvents limitEvents(const sandbox::RunResult& result, const PhaseClock& clo
     add(result.pidsLimitHit, "pids");
     add(result.outputLimitHit, "output");
     return out;
+}
+
+SourceEvents kernelEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings) {
+    constexpr size_t kMaxNamed = 5;
+    SourceEvents out;
+    out.name = sourceName(Source::Kernel);
+    const sandbox::TraceStats& stats = result.traceStats;
+    out.drops = stats.drops + stats.lost;
+    if (warnings != nullptr) {
+        if (stats.untraced)
+            warnings->push_back("kernel tracer: run untraced on request (benchmark): no syscall events");
+        else if (!stats.received || !stats.active)
+            warnings->push_back("kernel tracer: not active for this run: no syscall events were collected");
+        size_t start = 0;
+        while (start < stats.warnings.size()) {
+            size_t end = stats.warnings.find('\n', start);
+            if (end == std::string::npos)
+                end = stats.warnings.size();
+            if (end > start)
+                warnings->push_back("kernel tracer: " + stats.warnings.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    // Absolute timestamps (execNs 0): the merge rebases every source to the same zero.
+    KernelDecoder decoder("", 0);
+    out.events.reserve(result.trace.size());
+    size_t refused = 0;
+    for (const sandbox::TraceRecord& record : result.trace) {
+        auto e = decoder.decode(record.bytes);
+        if (e) {
+            out.events.push_back(std::move(*e));
+            continue;
+        }
+        ++out.drops;
+        if (warnings != nullptr && refused++ < kMaxNamed)
+            warnings->push_back("kernel tracer: " + e.error().primary);
+    }
+    return out;
+}
+
+SourceEvents runtimeEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings) {
+    SourceEvents out;
+    out.name = sourceName(Source::Runtime);
+    RuntimeDecoder decoder("", 0);
+    out.events.reserve(result.runtimeLines.size());
+    for (const std::string& line : result.runtimeLines)
+        if (auto e = decoder.decode(line))
+            out.events.push_back(std::move(*e));
+    out.drops = result.runtimeDropped + decoder.rejected();
+    if (warnings != nullptr) {
+        if (result.runtimeDropped > 0)
+            warnings->push_back(fmt::format("runtime hook: the helper discarded {} line(s)", result.runtimeDropped));
+        for (const std::string& w : decoder.warnings())
+            warnings->push_back("runtime hook: rejected " + w);
+    }
+    return out;
+}
+
+std::vector<SourceEvents> runSources(const sandbox::RunResult& result, const PhaseClock& clock,
+                                     std::vector<std::string>* warnings) {
+    std::vector<SourceEvents> sources;
+    // Tie order at equal timestamps: the kernel's truth first, then what the hook explains.
+    sources.push_back(kernelEvents(result, warnings));
+    sources.push_back(runtimeEvents(result, warnings));
+    for (SourceEvents& s : sandboxSources(result, clock))
+        sources.push_back(std::move(s));
+    return sources;
 }
 
 std::vector<SourceEvents> sandboxSources(const sandbox::RunResult& result, const PhaseClock& clock) {

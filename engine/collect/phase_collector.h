@@ -29,6 +29,10 @@ struct PhaseClock {
     /// Both clocks now; execMonoNs = the same instant (READY is sent right before execve: a
     /// tracer that sees the exec itself may set execMonoNs more exactly).
     static PhaseClock sampleNow();
+    /// Takes the tracer's CLOCK_MONOTONIC of the command's execve as the zero when it saw it
+    /// (TraceStats::execNs != 0): exact, where READY's sample is the engine's view a little
+    /// before the exec. Kernel and hook events are then exec-relative to the nanosecond.
+    void useTracerExec(const sandbox::TraceStats& stats);
     /// A wall-clock time as CLOCK_MONOTONIC ns (exact to the pair's sampling, a few µs).
     [[nodiscard]] int64_t monoFromSystem(std::chrono::system_clock::time_point t) const;
     [[nodiscard]] int64_t execEndMonoNs(std::chrono::nanoseconds run) const { return execMonoNs + run.count(); }
@@ -60,8 +64,19 @@ SourceEvents overlayChangeEvents(const sandbox::RunResult& result, const PhaseCl
 /// Limits the sandbox enforced -> sandbox.limit events, at the end of the run.
 SourceEvents limitEvents(const sandbox::RunResult& result, const PhaseClock& clock);
 
-/// What exists today for a run: honeypot, overlay changes and limits, as sources for the merge.
-/// The kernel and runtime decoders add theirs next to these.
+/// The kernel tracer's records -> events (source "kernel", absolute CLOCK_MONOTONIC like every
+/// source: the merge rebases). Drops: what the ring buffer had no room for, what the helper
+/// discarded, and records the decoder refused (each also named in `warnings`, bounded). A run the
+/// tracer did not watch adds a warning: its silence must not read as a clean package.
+SourceEvents kernelEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings = nullptr);
+/// The Node runtime hook's lines -> events (source "runtime"; the hook stamps process.hrtime,
+/// i.e. absolute CLOCK_MONOTONIC). Drops: lines the helper discarded and malformed lines.
+SourceEvents runtimeEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings = nullptr);
+
+/// What the sandbox itself reports for a run: honeypot, overlay changes and limits.
 std::vector<SourceEvents> sandboxSources(const sandbox::RunResult& result, const PhaseClock& clock);
+/// Every source of a run: sandboxSources plus the kernel tracer's and the runtime hook's events.
+std::vector<SourceEvents> runSources(const sandbox::RunResult& result, const PhaseClock& clock,
+                                     std::vector<std::string>* warnings = nullptr);
 
 }  // namespace vigil::engine::collect

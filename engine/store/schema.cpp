@@ -196,8 +196,16 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// The analysis's whole fingerprint document (sections with the event seqs behind each item,
+// phase outcomes, exfiltration proofs): what the rules judge again when only the rules changed.
+// The six arrays stay the indexed, checksummed summary; '{}' on fingerprints written before.
+constexpr const char* kMigration2 = R"sql(
+ALTER TABLE behavior_fingerprints ADD COLUMN document TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(document));
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema", kMigration1},
+    {2, "fingerprint documents", kMigration2},
 }};
 
 constexpr std::array<const char*, 10> kTables{

@@ -60,6 +60,7 @@ StoredFingerprint readFingerprint(const Statement& stmt) {
         f.shows[i] = stmt.integer(static_cast<int>(4 + kBehaviorCount + i)) != 0;
     }
     f.checksum = stmt.text(static_cast<int>(4 + 2 * kBehaviorCount));
+    f.record.documentJson = stmt.text(static_cast<int>(5 + 2 * kBehaviorCount));
     return f;
 }
 
@@ -69,6 +70,7 @@ StoredFingerprint readFingerprint(const Statement& stmt) {
 struct CanonicalFingerprint {
     std::array<std::string, kBehaviorCount> arrays;
     std::string checksum;
+    std::string document;  ///< not part of the checksum: it holds run-specific seqs and times
 };
 
 Result<CanonicalFingerprint> canonicalise(const FingerprintRecord& record, const std::string& subject) {
@@ -90,6 +92,14 @@ Result<CanonicalFingerprint> canonicalise(const FingerprintRecord& record, const
         digestInput += '\n';
         digestInput += out.arrays[i];
         digestInput += '\n';
+    }
+    auto document = nlohmann::json::parse(record.documentJson, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_object())
+        return makeError(ErrorCode::Input, "fingerprint of " + subject + ": the document is not a JSON object");
+    try {
+        out.document = document.dump();
+    } catch (const nlohmann::json::exception& e) {
+        return makeError(ErrorCode::Input, "fingerprint of " + subject + ": document: " + e.what());
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
@@ -183,19 +193,20 @@ Result<FingerprintId> writeFingerprint(DbConnection& db, VersionId version, cons
     const std::int64_t now = nowMs();
     auto insert = db.prepare(
         "INSERT INTO behavior_fingerprints (version_id, analyzer_version, created_at, network_calls, file_reads,"
-        " file_writes, env_reads, shell_commands, dynamic_code_exec, checksum)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " file_writes, env_reads, shell_commands, dynamic_code_exec, checksum, document)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (version_id, analyzer_version) DO UPDATE SET created_at = excluded.created_at,"
         " network_calls = excluded.network_calls, file_reads = excluded.file_reads,"
         " file_writes = excluded.file_writes, env_reads = excluded.env_reads,"
         " shell_commands = excluded.shell_commands, dynamic_code_exec = excluded.dynamic_code_exec,"
-        " checksum = excluded.checksum"
+        " checksum = excluded.checksum, document = excluded.document"
         " RETURNING id");
     VIGIL_STORE_CHECK(insert);
     insert->bind(1, version).bind(2, fingerprint.analyzerVersion).bind(3, now);
     for (std::size_t i = 0; i < kBehaviorCount; ++i)
         insert->bind(static_cast<int>(4 + i), canonical->arrays[i]);
     insert->bind(10, canonical->checksum);
+    insert->bind(11, canonical->document);
     auto row = insert->step("save fingerprint of " + *subject);
     VIGIL_STORE_CHECK(row);
     const FingerprintId id = insert->integer(0);

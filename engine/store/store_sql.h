@@ -9,7 +9,7 @@ namespace vigil::engine::store::detail {
     "f.id, f.version_id, f.created_at, f.analyzer_version, "                                         \
     "f.network_calls, f.file_reads, f.file_writes, f.env_reads, f.shell_commands, f.dynamic_code_exec, " \
     "f.has_network_calls, f.has_file_reads, f.has_file_writes, f.has_env_reads, f.has_shell_commands, "  \
-    "f.has_dynamic_code_exec, f.checksum"
+    "f.has_dynamic_code_exec, f.checksum, f.document"
 
 /// "What did X@a do?" — the current fingerprint of one version (twice for X@a vs X@b).
 /// Path: packages UNIQUE(ecosystem, name) → versions UNIQUE(package_id, version) → fingerprint PK.
