@@ -70,6 +70,9 @@ std::vector<std::string> buildEnvironment(const RunPlan& plan) {
         "XDG_RUNTIME_DIR=/run/user/1000",
         "XDG_SESSION_TYPE=x11",
         "PWD=" + plan.cwd,
+        // Node keeps its own root store; this is how developers behind an inspecting proxy make
+        // it trust the system bundle, which holds the run's CA (filesystem.cpp).
+        "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
     };
     env.insert(env.end(), plan.bait.env.begin(), plan.bait.env.end());
     for (const std::string& extra : plan.env) {

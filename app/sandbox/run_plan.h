@@ -40,6 +40,7 @@ struct RunPlan {
     std::string runName;           ///< "vigil-<helper pid>-<nonce>": cgroup directory names
     uint64_t startNs = 0;          ///< CLOCK_MONOTONIC at helper start
     BaitHome bait;                 ///< the run's fake home and honeytokens (stage 6)
+    std::string trustedCaPem;      ///< the run's CA certificate: added to the sandbox's trust (stage 5)
 };
 
 /// Decodes a whole RUN_REQUEST packet (header included) after vigil_msg_check(); returns null

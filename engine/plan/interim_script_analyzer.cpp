@@ -126,12 +126,17 @@ void judge(const sandbox::RunResult& run, const std::string& phase, const std::s
         out.events.push_back(std::move(e));
         out.writes.insert(c.path);
     }
-    if (!run.changes.empty() && reported.insert("changes").second) {
+    // The run's changes also cover the home and /tmp; this finding is about the package's own files.
+    std::vector<std::string> inPackage;
+    for (const auto& c : run.changes)
+        if (c.path.rfind("/home/dev/project/", 0) == 0)
+            inPackage.push_back(c.path);
+    if (!inPackage.empty() && reported.insert("changes").second) {
         report::Finding f;
         f.ruleId = "interim-package-modified";
         f.severity = Severity::Low;
-        f.title = what + " changed " + std::to_string(run.changes.size()) + " file(s) of the package, e.g. " +
-                  run.changes.front().path;
+        f.title = what + " changed " + std::to_string(inPackage.size()) + " file(s) of the package, e.g. " +
+                  inPackage.front();
         f.tags = {"filesystem"};
         f.phases = {phase};
         out.findings.push_back(std::move(f));
