@@ -167,6 +167,9 @@ void trustRunCa(const RunPlan& plan, int scratchFd) {
     }
     bindReadOnly("/proc/self/fd/" + std::to_string(scratchFd) + "/ca-certificates.crt", target,
                  MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    // Node reads NODE_EXTRA_CA_CERTS at every start: the CA alone, not the whole bundle (parsing
+    // ~150 certificates cost each `node` of the run tens of ms on a loaded machine).
+    writeFile(at(kRunCaPath), plan.trustedCaPem, 0644);
 }
 
 void buildDev(const RunPlan& plan) {

@@ -20,6 +20,9 @@ constexpr const char* kProjectDir = "/home/dev/project";
 /// VIGIL's own scripts for Node (runtime hook, phase drivers), bound read-only. An unremarkable
 /// place: a developer machine with Node unpacked under /opt looks like this.
 constexpr const char* kRuntimeDir = "/opt/nodejs/runtime";
+/// The run's CA certificate alone (also in the system bundle), as an organisation that inspects
+/// TLS installs it for tools that keep their own store (NODE_EXTRA_CA_CERTS).
+constexpr const char* kRunCaPath = "/etc/ssl/corporate-root-ca.pem";
 
 struct RunPlan {
     vigil_run_request limits{};    ///< the fixed part as received (limits, counts, test mode)
