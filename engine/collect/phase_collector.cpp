@@ -189,6 +189,8 @@ SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const
             a["host"] = printable(r.text(1));
             a["path"] = printable(r.text(2));
             a["headers"] = parseHeaders(r.text(3));
+            // Decrypted by the honeypot's TLS interception: exfiltration over HTTPS, in clear.
+            a["scheme"] = r.text(4) == "https" ? "https" : "http";
             if (validUtf8(r.data)) {
                 a["body"] = r.data;
             } else {
