@@ -1,35 +1,39 @@
 #include "ui/engine_analyzers.h"
 
-#include "engine/plan/interim_script_analyzer.h"
-#include "engine/sandbox/sandbox_client.h"
+#include "engine/analysis/facts.h"
+#include "engine/analysis/rule_set.h"
+#include "engine/core/severity.h"
+#include "engine/plan/default_analyzers.h"
 
 namespace vigil::ui {
 
 AnalyzerFactory defaultAnalyzerFactory() {
     return [](const AnalyzerRequest& request) -> engine::Result<Analyzers> {
-        auto client = engine::sandbox::SandboxClient::create();
-        if (!client)
-            return std::move(client).error();
-        // THE ANALYZER: the interim one, as `vigil-cli scan` uses today. It ignores rule folders and
-        // the phase budget (fixed checks, 30 s per script); the real analyzer
-        // (engine/plan/default_analyzers.h, makeSandboxAnalyzers(config, ruleFolders)) replaces this line.
-        auto analyzer = engine::plan::InterimScriptAnalyzer::create(std::move(client).value(), request.config.cacheDir);
-        if (!analyzer)
-            return std::move(analyzer).error();
-        Analyzers made;
-        made.analyzer = std::make_shared<engine::plan::InterimScriptAnalyzer>(std::move(analyzer).value());
-        return made;
+        // The same analyzer and rules as `vigil-cli scan`: the sandbox helper, the shipped rules,
+        // then the settings page's rule folders.
+        auto made = engine::plan::makeSandboxAnalyzers(request.config, request.ruleFolders);
+        if (!made)
+            return std::move(made).error();
+        Analyzers analyzers;
+        analyzers.analyzer = std::shared_ptr<engine::plan::PackageAnalyzer>(std::move(made->analyzer));
+        analyzers.rules = made->rules;
+        return analyzers;
     };
 }
 
 std::vector<RuleInfo> defaultAnalyzerRules() {
-    // The interim analyzer's fixed checks (engine/plan/interim_script_analyzer.h).
-    const std::string source = "built in (interim analyzer)";
-    return {
-        {"interim-exfiltration", engine::Severity::Critical, "A honeytoken's value left the sandbox in plaintext traffic", source},
-        {"interim-network", engine::Severity::High, "A phase contacted a host (DNS, HTTP, TLS, TCP or UDP)", source},
-        {"interim-package-modified", engine::Severity::Low, "A phase created, changed or deleted files of the package", source},
-    };
+    // What the analyzer judges with: the shipped rules (user folders join when a scan starts).
+    std::vector<RuleInfo> out;
+    const auto shipped = engine::plan::locateShippedRules();
+    if (!shipped)
+        return out;
+    auto rules = engine::analysis::RuleSet::load({*shipped}, engine::analysis::factFieldSchema());
+    if (!rules)
+        return out;
+    for (const engine::analysis::RuleInfo& r : rules->rules())
+        out.push_back({r.id, engine::parseSeverity(engine::analysis::severityName(r.severity)).value_or(engine::Severity::Info),
+                       r.description, r.source});
+    return out;
 }
 
 }  // namespace vigil::ui

@@ -1,5 +1,6 @@
 // @brief AnalyzerFactory: how the GUI's engine backend gets the PackageAnalyzer it scans with — made
-// in one place (defaultAnalyzerFactory) so replacing the interim analyzer is a one-line change.
+// in one place (defaultAnalyzerFactory: the CLI's analyzer, engine/plan/default_analyzers.h), so
+// tests can substitute a scripted one.
 #pragma once
 
 #include <chrono>
@@ -37,7 +38,8 @@ using AnalyzerFactory = std::function<engine::Result<Analyzers>(const AnalyzerRe
 /// installed), checked for privileges before anything is resolved.
 AnalyzerFactory defaultAnalyzerFactory();
 
-/// The checks defaultAnalyzerFactory's analyzer applies, for the Rules page.
+/// The shipped rules defaultAnalyzerFactory's analyzer applies, for the Rules page (empty when
+/// the rules folder cannot be found or does not compile: the scan then reports why).
 std::vector<RuleInfo> defaultAnalyzerRules();
 
 }  // namespace vigil::ui

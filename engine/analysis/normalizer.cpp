@@ -471,7 +471,9 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
     } else if (k == kind::NetConnect || k == kind::NetSend || k == kind::NetTcpSyn || k == kind::NetTcpData ||
                k == kind::NetUdpData) {
         const std::string family = str(a, "family");
-        if (family == "unix" || family == "local") {
+        if (a.value("dns_traffic", false)) {
+            // a DNS query's own packets: the name it asked for is in NetDns
+        } else if (family == "unix" || family == "local") {
             add(Section::NetConnections, "unix:" + path(str(a, "address")));
         } else {
             std::string h = str(a, "host");

@@ -2,6 +2,7 @@
 #include "engine/collect/phase_collector.h"
 
 #include <algorithm>
+#include <set>
 #include <charconv>
 #include <ctime>
 
@@ -158,7 +159,34 @@ MergedEvents mergePhaseEvents(const std::string& phase, const PhaseClock& clock,
         e.phase = phase;
         out.events.push_back(std::move(e));
     }
+    joinDnsNames(out.events);
     return out;
+}
+
+void joinDnsNames(std::vector<Event>& events) {
+    std::set<std::string> resolvers;  // where the DNS queries went
+    for (const Event& e : events)
+        if (e.kind == kind::NetDns && e.source == Source::Honeypot && e.attrs.contains("address"))
+            resolvers.insert(e.attrs["address"].get<std::string>());
+    std::string lastName;  // the most recent name the honeypot resolved, in stream order
+    for (Event& e : events) {
+        if (e.kind == kind::NetDns) {
+            if (e.attrs.contains("name"))
+                lastName = e.attrs["name"].get<std::string>();
+            continue;
+        }
+        const bool carrier = e.kind == kind::NetConnect || e.kind == kind::NetSend || e.kind == kind::NetTcpData ||
+                             e.kind == kind::NetTcpSyn || e.kind == kind::NetUdpData;
+        if (!carrier || !e.attrs.contains("address") || !e.attrs["address"].is_string() || e.attrs.contains("host"))
+            continue;
+        const std::string address = e.attrs["address"].get<std::string>();
+        const int port = e.attrs.value("port", 0);
+        if (port == 53 && resolvers.count(address)) {
+            e.attrs["dns_traffic"] = true;  // the query itself is its network.dns event
+        } else if (address == kHoneypotAnswerIpv4 && !lastName.empty()) {
+            e.attrs["host"] = lastName;
+        }
+    }
 }
 
 SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const PhaseClock& clock) {

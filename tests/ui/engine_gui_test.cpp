@@ -141,7 +141,9 @@ private slots:
         QStringList rules;
         for (int row = 0; row < scan_.findingModel()->rowCount(); ++row)
             rules << scan_.findingModel()->index(row).data(ui::FindingListModel::RuleIdRole).toString();
-        QVERIFY2(rules.contains(QStringLiteral("interim-exfiltration")) && rules.contains(QStringLiteral("interim-network")),
+        // The postinstall posts the baited NPM_TOKEN over plain HTTP to an unknown host.
+        QVERIFY2(rules.contains(QStringLiteral("honeytoken-exfiltration")) &&
+                     rules.contains(QStringLiteral("install-contacts-unknown-host")),
                  qPrintable(rules.join(',')));
         QVERIFY(find("liveFindings")->property("count").toInt() >= 2);
         QVERIFY(scan_.eventModel()->totalSeen() > 0);

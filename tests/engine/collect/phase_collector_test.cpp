@@ -42,6 +42,42 @@ TEST(PhaseCollector, MergesSourcesByTimeNumbersFromZeroAndRebasesToExec) {
     EXPECT_EQ(m.drops.count("kernel"), 0u);
 }
 
+Event net(int64_t ts, const char* kind, Source source, nlohmann::json attrs) {
+    Event e = at(ts, kind, source);
+    e.attrs = std::move(attrs);
+    return e;
+}
+
+TEST(PhaseCollector, ConnectionsToTheAnswerAddressCarryTheNameResolvedBeforeThem) {
+    PhaseClock clock;
+    const std::string answer = kHoneypotAnswerIpv4;
+    SourceEvents kernel{"kernel",
+                        {net(10, "network.connect", Source::Kernel, {{"address", "192.168.1.1"}, {"port", 53}}),
+                         net(30, "network.connect", Source::Kernel, {{"address", answer}, {"port", 443}}),
+                         net(60, "network.connect", Source::Kernel, {{"address", answer}, {"port", 80}}),
+                         net(70, "network.connect", Source::Kernel, {{"address", "203.0.113.9"}, {"port", 4444}})},
+                        0};
+    SourceEvents honeypot{"honeypot",
+                          {net(20, "network.dns", Source::Honeypot,
+                               {{"name", "cdn.example"}, {"address", "192.168.1.1"}, {"port", 53}}),
+                           net(50, "network.dns", Source::Honeypot,
+                               {{"name", "beacon.example"}, {"address", "192.168.1.1"}, {"port", 53}}),
+                           net(65, "network.tcp_data", Source::Honeypot, {{"address", answer}, {"port", 80}})},
+                          0};
+    const MergedEvents m = mergePhaseEvents("install", clock, {kernel, honeypot});
+    ASSERT_EQ(m.events.size(), 7u);
+    // The query's own packets are DNS traffic, not a contacted host.
+    EXPECT_EQ(m.events[0].attrs.value("dns_traffic", false), true);
+    EXPECT_FALSE(m.events[0].attrs.contains("host"));
+    // Each connection to the answer address reads as the last name resolved before it.
+    EXPECT_EQ(m.events[2].attrs.value("host", ""), "cdn.example");
+    EXPECT_EQ(m.events[4].attrs.value("host", ""), "beacon.example");
+    EXPECT_EQ(m.events[5].attrs.value("host", ""), "beacon.example");
+    // A literal address nobody resolved stays what it is: a bare IP.
+    EXPECT_FALSE(m.events[6].attrs.contains("host"));
+    EXPECT_FALSE(m.events[6].attrs.contains("dns_traffic"));
+}
+
 TEST(PhaseCollector, HoneypotWallClockTimesLandOnTheMonotonicAxis) {
     PhaseClock clock;
     clock.readySystem = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
