@@ -123,7 +123,8 @@ ApplicationWindow {
                         Layout.fillWidth: true
                         spacing: 6
                         Button { Layout.fillWidth: true; text: qsTr("HTML"); onClicked: exportDialog.openFor("html"); Accessible.name: qsTr("Export HTML report") }
-                        Button { Layout.fillWidth: true; text: qsTr("PDF"); onClicked: exportDialog.openFor("pdf"); Accessible.name: qsTr("Export PDF report") }
+                        Button { Layout.fillWidth: true; text: qsTr("PDF"); onClicked: exportDialog.openFor("pdf"); Accessible.name: qsTr("Export PDF report (%1)").arg(Exporter.pageSize) }
+                        Button { Layout.fillWidth: true; text: qsTr("JSON"); onClicked: exportDialog.openFor("json"); Accessible.name: qsTr("Export the scan as JSON") }
                     }
                 }
             }
@@ -140,6 +141,15 @@ ApplicationWindow {
                 primary: Exporter.errorString
                 secondary: Exporter.errorDetail
                 tone: Theme.high
+                onDismissed: Exporter.clearMessage()
+            }
+            ErrorBanner {
+                objectName: "exportDone"
+                Layout.fillWidth: true
+                Layout.margins: visible ? 16 : 0
+                primary: Exporter.lastPath.length > 0 ? qsTr("Report written to %1").arg(Exporter.lastPath) : ""
+                tone: Theme.low
+                onDismissed: Exporter.clearMessage()
             }
             StackLayout {
                 id: stack
@@ -166,5 +176,5 @@ ApplicationWindow {
         }
     }
 
-    ExportDialog { id: exportDialog }
+    ExportDialog { id: exportDialog; objectName: "exportDialog" }
 }

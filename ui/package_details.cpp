@@ -82,6 +82,10 @@ QVariantList PackageDetails::fingerprint() const {
     if (!package_ || !package_->fingerprint.is_object())
         return out;
     for (const auto& [category, items] : package_->fingerprint.items()) {
+        // The analysis document also carries objects (sections with evidence, phase outcomes):
+        // the behaviour list shows its summary arrays only.
+        if (!items.is_array() || category == "exfiltration")
+            continue;
         QStringList list;
         if (items.is_array())
             for (const auto& item : items)

@@ -1,66 +1,132 @@
 #include "ui/report_exporter.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QRegularExpression>
 #include <QSaveFile>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QUrl>
 
+#include "engine/report/html_report.h"
+#include "engine/report/scan_report_json.h"
+#include "ui/report/pdf_report.h"
 #include "ui/scan_controller.h"
 
 namespace vigil::ui {
 namespace {
-std::filesystem::path toPath(const QString& path) {
+
+QString toLocalPath(const QString& path) {
     const QUrl url(path);
-    return (url.isLocalFile() ? url.toLocalFile() : path).toStdString();
+    return url.isLocalFile() ? url.toLocalFile() : path;
 }
+
+engine::Error nothingToExport() {
+    return engine::makeError(engine::ErrorCode::Usage, "nothing to export yet", "Run a scan or open a stored one first.");
+}
+
 }  // namespace
 
-ReportExporter::ReportExporter(ScanController* controller, ReportRenderers renderers, QObject* parent)
-    : QObject(parent), controller_(controller), renderers_(std::move(renderers)) {}
+ReportExporter::ReportExporter(ScanController* controller, QObject* parent) : QObject(parent), controller_(controller) {
+    // "Report written to …" speaks of the previous scan: a new one clears it.
+    connect(controller_, &ScanController::statusChanged, this, [this] {
+        if (controller_->running() && !(errorString_.isEmpty() && lastPath_.isEmpty()))
+            clearMessage();
+    });
+}
+
+QString ReportExporter::pageSize() const {
+    // US and Canadian users get Letter by default, everyone else A4.
+    const QString fallback = QLocale::system().measurementSystem() == QLocale::ImperialUSSystem ? QStringLiteral("Letter")
+                                                                                                  : QStringLiteral("A4");
+    const QString size = QSettings().value(QStringLiteral("reports/pageSize"), fallback).toString();
+    return size == QLatin1String("Letter") ? size : QStringLiteral("A4");
+}
+
+void ReportExporter::setPageSize(const QString& size) {
+    if (size == pageSize())
+        return;
+    QSettings().setValue(QStringLiteral("reports/pageSize"), size == QLatin1String("Letter") ? size : QStringLiteral("A4"));
+    emit pageSizeChanged();
+}
+
+QUrl ReportExporter::suggestedFolder() const {
+    QString folder = QSettings().value(QStringLiteral("reports/folder")).toString();
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        folder = QDir::homePath();
+    return QUrl::fromLocalFile(folder);
+}
+
+QUrl ReportExporter::suggestedFile(const QString& format) const {
+    QString name = controller_->projectName();
+    // Only characters every file system and shell takes as they are.
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
+    if (name.isEmpty() || name.startsWith(QLatin1Char('.')))
+        name = QStringLiteral("vigil");
+    const QString extension = format == QLatin1String("pdf") || format == QLatin1String("json") ? format : QStringLiteral("html");
+    return QUrl::fromLocalFile(QDir(suggestedFolder().toLocalFile()).filePath(name + QStringLiteral("-report.") + extension));
+}
+
+void ReportExporter::clearMessage() {
+    errorString_.clear();
+    errorDetail_.clear();
+    lastPath_.clear();
+    emit changed();
+}
 
 bool ReportExporter::fail(const engine::Error& error) {
     errorString_ = QString::fromStdString(error.primary);
     errorDetail_ = QString::fromStdString(error.secondary);
+    lastPath_.clear();
     emit changed();
     return false;
+}
+
+bool ReportExporter::succeed(const QString& path) {
+    QSettings().setValue(QStringLiteral("reports/folder"), QFileInfo(path).absolutePath());
+    errorString_.clear();
+    errorDetail_.clear();
+    lastPath_ = path;
+    emit changed();
+    return true;
+}
+
+bool ReportExporter::writeText(const QString& path, const std::string& body) {
+    // QSaveFile: the old report stays intact when writing fails half-way.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(body.data(), static_cast<qint64>(body.size())) < 0 || !file.commit())
+        return fail(engine::makeError(engine::ErrorCode::Io, path.toStdString() + ": cannot write the report",
+                                      file.errorString().toStdString()));
+    return succeed(path);
 }
 
 bool ReportExporter::exportHtml(const QString& path) {
     const auto report = controller_->report();
     if (!report)
-        return fail(engine::makeError(engine::ErrorCode::Usage, "nothing to export yet", "Run or open a scan first."));
-    if (!renderers_.renderHtml)
-        return fail(engine::makeError(engine::ErrorCode::Internal, "the HTML report is not available in this build",
-                                      "Use vigil-cli report --format html."));
-    const auto html = renderers_.renderHtml(*report);
-    if (!html.ok())
-        return fail(html.error());
-    const auto target = toPath(path);
-    // QSaveFile: the old report stays intact when writing fails half-way.
-    QSaveFile file(QString::fromStdString(target.string()));
-    if (!file.open(QIODevice::WriteOnly) || file.write(html->data(), static_cast<qint64>(html->size())) < 0 || !file.commit())
-        return fail(engine::makeError(engine::ErrorCode::Io, target.string() + ": cannot write the report",
-                                      file.errorString().toStdString()));
-    errorString_.clear();
-    errorDetail_.clear();
-    lastPath_ = QString::fromStdString(target.string());
-    emit changed();
-    return true;
+        return fail(nothingToExport());
+    return writeText(toLocalPath(path), engine::report::renderHtml(*report));
+}
+
+bool ReportExporter::exportJson(const QString& path) {
+    const auto report = controller_->report();
+    if (!report)
+        return fail(nothingToExport());
+    return writeText(toLocalPath(path), engine::report::scanReportToJson(*report).dump(2) + "\n");
 }
 
 bool ReportExporter::exportPdf(const QString& path) {
     const auto report = controller_->report();
     if (!report)
-        return fail(engine::makeError(engine::ErrorCode::Usage, "nothing to export yet", "Run or open a scan first."));
-    if (!renderers_.writePdf)
-        return fail(engine::makeError(engine::ErrorCode::Internal, "the PDF report is not available in this build",
-                                      "Use vigil-cli report --format pdf."));
-    const auto target = toPath(path);
-    if (auto written = renderers_.writePdf(*report, target); !written.ok())
+        return fail(nothingToExport());
+    const QString target = toLocalPath(path);
+    // writePdf needs the GUI thread (fonts); a report of a few hundred packages takes about a second.
+    const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
+    if (auto written = report::writePdf(*report, target.toStdString(), size); !written.ok())
         return fail(written.error());
-    errorString_.clear();
-    errorDetail_.clear();
-    lastPath_ = QString::fromStdString(target.string());
-    emit changed();
-    return true;
+    return succeed(target);
 }
 
 }  // namespace vigil::ui

@@ -1,53 +1,56 @@
-// @brief ReportExporter: the export buttons' back end. The report renderers (issue 8) plug in
-// through ReportRenderers; until they are set, exporting says so instead of failing silently.
+// @brief ReportExporter: the export buttons' back end — the current scan as HTML (renderHtml),
+// PDF (writePdf, A4 or Letter) or vigil.scan/1 JSON; errors reach the window as primary and secondary text.
 #pragma once
 
 #include <QObject>
-
-#include <filesystem>
-#include <functional>
-#include <string>
+#include <QString>
+#include <QUrl>
 
 #include "engine/core/result.h"
-#include "engine/report/scan_report.h"
 
 namespace vigil::ui {
 
 class ScanController;
-
-/// Filled by main with engine/report's renderHtml and writePdf.
-struct ReportRenderers {
-    std::function<engine::Result<std::string>(const engine::report::ScanReport&)> renderHtml;
-    std::function<engine::Status(const engine::report::ScanReport&, const std::filesystem::path&)> writePdf;
-};
 
 class ReportExporter : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString errorString READ errorString NOTIFY changed)
     Q_PROPERTY(QString errorDetail READ errorDetail NOTIFY changed)
     Q_PROPERTY(QString lastPath READ lastPath NOTIFY changed)
-    Q_PROPERTY(bool htmlAvailable READ htmlAvailable CONSTANT)
-    Q_PROPERTY(bool pdfAvailable READ pdfAvailable CONSTANT)
+    /// "A4" or "Letter": the PDF's paper, remembered across sessions.
+    Q_PROPERTY(QString pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
 public:
-    ReportExporter(ScanController* controller, ReportRenderers renderers, QObject* parent = nullptr);
+    explicit ReportExporter(ScanController* controller, QObject* parent = nullptr);
 
-    /// `path` is a local path or a file:// URL (what FileDialog returns). True on success.
+    /// `path` is a local path or a file:// URL (what FileDialog returns). True on success; on
+    /// failure errorString says what and errorDetail why. An existing file is replaced only
+    /// once the new one is complete.
     Q_INVOKABLE bool exportHtml(const QString& path);
     Q_INVOKABLE bool exportPdf(const QString& path);
+    Q_INVOKABLE bool exportJson(const QString& path);
+    /// Where the save dialog starts: the folder of the last export, else Documents, else home.
+    Q_INVOKABLE QUrl suggestedFolder() const;
+    /// An absolute file URL in suggestedFolder named after the project ("vigil-demo-shop-report.pdf").
+    /// Absolute on purpose: a bare name would resolve against the process's working directory.
+    Q_INVOKABLE QUrl suggestedFile(const QString& format) const;
+    /// Clears the last error or success message (the banner's dismiss button).
+    Q_INVOKABLE void clearMessage();
 
     QString errorString() const { return errorString_; }
     QString errorDetail() const { return errorDetail_; }
     QString lastPath() const { return lastPath_; }
-    bool htmlAvailable() const { return static_cast<bool>(renderers_.renderHtml); }
-    bool pdfAvailable() const { return static_cast<bool>(renderers_.writePdf); }
+    QString pageSize() const;
+    void setPageSize(const QString& size);
 
 signals:
     void changed();
+    void pageSizeChanged();
 
 private:
     bool fail(const engine::Error& error);
+    bool succeed(const QString& path);
+    bool writeText(const QString& path, const std::string& body);
     ScanController* controller_;
-    ReportRenderers renderers_;
     QString errorString_, errorDetail_, lastPath_;
 };
 

@@ -17,11 +17,16 @@
 
 namespace vigil::ui {
 
+/// The settings page's choices for the next scan (SettingsController::scanOptions).
 struct ScanOptions {
     int parallelism = 0;                                      ///< 0 = the engine's default
     std::vector<std::string> phases{"install", "import", "api"};
     std::chrono::seconds phaseBudget{60};
     bool useCache = true;
+    bool offline = false;                  ///< never use the network: cached and file: tarballs only
+    std::string registry;                  ///< overrides .npmrc's registry when not empty
+    std::vector<std::string> ruleFolders;  ///< user rule folders, added to the shipped rules
+    std::string storePath;                 ///< the SQLite store; "" = the engine's default
 };
 
 /// One progress report. Called on the backend's thread, as often as it likes: the controller
@@ -31,6 +36,11 @@ struct ScanProgress {
     uint64_t donePackages = 0;
     std::string package;   ///< key of the package now running ("" when none)
     std::string phase;     ///< its phase
+    /// The engine's stage ("resolve", "fetch", "metadata", "record", "analyse"); "" when the
+    /// backend has no stages. With a stage, `running` replaces the list of running analyses.
+    std::string stage;
+    uint64_t stageDone = 0, stageTotal = 0;
+    std::vector<std::string> running;  ///< "name@version phase" of every analysis in flight
     std::vector<engine::collect::Event> events;           ///< events seen since the last report
     std::optional<engine::report::PackageReport> finished;  ///< a package whose analysis just ended
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 
 namespace vigil::ui {
 
@@ -17,6 +18,9 @@ struct ScanController::Batch {
     std::string package;
     std::string phase;
     std::size_t phaseIndex = 0;
+    std::string stage;
+    uint64_t stageDone = 0, stageTotal = 0;
+    std::optional<std::vector<std::string>> running;
     std::vector<engine::collect::Event> events;
     std::vector<engine::report::PackageReport> finished;
 };
@@ -114,6 +118,10 @@ void ScanController::start(const QString& project) {
     done_ = total_ = 0;
     currentPackage_.clear();
     currentPhase_.clear();
+    stage_.clear();
+    stageDone_ = stageTotal_ = 0;
+    running_.clear();
+    countingClock_.invalidate();
     clock_.start();
     setStatus(Running);
     emit reportChanged();
@@ -124,25 +132,47 @@ void ScanController::start(const QString& project) {
         // Worker-local batch; posted whole, then started afresh.
         auto batch = std::make_shared<Batch>();
         auto lastPost = std::chrono::steady_clock::now();
+        // What the GUI thread was last sent. A new package, phase, stage or set of running
+        // analyses is posted at once: the backend may then be silent for long (a sandbox's 60 s),
+        // and the window must not show a stale "Now:" meanwhile. Events alone wait for the interval.
+        std::string shownPackage, shownPhase, shownStage;
+        std::vector<std::string> shownRunning;
         const auto post = [&] {
+            if (!batch->package.empty()) {
+                shownPackage = batch->package;
+                shownPhase = batch->phase;
+            }
+            if (!batch->stage.empty())
+                shownStage = batch->stage;
+            if (batch->running)
+                shownRunning = *batch->running;
             QMetaObject::invokeMethod(this, [this, run, b = std::move(batch)] { applyBatch(run, *b); }, Qt::QueuedConnection);
             batch = std::make_shared<Batch>();
             lastPost = std::chrono::steady_clock::now();
         };
         const ProgressCallback progress = [&](ScanProgress p) {
+            bool changed = false;
             batch->total = p.totalPackages;
             batch->done = p.donePackages;
             if (!p.package.empty()) {
+                changed = changed || p.package != shownPackage || p.phase != shownPhase;
                 batch->package = std::move(p.package);
                 batch->phase = std::move(p.phase);
                 const auto it = std::find(options.phases.begin(), options.phases.end(), batch->phase);
                 batch->phaseIndex = static_cast<std::size_t>(it - options.phases.begin());
             }
+            if (!p.stage.empty()) {
+                changed = changed || p.stage != shownStage || p.running != shownRunning;
+                batch->stage = std::move(p.stage);
+                batch->stageDone = p.stageDone;
+                batch->stageTotal = p.stageTotal;
+                batch->running = std::move(p.running);
+            }
             batch->events.insert(batch->events.end(), std::make_move_iterator(p.events.begin()),
                                  std::make_move_iterator(p.events.end()));
             if (p.finished)
                 batch->finished.push_back(std::move(*p.finished));
-            if (!batch->finished.empty() || std::chrono::steady_clock::now() - lastPost >= kBatchInterval)
+            if (changed || !batch->finished.empty() || std::chrono::steady_clock::now() - lastPost >= kBatchInterval)
                 post();
         };
         auto result = backend->run(project, options, progress, stop);
@@ -161,6 +191,16 @@ void ScanController::cancel() {
 void ScanController::applyBatch(quint64 run, const Batch& batch) {
     if (run != run_)
         return;  // a batch of a scan the user has since replaced
+    if (!batch.stage.empty()) {
+        stage_ = QString::fromStdString(batch.stage);
+        stageDone_ = static_cast<int>(batch.stageDone);
+        stageTotal_ = static_cast<int>(batch.stageTotal);
+    }
+    if (batch.running) {
+        running_.clear();
+        for (const auto& r : *batch.running)
+            running_ << QString::fromStdString(r);
+    }
     if (batch.total > 0) {  // the worker's last flush may carry no progress report at all
         total_ = static_cast<int>(batch.total);
         done_ = static_cast<int>(batch.done);
@@ -172,8 +212,12 @@ void ScanController::applyBatch(quint64 run, const Batch& batch) {
         const double inPackage = batch.finished.empty() && done_ < total_ ? static_cast<double>(batch.phaseIndex) / phases : 0;
         // Never backwards: with parallel packages a report may describe an earlier phase.
         progress_ = std::max(progress_, std::min(1.0, (done_ + inPackage) / total_));
-        const double elapsed = static_cast<double>(clock_.elapsed()) / 1000.0;
-        eta_ = progress_ > 0.02 ? static_cast<int>(elapsed * (1 - progress_) / progress_ + 0.5) : -1;
+        // From the first package count on: resolving and fetching say nothing about analysis speed.
+        if (!countingClock_.isValid())
+            countingClock_.start();
+        const double elapsed = static_cast<double>(countingClock_.elapsed()) / 1000.0;
+        // Under a second of history says nothing about the rest: "estimating" rather than "0 s".
+        eta_ = progress_ > 0.02 && elapsed >= 1.0 ? static_cast<int>(elapsed * (1 - progress_) / progress_ + 0.5) : -1;
     }
     events_->appendBatch(batch.events);
     for (const auto& p : batch.finished) {
@@ -191,6 +235,7 @@ void ScanController::finish(quint64 run, engine::Result<engine::report::ScanRepo
     elapsedAtEnd_ = static_cast<int>(clock_.elapsed() / 1000);
     currentPackage_.clear();
     currentPhase_.clear();
+    running_.clear();
     if (!result.ok()) {
         const engine::Error& error = result.error();
         errorString_ = QString::fromStdString(error.primary);

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -35,6 +36,10 @@ class ScanController : public QObject {
     Q_PROPERTY(int totalPackages READ totalPackages NOTIFY progressChanged)
     Q_PROPERTY(QString currentPackage READ currentPackage NOTIFY progressChanged)
     Q_PROPERTY(QString currentPhase READ currentPhase NOTIFY progressChanged)
+    Q_PROPERTY(QString stage READ stage NOTIFY progressChanged)
+    Q_PROPERTY(int stageDone READ stageDone NOTIFY progressChanged)
+    Q_PROPERTY(int stageTotal READ stageTotal NOTIFY progressChanged)
+    Q_PROPERTY(QStringList runningPackages READ runningPackages NOTIFY progressChanged)
     Q_PROPERTY(int elapsedSeconds READ elapsedSeconds NOTIFY progressChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY statusChanged)
     Q_PROPERTY(QString errorDetail READ errorDetail NOTIFY statusChanged)
@@ -69,6 +74,12 @@ public:
     int totalPackages() const { return total_; }
     QString currentPackage() const { return currentPackage_; }
     QString currentPhase() const { return currentPhase_; }
+    /// The engine's stage ("resolve", "fetch", "metadata", "record", "analyse"; "" = none reported).
+    QString stage() const { return stage_; }
+    int stageDone() const { return stageDone_; }
+    int stageTotal() const { return stageTotal_; }
+    /// "name@version phase" of every analysis in flight (parallel sandboxes).
+    QStringList runningPackages() const { return running_; }
     int elapsedSeconds() const;
     QString errorString() const { return errorString_; }
     QString errorDetail() const { return errorDetail_; }
@@ -131,6 +142,7 @@ private:
     std::jthread worker_;
     quint64 run_ = 0;
     QElapsedTimer clock_;
+    QElapsedTimer countingClock_;  ///< since the first report with a package count (the ETA's base)
     int elapsedAtEnd_ = 0;
     Status status_ = Idle;
     double progress_ = 0;
@@ -138,6 +150,9 @@ private:
     int done_ = 0;
     int total_ = 0;
     QString currentPackage_, currentPhase_, errorString_, errorDetail_, pendingProject_, selectedKey_;
+    QString stage_;
+    int stageDone_ = 0, stageTotal_ = 0;
+    QStringList running_;
     std::shared_ptr<const engine::report::ScanReport> report_;
 
     PackageListModel* packages_;

@@ -4,9 +4,9 @@
 #include <QDir>
 #include <QProcessEnvironment>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QUrl>
 
+#include "engine/core/config.h"
 #include "engine/resolve/npmrc.h"
 
 namespace vigil::ui {
@@ -27,11 +27,25 @@ void SettingsController::setPhaseBudgetSeconds(int s) { QSettings().setValue(QSt
 QStringList SettingsController::ruleFolders() const { return setting("rules/folders", QStringList{userRulesFolder()}).toStringList(); }
 void SettingsController::setRuleFolders(const QStringList& f) { QSettings().setValue(QStringLiteral("rules/folders"), f); emit changed(); }
 QString SettingsController::storeLocation() const {
-    return setting("store/location", QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/vigil.db")).toString();
+    // The engine's default, so the GUI and vigil-cli share one history of scans.
+    const auto fallback = engine::Config::defaults(engine::processEnvironment()).storePath;
+    return setting("store/location", QString::fromStdString(fallback.string())).toString();
 }
 void SettingsController::setStoreLocation(const QString& p) { QSettings().setValue(QStringLiteral("store/location"), p); emit changed(); }
 QString SettingsController::userRulesFolder() const {
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/rules");
+    // Beside the engine's config file: $XDG_CONFIG_HOME/vigil/rules.
+    const auto config = engine::Config::userConfigFile(engine::processEnvironment());
+    return QString::fromStdString((config.parent_path() / "rules").string());
+}
+QString SettingsController::registryOverride() const { return setting("scan/registry", QString()).toString(); }
+void SettingsController::setRegistryOverride(const QString& url) {
+    QSettings().setValue(QStringLiteral("scan/registry"), url.trimmed());
+    emit changed();
+}
+bool SettingsController::offline() const { return setting("scan/offline", false).toBool(); }
+void SettingsController::setOffline(bool offline) {
+    QSettings().setValue(QStringLiteral("scan/offline"), offline);
+    emit changed();
 }
 
 void SettingsController::loadNpmrc(const QString& projectDir) {
@@ -71,6 +85,11 @@ ScanOptions SettingsController::scanOptions() const {
     for (const QString& phase : phases())
         options.phases.push_back(phase.toStdString());
     options.phaseBudget = std::chrono::seconds(phaseBudgetSeconds());
+    options.offline = offline();
+    options.registry = registryOverride().toStdString();
+    for (const QString& folder : ruleFolders())
+        options.ruleFolders.push_back(folder.toStdString());
+    options.storePath = storeLocation().toStdString();
     return options;
 }
 

@@ -16,6 +16,8 @@ class SettingsController : public QObject {
     Q_PROPERTY(int phaseBudgetSeconds READ phaseBudgetSeconds WRITE setPhaseBudgetSeconds NOTIFY changed)
     Q_PROPERTY(QStringList ruleFolders READ ruleFolders WRITE setRuleFolders NOTIFY changed)
     Q_PROPERTY(QString storeLocation READ storeLocation WRITE setStoreLocation NOTIFY changed)
+    Q_PROPERTY(QString registryOverride READ registryOverride WRITE setRegistryOverride NOTIFY changed)
+    Q_PROPERTY(bool offline READ offline WRITE setOffline NOTIFY changed)
     Q_PROPERTY(QString userRulesFolder READ userRulesFolder CONSTANT)
     Q_PROPERTY(QString registry READ registry NOTIFY npmrcChanged)
     Q_PROPERTY(QString registryAuth READ registryAuth NOTIFY npmrcChanged)
@@ -33,8 +35,15 @@ public:
     void setPhaseBudgetSeconds(int seconds);
     QStringList ruleFolders() const;
     void setRuleFolders(const QStringList& folders);
+    /// The SQLite store; by default the engine's ($XDG_DATA_HOME/vigil/vigil.db), shared with vigil-cli.
     QString storeLocation() const;
     void setStoreLocation(const QString& path);
+    /// A registry URL used instead of .npmrc's ("" = .npmrc's).
+    QString registryOverride() const;
+    void setRegistryOverride(const QString& url);
+    /// Never touch the network: resolve from lockfiles, fetch from the cache and file: tarballs.
+    bool offline() const;
+    void setOffline(bool offline);
     QString userRulesFolder() const;
     QString registry() const { return registry_; }
     QString registryAuth() const { return registryAuth_; }
@@ -46,6 +55,7 @@ public:
     Q_INVOKABLE void loadNpmrc(const QString& projectDir);
     /// Opens the user rules folder in the desktop's file manager (creating it first).
     Q_INVOKABLE bool openUserRulesFolder() const;
+    /// Everything above that the next scan needs (the engine backend turns it into its Config).
     ScanOptions scanOptions() const;
 
 signals:

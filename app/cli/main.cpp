@@ -228,7 +228,8 @@ int main(int argc, char** argv) {
     scan->add_option("target", scanOptions.target, "Project folder, package.json/lockfile, .tgz, or name@version")
         ->required();
     scan->add_option("--phases", scanOptions.phases, "Phases to run: install,import,api (default: all three)");
-    scan->add_option("--rules", scanOptions.rulesDir, "Folder of extra rule files");
+    scan->add_option("--rules", scanOptions.ruleDirs,
+                     "Folder of extra rule files, loaded after the shipped rules (repeatable; later ones override)");
     scan->add_flag("--production", scanOptions.production, "Leave out the project's devDependencies");
     addOutputOptions(*scan, scanOptions.output);
     addCommonOptions(*scan, common);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/exit_codes.h"
+#include "engine/analysis/facts.h"
 #include "engine/analysis/rule_set.h"
 #include "engine/core/file_io.h"
 
@@ -23,7 +24,7 @@ int failCheck(const engine::Error& e) {
 
 engine::Result<analysis::FieldSchema> schemaFrom(const std::string& file) {
     if (file.empty())
-        return analysis::provisionalFactsSchema();
+        return analysis::factFieldSchema();
     auto text = engine::readWholeFile(file);
     if (!text)
         return std::move(text).error();

@@ -1,5 +1,6 @@
 #include "app/cli/sandbox_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -232,18 +233,14 @@ int runSandboxExec(const std::vector<std::string>& args) {
             std::fflush(out ? stdout : stderr);
         }
     };
-    // Runtime hook lines become events as they arrive; malformed ones are counted and named.
+    // Runtime hook lines become events; malformed ones are counted and named. The hook stamps
+    // absolute CLOCK_MONOTONIC: they are rebased to the command's execve once the tracer has
+    // said when that was, so they interleave with the kernel's events.
     engine::collect::RuntimeDecoder decoder(request.phase);
     std::vector<engine::collect::Event> runtimeEvents;
     observer.onRuntimeLine = [&](std::string_view line) {
-        if (auto event = decoder.decode(line)) {
-            if (asJson) {
-                json j = engine::collect::toJson(*event);
-                j["type"] = "event";
-                std::printf("%s\n", dumpLine(j).c_str());
-            }
+        if (auto event = decoder.decode(line))
             runtimeEvents.push_back(std::move(*event));
-        }
     };
     auto result = client->run(request, observer);
     for (const std::string& warning : decoder.warnings())
@@ -257,6 +254,8 @@ int runSandboxExec(const std::vector<std::string>& args) {
         return kSandboxFailed;
     }
     const sbx::RunResult& r = *result;
+    for (engine::collect::Event& e : runtimeEvents)
+        e.tsNs -= static_cast<int64_t>(r.traceStats.execNs);
     size_t undecodable = 0;
     std::vector<engine::collect::Event> events = decodeTrace(r, undecodable);
     for (engine::collect::Event& e : events)
@@ -270,8 +269,16 @@ int runSandboxExec(const std::vector<std::string>& args) {
                                           {"location", t.location}, {"value", t.value}}).c_str());
         for (const sbx::NetEvent& e : r.netEvents)
             std::printf("%s\n", dumpLine(netEventJson(e)).c_str());
-        for (const engine::collect::Event& e : events) {
-            json j = engine::collect::toJson(e);
+        // One stream in time order, kernel first at equal times (as the phase merge orders them).
+        std::vector<const engine::collect::Event*> ordered;
+        for (const auto& e : events)
+            ordered.push_back(&e);
+        for (const auto& e : runtimeEvents)
+            ordered.push_back(&e);
+        std::stable_sort(ordered.begin(), ordered.end(),
+                         [](const auto* a, const auto* b) { return a->tsNs < b->tsNs; });
+        for (const engine::collect::Event* e : ordered) {
+            json j = engine::collect::toJson(*e);
             j["type"] = "event";
             std::printf("%s\n", dumpLine(j).c_str());
         }

@@ -1,6 +1,7 @@
 #include "app/cli/scan_command.h"
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -15,7 +16,7 @@
 #include "app/cli/report_command.h"
 #include "app/cli/scan_progress.h"
 #include "engine/core/log.h"
-#include "engine/plan/interim_script_analyzer.h"
+#include "engine/plan/default_analyzers.h"
 #include "engine/plan/scan_orchestrator.h"
 #include "engine/sandbox/sandbox_client.h"
 #include "engine/store/store.h"
@@ -75,13 +76,12 @@ int runScan(const engine::Config& config, const std::map<std::string, std::strin
     auto phases = engine::plan::parsePhases(options.phases);
     if (!phases)
         return fail(phases.error());
-    if (!options.rulesDir.empty()) {
+    std::vector<std::filesystem::path> ruleDirs;
+    for (const std::string& dir : options.ruleDirs) {
         std::error_code ec;
-        if (!std::filesystem::is_directory(options.rulesDir, ec))
-            return fail(engine::makeError(engine::ErrorCode::Usage, "--rules " + options.rulesDir + ": not a folder"));
-        // INTERIM: the rule engine is not wired into the scan yet; say so rather than pretend.
-        std::fprintf(stderr, "vigil-cli: warning: --rules %s is not used yet: this build judges with the interim "
-                             "analyzer's fixed checks\n", options.rulesDir.c_str());
+        if (!std::filesystem::is_directory(dir, ec))
+            return fail(engine::makeError(engine::ErrorCode::Usage, "--rules " + dir + ": not a folder"));
+        ruleDirs.emplace_back(dir);
     }
     auto target = engine::plan::classifyTarget(options.target);
     if (!target)
@@ -89,22 +89,31 @@ int runScan(const engine::Config& config, const std::map<std::string, std::strin
     auto store = engine::store::Store::open(config.storePath);
     if (!store)
         return fail(store.error());
-    auto client = engine::sandbox::SandboxClient::create();
-    if (!client)
-        return fail(client.error());
-    auto analyzer = engine::plan::InterimScriptAnalyzer::create(std::move(client).value(), config.cacheDir);
-    if (!analyzer)
-        return fail(analyzer.error());
+    auto analyzers = engine::plan::makeSandboxAnalyzers(config, ruleDirs);
+    if (!analyzers)
+        return fail(analyzers.error());
+    if (analyzers->rules->rules().stats().enabledRules == 0) {
+        // No rule, no verdict: every package would read as clean. Say so instead.
+        std::string dirs;
+        for (const auto& d : analyzers->ruleDirs)
+            dirs += (dirs.empty() ? "" : ", ") + d.string();
+        std::fprintf(stderr, "vigil-cli: warning: no enabled rule in %s: packages are analysed but nothing judges them\n",
+                     dirs.c_str());
+    }
 
     engine::plan::ScanOptions scanOptions;
     scanOptions.phases = std::move(phases).value();
     scanOptions.includeDev = !options.production;
-    engine::plan::ScanOrchestrator orchestrator(config, *store, *analyzer, scanOptions, env);
+    engine::plan::ScanOrchestrator orchestrator(config, *store, *analyzers->analyzer, scanOptions, env,
+                                                analyzers->rules.get());
     ScanProgressLine progress;
     InterruptWatcher interrupts;
     auto report = orchestrator.scan(*target, interrupts.token(),
                                     [&](const engine::plan::ScanProgress& p) { progress.update(p); });
     progress.clear();
+    // What degraded the whole scan (no runtime baseline, ...): said once, never only logged.
+    for (const std::string& warning : analyzers->analyzer->warnings())
+        std::fprintf(stderr, "vigil-cli: warning: %s\n", warning.c_str());
     if (!report)
         return fail(report.error());
     return emitReport(*report, options.output);

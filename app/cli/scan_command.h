@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "app/cli/report_command.h"
 #include "engine/core/config.h"
@@ -13,7 +14,7 @@ namespace vigil::cli {
 struct ScanCommandOptions {
     std::string target;
     std::string phases = "install,import,api";
-    std::string rulesDir;
+    std::vector<std::string> ruleDirs;  ///< extra rule folders, after the shipped rules
     bool production = false;
     ReportOutputOptions output;
 };

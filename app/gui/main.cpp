@@ -1,6 +1,7 @@
-// vigil: the desktop application. Wires the scan backend, the controllers and the report
-// renderers, then loads the QML shell from resources (Qt 6.4 has no loadFromModule, so by qrc
-// URL — ARCHITECTURE.md §5).
+// vigil: the desktop application. Wires the scan backend (the engine's, or the built-in demo with
+// --demo-backend), the controllers and the report exporter, then loads the QML shell from
+// resources (Qt 6.4 has no loadFromModule, so by qrc URL — ARCHITECTURE.md §5).
+#include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -10,8 +11,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "engine/report/scan_report_json.h"
 #include "ui/demo_report.h"
 #include "ui/demo_scan_backend.h"
+#include "ui/engine_analyzers.h"
+#include "ui/engine_scan_backend.h"
 #include "ui/qml_types.h"
 #include "ui/report_exporter.h"
 #include "ui/scan_controller.h"
@@ -25,18 +29,44 @@ int main(int argc, char* argv[]) {
     QGuiApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
     QQuickStyle::setStyle(QStringLiteral("Basic"));
 
-    // TODO(lead): replace the demo backend with the scan orchestrator's ScanBackend, and set the
-    // ReportRenderers from engine/report (renderHtml, writePdf) once issue 8 is in main.
-    auto backend = std::make_shared<vigil::ui::DemoScanBackend>(vigil::ui::makeDemoScanReport(), std::chrono::milliseconds(700));
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("VIGIL: what your npm dependencies actually do."));
+    cli.addHelpOption();
+    cli.addVersionOption();
+    const QCommandLineOption scanOption(QStringLiteral("scan"), QStringLiteral("Start scanning <project> (folder, lockfile or name@version)."), QStringLiteral("project"));
+    const QCommandLineOption reportOption(QStringLiteral("report"), QStringLiteral("Open a vigil.scan/1 JSON report (vigil-cli scan --format json)."), QStringLiteral("file"));
+    const QCommandLineOption offlineOption(QStringLiteral("offline"), QStringLiteral("Never use the network in this session's scans."));
+    const QCommandLineOption demoOption(QStringLiteral("demo-backend"), QStringLiteral("Replay a built-in demo scan instead of running the engine (no sandbox, no root)."));
+    const QCommandLineOption quitOption(QStringLiteral("quit-after"), QStringLiteral("Quit after <ms> (smoke tests)."), QStringLiteral("ms"));
+    cli.addOptions({scanOption, reportOption, offlineOption, demoOption, quitOption});
+    cli.process(app);
+
+    // Real scans by default; the demo replay only when asked for by name.
+    const bool demo = cli.isSet(demoOption);
+    std::shared_ptr<vigil::ui::ScanBackend> backend;
+    if (demo)
+        backend = std::make_shared<vigil::ui::DemoScanBackend>(vigil::ui::makeDemoScanReport(), std::chrono::milliseconds(700));
+    else
+        backend = std::make_shared<vigil::ui::EngineScanBackend>(vigil::ui::defaultAnalyzerFactory());
     vigil::ui::ScanController scan(backend);
-    scan.ruleModel()->setRules(vigil::ui::makeDemoRules());
-    scan.setPreviousVersionLookup([](const vigil::engine::report::PackageReport& p) {
-        return std::optional(vigil::ui::makeDemoPreviousVersion(p.name));
-    });
+    if (demo) {
+        scan.ruleModel()->setRules(vigil::ui::makeDemoRules());
+        scan.setPreviousVersionLookup([](const vigil::engine::report::PackageReport& p) {
+            return std::optional(vigil::ui::makeDemoPreviousVersion(p.name));
+        });
+    } else {
+        scan.ruleModel()->setRules(vigil::ui::defaultAnalyzerRules());
+    }
     vigil::ui::SettingsController settings;
-    scan.setOptions(settings.scanOptions());
-    QObject::connect(&settings, &vigil::ui::SettingsController::changed, &scan, [&] { scan.setOptions(settings.scanOptions()); });
-    vigil::ui::ReportExporter exporter(&scan, vigil::ui::ReportRenderers{});
+    const bool offline = cli.isSet(offlineOption);
+    const auto applySettings = [&] {
+        auto options = settings.scanOptions();
+        options.offline = options.offline || offline;
+        scan.setOptions(std::move(options));
+    };
+    applySettings();
+    QObject::connect(&settings, &vigil::ui::SettingsController::changed, &scan, applySettings);
+    vigil::ui::ReportExporter exporter(&scan);
     vigil::ui::registerQmlTypes(&scan, &settings, &exporter);
 
     QQmlApplicationEngine engine;
@@ -48,12 +78,21 @@ int main(int argc, char* argv[]) {
         std::fprintf(stderr, "vigil: the main window could not be created (see the QML errors above)\n");
         return 1;
     }
-    const QStringList args = QCoreApplication::arguments();
-    // --scan PATH: start scanning a project right away (make run uses the demo).
-    if (const auto i = args.indexOf(QStringLiteral("--scan")); i >= 0 && i + 1 < args.size())
-        scan.start(args.at(i + 1));
-    // --quit-after MS: used by the smoke test to prove the window opens and the event loop runs.
-    if (const auto i = args.indexOf(QStringLiteral("--quit-after")); i >= 0 && i + 1 < args.size())
-        QTimer::singleShot(args.at(i + 1).toInt(), &app, &QCoreApplication::quit);
+    if (cli.isSet(reportOption)) {
+        const QString file = cli.value(reportOption);
+        auto report = vigil::engine::report::readScanReportFile(file.toStdString());
+        if (!report) {
+            std::fprintf(stderr, "vigil: %s\n", report.error().primary.c_str());
+            if (!report.error().secondary.empty())
+                std::fprintf(stderr, "  %s\n", report.error().secondary.c_str());
+            return 2;
+        }
+        scan.setReport(std::move(report).value());
+        QMetaObject::invokeMethod(engine.rootObjects().constFirst(), "showPage", Q_ARG(QVariant, QStringLiteral("graph")));
+    }
+    if (cli.isSet(scanOption))
+        scan.start(cli.value(scanOption));
+    if (cli.isSet(quitOption))
+        QTimer::singleShot(cli.value(quitOption).toInt(), &app, &QCoreApplication::quit);
     return QGuiApplication::exec();
 }

@@ -134,6 +134,44 @@ void buildEtc(const RunPlan& plan) {
         mirrorHostPath(p);
 }
 
+/// The run's CA joins the sandbox's system trust (curl, OpenSSL, and Node through
+/// NODE_EXTRA_CA_CERTS): the host's bundle plus the CA is written to the scratch tmpfs, which the
+/// sandbox never sees, and bound read-only over /etc/ssl/certs/ca-certificates.crt of the new
+/// root. The host's own files are only read.
+void trustRunCa(const RunPlan& plan, int scratchFd) {
+    if (plan.trustedCaPem.empty())
+        return;
+    std::string bundle;
+    if (const int host = open("/etc/ssl/certs/ca-certificates.crt", O_RDONLY | O_CLOEXEC); host >= 0) {
+        char chunk[65536];
+        ssize_t n;
+        while ((n = read(host, chunk, sizeof chunk)) > 0)
+            bundle.append(chunk, static_cast<size_t>(n));
+        close(host);
+        if (!bundle.empty() && bundle.back() != '\n')
+            bundle.push_back('\n');
+    }
+    bundle += plan.trustedCaPem;
+    const int fd = openat(scratchFd, "ca-certificates.crt", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+    if (fd < 0 || write(fd, bundle.data(), bundle.size()) != static_cast<ssize_t>(bundle.size()))
+        die("write", "the run's CA bundle on the scratch tmpfs");
+    close(fd);
+    const std::string dir = at("/etc/ssl/certs");
+    const std::string target = dir + "/ca-certificates.crt";
+    if (access(target.c_str(), F_OK) != 0) {
+        // The host has no bundle to cover: the sandbox gets a certs dir holding only ours.
+        if (access(dir.c_str(), F_OK) != 0)
+            makeDir(dir, 0755);
+        mountTmpfs(dir, "mode=0755,size=1m", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+        writeFile(target, "", 0644);
+    }
+    bindReadOnly("/proc/self/fd/" + std::to_string(scratchFd) + "/ca-certificates.crt", target,
+                 MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    // Node reads NODE_EXTRA_CA_CERTS at every start: the CA alone, not the whole bundle (parsing
+    // ~150 certificates cost each `node` of the run tens of ms on a loaded machine).
+    writeFile(at(kRunCaPath), plan.trustedCaPem, 0644);
+}
+
 void buildDev(const RunPlan& plan) {
     makeDir(at("/dev"), 0755);
     // Not nodev: it holds the bound device nodes. Tiny: nothing but nodes and symlinks lives here.
@@ -193,30 +231,36 @@ int reopenPackageDir(const RunPlan& plan) {
     return tree;
 }
 
+/// overlayfs with its upper on the scratch tmpfs: what the run writes there outlives the mount
+/// namespace, for the helper to report. redirect_dir/index/metacopy off keep the upper a plain,
+/// complete record of changes.
+void mountOverlay(const std::string& lower, const std::string& scratch, const std::string& upper,
+                  const std::string& work, const std::string& target) {
+    const std::string options = "lowerdir=" + lower + ",upperdir=" + scratch + "/" + upper + ",workdir=" + scratch +
+                                "/" + work + ",redirect_dir=off,index=off,metacopy=off,xino=off";
+    if (mount("overlay", target.c_str(), "overlay", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+        die("mount overlay", target + " (lower " + lower + ")",
+            "overlayfs must be available (modprobe overlay) and the package dir on a local file system");
+}
+
 void buildHome(const RunPlan& plan, int scratchFd, int lowerFd) {
     makeDir(at("/home"), 0755);
     makeDir(at(kHomeDir), 0755);
-    const std::string size = ",size=" + std::to_string(plan.limits.tmpfs_bytes);
-    mountTmpfs(at(kHomeDir), "mode=0755,uid=" + std::to_string(plan.hostUid) + ",gid=" + std::to_string(plan.hostGid) + size,
-               MS_NOSUID | MS_NODEV);
-    plantBaitHome(plan.bait, at(kHomeDir), plan.hostUid, plan.hostGid);
-    const std::string project = at(kProjectDir);
-    makeDir(project, 0755);
-    if (chown(project.c_str(), plan.hostUid, plan.hostGid) != 0)
-        die("chown", project);
+    // The home is an overlay too: the planted bait is its lower layer, so the upper records which
+    // dotfiles the run created, appended to (persistence in .bashrc) or deleted.
+    const std::string scratch = "/proc/self/fd/" + std::to_string(scratchFd);
+    plantBaitHome(plan.bait, scratch + "/" + kScratchHomeLower, plan.hostUid, plan.hostGid);
+    const std::string projectLower = scratch + "/" + kScratchHomeLower + "/project";
+    makeDir(projectLower, 0755);
+    if (chown(projectLower.c_str(), plan.hostUid, plan.hostGid) != 0)
+        die("chown", projectLower);
+    mountOverlay(scratch + "/" + kScratchHomeLower, scratch, kScratchHomeUpper, kScratchHomeWork, at(kHomeDir));
     if (lowerFd < 0)
         return;
-    // The package is the read-only lower layer; every write lands in the per-run upper on the
-    // scratch tmpfs, which is how the helper later lists what the run changed. nosuid: a setuid
-    // file in a package never gains anything. redirect_dir/index/metacopy off keep the upper a
-    // plain, complete record of changes.
-    const std::string fd = "/proc/self/fd/";
-    const std::string options = "lowerdir=" + fd + std::to_string(lowerFd) + ",upperdir=" + fd +
-                                std::to_string(scratchFd) + "/upper,workdir=" + fd + std::to_string(scratchFd) +
-                                "/work,redirect_dir=off,index=off,metacopy=off,xino=off";
-    if (mount("overlay", project.c_str(), "overlay", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
-        die("mount overlay", project + " (lower " + plan.packageDir + ")",
-            "overlayfs must be available (modprobe overlay) and the package dir on a local file system");
+    // The package is the read-only lower layer of the project; nosuid: a setuid file in a
+    // package never gains anything.
+    const std::string project = at(kProjectDir);
+    mountOverlay("/proc/self/fd/" + std::to_string(lowerFd), scratch, kScratchProjectUpper, kScratchProjectWork, project);
     close(lowerFd);
 }
 
@@ -274,7 +318,10 @@ int createScratch(const RunPlan& plan) {
     const int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
     if (fs < 0)
         die("fsopen", "tmpfs", "the new mount API needs Linux 5.2 or later");
-    if (fsconfig(fs, FSCONFIG_SET_STRING, "size", std::to_string(plan.limits.tmpfs_bytes).c_str(), 0) != 0 ||
+    // The project's upper, the home's upper and /tmp share it: each used to be a tmpfs of
+    // tmpfs_bytes of its own, so together they keep the same total.
+    const uint64_t size = plan.limits.tmpfs_bytes * 3;
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "size", std::to_string(size).c_str(), 0) != 0 ||
         fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) != 0 ||
         fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
         die("fsconfig", "scratch tmpfs");
@@ -282,11 +329,17 @@ int createScratch(const RunPlan& plan) {
     if (mnt < 0)
         die("fsmount", "scratch tmpfs");
     close(fs);
-    if (mkdirat(mnt, "upper", 0755) != 0 || mkdirat(mnt, "work", 0700) != 0)
-        die("mkdirat", "scratch upper/work");
-    // The upper root is the project dir's inode: owned by the sandbox user so it can write there.
-    if (fchownat(mnt, "upper", plan.hostUid, plan.hostGid, 0) != 0)
-        die("fchownat", "scratch upper");
+    struct Dir { const char* name; mode_t mode; bool sandboxOwned; };
+    // The upper roots are the project's and the home's inodes, the lower root the home's
+    // layout: owned by the sandbox user so it can write there.
+    for (Dir d : {Dir{kScratchProjectUpper, 0755, true}, Dir{kScratchProjectWork, 0700, false},
+                  Dir{kScratchHomeLower, 0755, true}, Dir{kScratchHomeUpper, 0755, true},
+                  Dir{kScratchHomeWork, 0700, false}, Dir{kScratchTmp, 01777, false}}) {
+        if (mkdirat(mnt, d.name, d.mode) != 0 || fchmodat(mnt, d.name, d.mode, 0) != 0)
+            die("mkdirat", std::string("scratch ") + d.name);
+        if (d.sandboxOwned && fchownat(mnt, d.name, plan.hostUid, plan.hostGid, 0) != 0)
+            die("fchownat", std::string("scratch ") + d.name);
+    }
     return mnt;
 }
 
@@ -309,13 +362,18 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
     for (const char* p : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"})
         mirrorHostPath(p);
     buildEtc(plan);
+    trustRunCa(plan, scratchFd);
     buildDev(plan);
     makeDir(at("/proc"), 0555);
     // A fresh procfs of the new pid namespace: the host's processes are not in it.
     if (mount("proc", at("/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
         die("mount proc", at("/proc"));
+    // /tmp lives on the scratch tmpfs: whatever the run leaves there is reported after it.
     makeDir(at("/tmp"), 01777);
-    mountTmpfs(at("/tmp"), "mode=1777,size=" + std::to_string(plan.limits.tmpfs_bytes), MS_NOSUID | MS_NODEV);
+    const std::string tmp = "/proc/self/fd/" + std::to_string(scratchFd) + "/" + kScratchTmp;
+    if (mount(tmp.c_str(), at("/tmp").c_str(), nullptr, MS_BIND, nullptr) != 0 ||
+        mount(nullptr, at("/tmp").c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV, nullptr) != 0)
+        die("mount bind", tmp + " -> " + at("/tmp"));
     makeDir(at("/var"), 0755);
     if (symlink("/tmp", at("/var/tmp").c_str()) != 0)
         die("symlink", at("/var/tmp"));

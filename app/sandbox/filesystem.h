@@ -1,14 +1,22 @@
 // @brief Stage 5: the sandbox's file system — a tmpfs root of read-only binds, written /etc, fresh
-// /proc and /dev, capped tmpfs /tmp and home, the package through overlayfs, pivot_root.
+// /proc and /dev, /tmp and the home on the scratch tmpfs, the package through overlayfs, pivot_root.
 #pragma once
 
 #include "app/sandbox/run_plan.h"
 
 namespace vigil::sandbox {
 
-/// Helper side, before the namespaces: a detached, size-capped tmpfs holding the overlay's
-/// upper and work dirs. It is in no mount table; the returned fd keeps it alive so the helper can
-/// read the upper dir after the sandbox is gone.
+/// The scratch tmpfs's layout. Everything the run can write, except /dev/shm, lives here.
+constexpr const char* kScratchProjectUpper = "upper";  ///< the package overlay's upper: /home/dev/project
+constexpr const char* kScratchProjectWork = "work";
+constexpr const char* kScratchHomeLower = "home";      ///< the planted bait home (lower of /home/dev)
+constexpr const char* kScratchHomeUpper = "home-upper";
+constexpr const char* kScratchHomeWork = "home-work";
+constexpr const char* kScratchTmp = "tmp";             ///< /tmp, bound
+
+/// Helper side, before the namespaces: a detached, size-capped tmpfs holding the overlays' upper
+/// and work dirs, the home's lower layer and /tmp. It is in no mount table; the returned fd keeps
+/// it alive so the helper can read what the run wrote after the sandbox is gone.
 int createScratch(const RunPlan& plan);
 
 /// Helper side: a user namespace whose only mapping is <package owner> -> the run's host ids, used

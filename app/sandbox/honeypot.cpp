@@ -29,7 +29,7 @@ constexpr uid_t kHoneypotIdOffset = 200000000u;
 
 }  // namespace
 
-Honeypot startHoneypot(const RunPlan& plan) {
+Honeypot startHoneypot(const RunPlan& plan, const RunCa& ca, int catchAllMap) {
     int events[2], status[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, events) != 0)
         die("socketpair", "honeypot events");
@@ -48,10 +48,15 @@ Honeypot startHoneypot(const RunPlan& plan) {
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         setCleanup(nullptr);
         setEngineFd(-1);
-        // Only its two ends survive: fds 3 and 4, everything else of the helper is closed.
-        if (dup2(events[1], 3) < 0 || dup2(status[1], 4) < 0)
+        // Only its two ends and the steering map survive: fds 3, 4 and 5, everything else of the
+        // helper is closed. The map fd is closed once the catch-all listener is in it.
+        // Moved above 9 first, so no dup2 below overwrites another of the three.
+        const int high[3] = {fcntl(events[1], F_DUPFD, 10), fcntl(status[1], F_DUPFD, 10),
+                             fcntl(catchAllMap, F_DUPFD, 10)};
+        if (high[0] < 0 || high[1] < 0 || high[2] < 0 || dup2(high[0], 3) < 0 || dup2(high[1], 4) < 0 ||
+            dup2(high[2], 5) < 0)
             _exit(127);
-        syscall(SYS_close_range, 5u, ~0u, 0u);
+        syscall(SYS_close_range, 6u, ~0u, 0u);
         setSandboxStatusFd(4);
         const int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (devnull >= 0) {
@@ -61,7 +66,7 @@ Honeypot startHoneypot(const RunPlan& plan) {
         // Named after the run, so tests (and an administrator) can tell which run it belongs to.
         setProcessTitle("vigil-honeypot " + plan.runName);
         prctl(PR_SET_NAME, "vigil-honeypot", 0, 0, 0);
-        serveHoneypot(3, plan.hostUid + kHoneypotIdOffset, plan.hostGid + kHoneypotIdOffset);
+        serveHoneypot(3, plan.hostUid + kHoneypotIdOffset, plan.hostGid + kHoneypotIdOffset, ca, 5);
     }
     close(events[1]);
     close(status[1]);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <sys/types.h>
 
+#include "app/sandbox/honeypot_tls.h"
 #include "app/sandbox/run_plan.h"
 
 namespace vigil::sandbox {
@@ -19,8 +20,10 @@ struct Honeypot {
 /// clone3(CLONE_NEWNET): the honeypot starts in a namespace of its own (wired to the sandbox
 /// later by connectToHoneypot), opens its sockets, drops every privilege, loads the seccomp
 /// filter and serves until told to finish. Not in the run's cgroup: it must outlive pid 1 long
-/// enough to report the last connections.
-Honeypot startHoneypot(const RunPlan& plan);
+/// enough to report the last connections. It inherits the run's CA (key included) to sign the
+/// leaf certificates of intercepted TLS sessions, and the any-port steering's sockmap
+/// (`catchAllMap`) to register its catch-all listener in.
+Honeypot startHoneypot(const RunPlan& plan, const RunCa& ca, int catchAllMap);
 
 /// Waits until the honeypot listens (so the command's first connection is never refused);
 /// dies with the honeypot's own error if it failed.
@@ -39,6 +42,6 @@ void finishHoneypot(Honeypot& honeypot, int engine);
 void killHoneypot(Honeypot& honeypot);
 
 /// The honeypot process itself (honeypot_server.cpp). Never returns.
-[[noreturn]] void serveHoneypot(int events, uid_t uid, gid_t gid);
+[[noreturn]] void serveHoneypot(int events, uid_t uid, gid_t gid, const RunCa& ca, int catchAllMap);
 
 }  // namespace vigil::sandbox

@@ -2,25 +2,23 @@
 // makes every IPv4 address local. What it serves:
 //   - DNS on UDP and TCP port 53 of any address: every name resolves to the honeypot's answer;
 //     UDP replies leave from the address the client asked (IP_PKTINFO), as a real resolver's do;
-//   - TCP listeners on the ports malware and tooling use most. Without netfilter (TPROXY needs
-//     nftables rules, which we may not shell out for) a listener covers one port on every
-//     address, not every port; a raw TCP socket behind a SYN-only classic BPF filter records the
-//     first SYN to any other port, which the kernel then refuses. Covering every port in full
-//     belongs to the tracer's cgroup connect4 hook, which can redirect a connect() (later step);
-//   - on each TCP connection: HTTP (method, host, path, headers, body; answered 200), TLS (the
-//     ClientHello's SNI; TLS is not terminated yet — a per-run CA comes later), anything else:
-//     the first bytes;
+//   - TCP on every port of every address: one catch-all listener that the namespace's sk_lookup
+//     program (honeypot_steering.cpp) hands each connection to; DNS over TCP keeps port 53's own;
+//   - on each TCP connection: HTTP (method, host, path, headers, body; answered 200); TLS: the
+//     ClientHello's SNI is recorded at once, then the session is terminated with a leaf
+//     certificate signed by the run's CA (honeypot_tls.cpp) and what the client sends inside is
+//     recorded exactly like plain HTTP (or as first bytes); anything else: the first bytes;
 //   - a raw UDP socket records the first bytes of datagrams to ports other than 53.
 // Every record is bounded; after kMaxEvents they are counted, not sent.
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <bpf/bpf.h>
 #include <grp.h>
-#include <linux/filter.h>
+#include <memory>
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <string>
@@ -33,6 +31,7 @@
 #include "app/sandbox/honeypot.h"
 #include "app/sandbox/honeypot_dns.h"
 #include "app/sandbox/honeypot_stream.h"
+#include "app/sandbox/honeypot_tls.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_plan.h"
 #include "app/sandbox/seccomp_filter.h"
@@ -40,9 +39,6 @@
 namespace vigil::sandbox {
 namespace {
 
-constexpr uint16_t kTcpPorts[] = {21,   22,   23,   25,   53,   80,   110,  143,  443,  465,  587,  993,
-                                  995,  1080, 1337, 3000, 3128, 3306, 4444, 5000, 5432, 6379, 6667, 8000,
-                                  8080, 8443, 8888, 9000, 9200, 27017, 31337};
 constexpr size_t kMaxConnections = 256;
 constexpr size_t kMaxEvents = 10000;
 constexpr size_t kConnCap = 8192 + VIGIL_NET_MAX_DATA;  // an HTTP head plus a body's worth
@@ -59,7 +55,11 @@ struct Endpoint {
 struct Conn {
     int fd = -1;
     Endpoint src, dst;
-    std::string buf;
+    std::string buf;                 ///< bytes received; for a TLS connection, only until the hello is parsed
+    std::unique_ptr<TlsStream> tls;  ///< set once the ClientHello is in: the decrypted bytes live there
+    std::string out;                 ///< ciphertext the socket did not take yet
+    bool spoke = false;              ///< the client sent anything at all
+    bool sniRecorded = false;
     bool truncated = false;
     uint64_t opened = 0, last = 0;
 };
@@ -68,18 +68,26 @@ Endpoint fromSockaddr(const sockaddr_in& a) { return {a.sin_addr.s_addr, ntohs(a
 
 class Server {
 public:
-    explicit Server(int events) : events_(events) {}
+    Server(int events, TlsInterceptor& tls) : events_(events), tls_(tls) {}
 
-    void open() {
-        for (uint16_t port : kTcpPorts) {
+    /// Opens every socket; `catchAllMap` is the steering program's sockmap (closed here).
+    void open(int catchAllMap) {
+        // Port 53 for DNS over TCP; port 0 (any free one) for the catch-all, which the steering
+        // program hands every other connection to, whatever port it was sent to.
+        for (uint16_t port : {uint16_t{53}, uint16_t{0}}) {
             const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0)
                 die("socket", "honeypot TCP listener");
             bindAny(fd, port, "honeypot TCP listener");
             if (listen(fd, 128) != 0)
                 die("listen", "honeypot TCP port " + std::to_string(port));
-            listeners_.push_back({fd, port});
+            listeners_.push_back(fd);
         }
+        const uint32_t slot = 0;
+        const uint64_t catchAll = static_cast<uint64_t>(listeners_.back());
+        if (bpf_map_update_elem(catchAllMap, &slot, &catchAll, BPF_ANY) != 0)
+            die("bpf", "insert the catch-all listener into the steering map");
+        close(catchAllMap);
         dns_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (dns_ < 0)
             die("socket", "honeypot DNS");
@@ -88,23 +96,9 @@ public:
         if (setsockopt(dns_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) != 0)
             die("setsockopt", "IP_PKTINFO on the honeypot DNS socket");
         bindAny(dns_, 53, "honeypot DNS");
-        rawTcp_ = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
         rawUdp_ = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
-        if (rawTcp_ < 0 || rawUdp_ < 0)
-            die("socket", "honeypot raw TCP/UDP recorder");
-        // Only segments with SYN set and ACK clear reach user space: the data of accepted
-        // connections is never copied twice.
-        static sock_filter synOnly[] = {
-            BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),         // x = IP header length
-            BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),         // a = TCP flags
-            BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x10, 2, 0),  // ACK: drop
-            BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x02, 0, 1),  // SYN: keep
-            BPF_STMT(BPF_RET | BPF_K, 0xffff),
-            BPF_STMT(BPF_RET | BPF_K, 0),
-        };
-        sock_fprog prog{static_cast<unsigned short>(sizeof synOnly / sizeof synOnly[0]), synOnly};
-        if (setsockopt(rawTcp_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
-            die("setsockopt", "SO_ATTACH_FILTER on the honeypot SYN recorder");
+        if (rawUdp_ < 0)
+            die("socket", "honeypot raw UDP recorder");
     }
 
     /// Serves until the helper closes its end; then records what is still open and exits.
@@ -177,9 +171,9 @@ private:
     }
 
     int pollOnce(int timeoutMs) {
-        std::vector<pollfd> fds = {{events_, POLLIN, 0}, {dns_, POLLIN, 0}, {rawTcp_, POLLIN, 0}, {rawUdp_, POLLIN, 0}};
-        for (const auto& l : listeners_)
-            fds.push_back({l.first, POLLIN, 0});
+        std::vector<pollfd> fds = {{events_, POLLIN, 0}, {dns_, POLLIN, 0}, {rawUdp_, POLLIN, 0}};
+        for (int l : listeners_)
+            fds.push_back({l, POLLIN, 0});
         const size_t connBase = fds.size();
         for (const Conn& c : conns_)
             fds.push_back({c.fd, POLLIN, 0});
@@ -194,12 +188,10 @@ private:
         if (fds[1].revents & POLLIN)
             serveDns();
         if (fds[2].revents & POLLIN)
-            recordSyn();
-        if (fds[3].revents & POLLIN)
             recordDatagram();
         for (size_t i = 0; i < listeners_.size(); ++i)
-            if (fds[4 + i].revents & POLLIN)
-                acceptFrom(listeners_[i].first);
+            if (fds[3 + i].revents & POLLIN)
+                acceptFrom(listeners_[i]);
         // Conns accepted above are not in fds; iterate only over those polled.
         const size_t polled = fds.size() - connBase;
         std::vector<int> done;
@@ -275,35 +267,6 @@ private:
         return true;
     }
 
-    bool listened(uint16_t port) const {
-        for (const auto& l : listeners_)
-            if (l.second == port)
-                return true;
-        return false;
-    }
-
-    void recordSyn() {
-        uint8_t buf[256];
-        for (;;) {
-            const ssize_t n = recv(rawTcp_, buf, sizeof buf, MSG_DONTWAIT);
-            if (n < 0)
-                return;
-            Endpoint src, dst;
-            size_t payload = 0;
-            if (!transport(buf, static_cast<size_t>(n), sizeof(tcphdr), src, dst, payload) || listened(dst.port))
-                continue;
-            // A client retrying the same connection is one attempt.
-            const uint64_t key = static_cast<uint64_t>(dst.ip) << 32 | static_cast<uint64_t>(dst.port) << 16 | src.port;
-            bool seen = false;
-            for (uint64_t k : recentSyns_)
-                seen = seen || k == key;
-            if (seen)
-                continue;
-            recentSyns_[synNext_++ % recentSyns_.size()] = key;
-            emit(VIGIL_NET_TCP_SYN, src, dst, {}, {}, false);
-        }
-    }
-
     void recordDatagram() {
         uint8_t buf[2048];
         for (;;) {
@@ -354,6 +317,7 @@ private:
             if (n < 0)
                 break;
             c.buf.append(chunk, static_cast<size_t>(n));
+            c.spoke = true;
             c.last = now();
             if (c.buf.size() >= kConnCap) {
                 c.truncated = true;
@@ -367,6 +331,8 @@ private:
     bool advance(Conn& c) {
         if (c.dst.port == 53)
             return serveDnsStream(c);
+        if (c.tls)  // past the ClientHello, every byte is a TLS record for the session
+            return advanceTls(c);
         switch (classifyStream(c.buf)) {
         case StreamKind::NeedMore:
             return false;
@@ -376,10 +342,16 @@ private:
                 return false;
             return finish(c), true;
         }
-        case StreamKind::Tls:
-            if (parseClientHello(c.buf).status == ClientHello::NeedMore)
+        case StreamKind::Tls: {
+            const ClientHello hello = parseClientHello(c.buf);
+            if (hello.status == ClientHello::NeedMore)
                 return false;
-            return finish(c), true;
+            // Recorded now: a client that refuses our certificate sends nothing more.
+            recordSni(c, hello.serverName);
+            if (hello.status == ClientHello::Malformed || !(c.tls = tls_.accept(hello.serverName, c.dst.ip)))
+                return finish(c), true;
+            return advanceTls(c);
+        }
         case StreamKind::Other:
             if (c.buf.size() < kFirstBytes)
                 return false;
@@ -387,6 +359,51 @@ private:
             return finish(c), true;
         }
         return false;
+    }
+
+    void recordSni(Conn& c, const std::string& serverName) {
+        emit(VIGIL_NET_TLS_SNI, c.src, c.dst, {serverName}, std::string_view(c.buf).substr(0, 512), c.buf.size() > 512);
+        c.sniRecorded = true;
+    }
+
+    /// Inside an intercepted TLS session: hands the received ciphertext to OpenSSL, sends what it
+    /// answers, and finishes once the decrypted request is complete (as for plain HTTP).
+    bool advanceTls(Conn& c) {
+        const bool alive = c.tls->feed(c.buf, kConnCap);
+        c.buf.clear();
+        flush(c);
+        if (!alive)
+            return finish(c), true;  // refused (pinned or unknown CA): the SNI record stands alone
+        const std::string& plain = c.tls->plain;
+        if (c.tls->plainTruncated) {
+            c.truncated = true;
+            return finish(c), true;
+        }
+        switch (classifyStream(plain)) {
+        case StreamKind::NeedMore:
+            return false;
+        case StreamKind::Http: {
+            const auto head = parseHttpHead(plain);
+            return head && httpBodyComplete(*head, plain) ? (finish(c), true) : false;
+        }
+        case StreamKind::Tls:
+        case StreamKind::Other:
+            return plain.size() >= kFirstBytes ? (finish(c), true) : false;
+        }
+        return false;
+    }
+
+    /// Sends pending ciphertext. The replies are a few KiB against a socket buffer of hundreds:
+    /// what does not fit now goes on the next event or is dropped at close.
+    void flush(Conn& c) {
+        if (c.tls)
+            c.out += c.tls->takeOutput();
+        while (!c.out.empty()) {
+            const ssize_t n = send(c.fd, c.out.data(), c.out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n <= 0)
+                break;
+            c.out.erase(0, static_cast<size_t>(n));
+        }
     }
 
     /// DNS over TCP: two-byte length, then a query; any number per connection.
@@ -415,23 +432,37 @@ private:
     void finish(Conn& c) {
         if (c.fd < 0)
             return;
-        const StreamKind kind = classifyStream(c.buf);
-        const auto head = kind == StreamKind::Http ? parseHttpHead(c.buf) : std::nullopt;
-        if (c.dst.port == 53 && c.buf.empty()) {
+        // What the client said: in clear, or decrypted from its TLS session.
+        const std::string_view app = c.tls ? std::string_view(c.tls->plain) : std::string_view(c.buf);
+        const StreamKind kind = classifyStream(app);
+        const auto head = kind == StreamKind::Http ? parseHttpHead(app) : std::nullopt;
+        if (c.dst.port == 53 && c.buf.empty() && !c.tls) {
             // A DNS stream that ended cleanly: its queries are recorded already.
         } else if (head) {
             const std::string response = httpResponse();
-            (void)send(c.fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-            const std::string_view body = std::string_view(c.buf).substr(head->headEnd);
+            if (c.tls) {
+                c.tls->write(response);
+                c.tls->close();
+            } else {
+                c.out += response;
+            }
+            flush(c);
+            const std::string_view body = app.substr(head->headEnd);
             const bool cut = c.truncated || (!head->chunked && body.size() < head->contentLength);
-            emit(VIGIL_NET_HTTP, c.src, c.dst, {head->method, head->host, head->target, head->headers}, body, cut);
+            std::vector<std::string> texts = {head->method, head->host, head->target, head->headers};
+            if (c.tls)
+                texts.push_back("https");
+            emit(VIGIL_NET_HTTP, c.src, c.dst, texts, body, cut);
+        } else if (c.tls) {
+            // A session that carried something other than HTTP: its first decrypted bytes.
+            if (!app.empty())
+                emit(VIGIL_NET_TCP, c.src, c.dst, {"tls"}, app.substr(0, kFirstBytes),
+                     c.truncated || app.size() > kFirstBytes);
         } else if (kind == StreamKind::Tls) {
-            const ClientHello hello = parseClientHello(c.buf);
-            emit(VIGIL_NET_TLS_SNI, c.src, c.dst, {hello.serverName}, std::string_view(c.buf).substr(0, 512),
-                 c.buf.size() > 512);
+            if (!c.sniRecorded)
+                recordSni(c, parseClientHello(c.buf).serverName);
         } else {
-            emit(VIGIL_NET_TCP, c.src, c.dst, {}, std::string_view(c.buf).substr(0, kFirstBytes),
-                 c.truncated || c.buf.size() > kFirstBytes);
+            emit(VIGIL_NET_TCP, c.src, c.dst, {}, app.substr(0, kFirstBytes), c.truncated || app.size() > kFirstBytes);
         }
         close(c.fd);
         c.fd = -1;
@@ -441,8 +472,8 @@ private:
         const uint64_t t = now();
         std::vector<int> done;
         for (Conn& c : conns_) {
-            const bool idle = !c.buf.empty() && t - c.last > kIdleNs;
-            const bool silent = c.buf.empty() && t - c.opened > kSilentNs;
+            const bool idle = c.spoke && t - c.last > kIdleNs;
+            const bool silent = !c.spoke && t - c.opened > kSilentNs;
             if (idle || silent) {
                 done.push_back(c.fd);
                 finish(c);
@@ -466,20 +497,21 @@ private:
     }
 
     int events_;
-    int dns_ = -1, rawTcp_ = -1, rawUdp_ = -1;
-    std::vector<std::pair<int, uint16_t>> listeners_;
+    TlsInterceptor& tls_;
+    int dns_ = -1, rawUdp_ = -1;
+    std::vector<int> listeners_;
     std::vector<Conn> conns_;
-    std::vector<uint64_t> recentSyns_ = std::vector<uint64_t>(64, 0);
-    size_t synNext_ = 0;
     size_t sent_ = 0, dropped_ = 0;
     bool stopping_ = false;
 };
 
 }  // namespace
 
-void serveHoneypot(int events, uid_t uid, gid_t gid) {
-    Server server(events);
-    server.open();
+void serveHoneypot(int events, uid_t uid, gid_t gid, const RunCa& ca, int catchAllMap) {
+    // OpenSSL reads its configuration on first use: while the files are still reachable.
+    TlsInterceptor tls(ca);
+    Server server(events, tls);
+    server.open(catchAllMap);
     // Everything privileged is done: the sockets exist. From here the process handles hostile
     // bytes, so it keeps nothing: an unprivileged id of its own, no capabilities, no way back.
     if (chdir("/") != 0)

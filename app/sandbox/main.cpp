@@ -22,6 +22,8 @@
 #include "app/sandbox/die.h"
 #include "app/sandbox/filesystem.h"
 #include "app/sandbox/honeypot.h"
+#include "app/sandbox/honeypot_steering.h"
+#include "app/sandbox/honeypot_tls.h"
 #include "app/sandbox/network.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_cgroup.h"
@@ -46,12 +48,14 @@ constexpr uid_t kHostIdBase = 1600000000u;
 RunCgroup g_cgroup;
 Sandbox g_sandbox;
 Honeypot g_honeypot;
+AnyPortSteering g_steering;
 Tracer g_tracer;
 
 /// die()'s cleanup: every exit path after the cgroups exist kills and removes them.
 void cleanupRun() {
     killRun(g_sandbox, g_cgroup);
     killHoneypot(g_honeypot);
+    destroyAnyPortSteering(g_steering);
     if (g_sandbox.initPid > 0)
         waitpid(g_sandbox.initPid, nullptr, 0);
     destroyRunCgroup(g_cgroup);
@@ -142,8 +146,14 @@ int main(int argc, char** argv) {
     setCleanup(cleanupRun);
     createRunCgroup(plan, g_cgroup);
 
-    // 3. The simulated internet: the honeypot opens its sockets while the sandbox is built.
-    g_honeypot = startHoneypot(plan);
+    // 3. The simulated internet: the honeypot opens its sockets while the sandbox is built. A
+    // fresh CA per run lets it decrypt HTTPS; only the honeypot keeps the key (in memory), the
+    // sandbox trusts the certificate.
+    RunCa ca = makeRunCa();
+    g_steering = loadAnyPortSteering();
+    g_honeypot = startHoneypot(plan, ca, g_steering.mapFd);
+    plan.trustedCaPem = ca.certPem;
+    forgetRunCaKey(ca);
 
     // 4-7. Scratch tmpfs for the overlay's upper dir, then the namespaces; pid 1 builds the file
     // system and starts the command once released.
@@ -155,6 +165,8 @@ int main(int argc, char** argv) {
     attachV1(g_cgroup, g_sandbox.initPid);
     // The sandbox's only link leads to the honeypot, and it listens before the command runs.
     connectToHoneypot(g_sandbox.initPid, g_honeypot.pid);
+    // Every TCP port of every address answered (attached before the command can connect).
+    attachAnyPortSteering(g_steering, g_honeypot.pid);
     awaitHoneypot(g_honeypot);
     // 7a. The tracer, as real root, filtering on the run's cgroup: attached before pid 1 is
     // released, so the command's execve is the first thing it reports.
@@ -196,9 +208,7 @@ int main(int argc, char** argv) {
     if (!drainRuntimeChannel(runtime, engine))
         return 1;
     bool changesTruncated = false;
-    std::vector<FileChange> changes;
-    if (plan.packageFd >= 0)
-        changes = collectUpperChanges(scratch, plan.packageFd, kMaxChanges, changesTruncated);
+    const std::vector<FileChange> changes = collectRunChanges(scratch, plan.packageFd, kMaxChanges, changesTruncated);
     close(scratch);
 
     vigil_result result{};

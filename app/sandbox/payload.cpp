@@ -70,6 +70,9 @@ std::vector<std::string> buildEnvironment(const RunPlan& plan) {
         "XDG_RUNTIME_DIR=/run/user/1000",
         "XDG_SESSION_TYPE=x11",
         "PWD=" + plan.cwd,
+        // Node keeps its own root store; this is how developers behind an inspecting proxy make
+        // it trust their organisation's CA, here the run's (filesystem.cpp).
+        std::string("NODE_EXTRA_CA_CERTS=") + kRunCaPath,
     };
     env.insert(env.end(), plan.bait.env.begin(), plan.bait.env.end());
     for (const std::string& extra : plan.env) {

@@ -347,10 +347,12 @@ static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
 #define VIGIL_HONEYPOT_ANSWER_IPV4 "104.18.32.7"
 
 #define VIGIL_NET_DNS 1u      /* texts: name, type ("A", "AAAA", "TYPE65"...); data: none */
-#define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block; data: body (bounded) */
-#define VIGIL_NET_TCP 3u      /* texts: none; data: first bytes the client sent (bounded) */
+#define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block[, "https" when decrypted from
+                                 TLS]; data: body (bounded) */
+#define VIGIL_NET_TCP 3u      /* texts: none, or "tls" when decrypted from TLS; data: first bytes the
+                                 client sent (bounded) */
 #define VIGIL_NET_TLS_SNI 4u  /* texts: server name (empty when absent); data: first bytes */
-#define VIGIL_NET_TCP_SYN 5u  /* a connection attempt to a port nothing listens on; no data */
+#define VIGIL_NET_TCP_SYN 5u  /* no longer sent (every TCP port answers); kept so kind numbers stay */
 #define VIGIL_NET_UDP 6u      /* texts: none; data: first bytes of a datagram to a port other than 53 */
 #define VIGIL_NET_DROPPED 7u  /* texts: decimal count of events the honeypot dropped over its cap */
 #define VIGIL_NET_KIND_MAX 7u

@@ -20,6 +20,9 @@ constexpr const char* kProjectDir = "/home/dev/project";
 /// VIGIL's own scripts for Node (runtime hook, phase drivers), bound read-only. An unremarkable
 /// place: a developer machine with Node unpacked under /opt looks like this.
 constexpr const char* kRuntimeDir = "/opt/nodejs/runtime";
+/// The run's CA certificate alone (also in the system bundle), as an organisation that inspects
+/// TLS installs it for tools that keep their own store (NODE_EXTRA_CA_CERTS).
+constexpr const char* kRunCaPath = "/etc/ssl/corporate-root-ca.pem";
 
 struct RunPlan {
     vigil_run_request limits{};    ///< the fixed part as received (limits, counts, test mode)
@@ -40,6 +43,7 @@ struct RunPlan {
     std::string runName;           ///< "vigil-<helper pid>-<nonce>": cgroup directory names
     uint64_t startNs = 0;          ///< CLOCK_MONOTONIC at helper start
     BaitHome bait;                 ///< the run's fake home and honeytokens (stage 6)
+    std::string trustedCaPem;      ///< the run's CA certificate: added to the sandbox's trust (stage 5)
 };
 
 /// Decodes a whole RUN_REQUEST packet (header included) after vigil_msg_check(); returns null

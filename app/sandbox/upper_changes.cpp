@@ -1,4 +1,4 @@
-// Stage 9: the upper dir is the record of writes. Read through the helper's fd of the detached
+// Stage 9: the upper dirs (and /tmp) are the record of writes. Read through the helper's fd of the detached
 // scratch tmpfs, after every process of the run is dead, so nothing changes under the walk. The
 // walk never follows symlinks and never opens anything but directories.
 #include "app/sandbox/upper_changes.h"
@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "app/sandbox/filesystem.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_plan.h"
 
@@ -22,13 +23,14 @@ struct Walk {
     size_t limit;
     bool truncated = false;
     std::vector<FileChange> out;
+    std::string root;  ///< the walked tree's path inside the sandbox
 
     void add(uint32_t flags, const std::string& rel) {
         if (out.size() >= limit) {
             truncated = true;
             return;
         }
-        const std::string path = std::string(kProjectDir) + "/" + rel;
+        const std::string path = root + "/" + rel;
         if (path.size() > VIGIL_REQ_MAX_PATH) {
             truncated = true;
             return;
@@ -100,13 +102,24 @@ struct Walk {
 
 }  // namespace
 
-std::vector<FileChange> collectUpperChanges(int scratchFd, int lowerFd, size_t limit, bool& truncated) {
+std::vector<FileChange> collectRunChanges(int scratchFd, int packageFd, size_t limit, bool& truncated) {
     Walk walk{limit};
-    const int upper = openat(scratchFd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (upper >= 0) {
-        walk.dir(upper, lowerFd, "", 0);
+    const int homeLower = openat(scratchFd, kScratchHomeLower, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct Tree { const char* upper; int lowerFd; const char* root; bool present; };
+    // Without a package nothing is mounted on the project dir: its writes are in the home's upper.
+    for (Tree t : {Tree{kScratchProjectUpper, packageFd, kProjectDir, packageFd >= 0},
+                   Tree{kScratchHomeUpper, homeLower, kHomeDir, true}, Tree{kScratchTmp, -1, "/tmp", true}}) {
+        if (!t.present)
+            continue;
+        const int upper = openat(scratchFd, t.upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (upper < 0)
+            continue;
+        walk.root = t.root;
+        walk.dir(upper, t.lowerFd, "", 0);
         close(upper);
     }
+    if (homeLower >= 0)
+        close(homeLower);
     std::sort(walk.out.begin(), walk.out.end(), [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
     truncated = walk.truncated;
     return walk.out;

@@ -1,4 +1,4 @@
-// @brief What the run changed in the package: read from the overlay's upper dir after the run.
+// @brief What the run changed in the package, its home and /tmp: read from the scratch tmpfs after the run.
 #pragma once
 
 #include <cstddef>
@@ -13,8 +13,9 @@ struct FileChange {
     std::string path;    ///< absolute path inside the sandbox (/home/dev/project/...)
 };
 
-/// Walks <scratch>/upper against the lower package dir; sorted by path, at most `limit` entries
-/// (`truncated` tells whether more existed).
-std::vector<FileChange> collectUpperChanges(int scratchFd, int lowerFd, size_t limit, bool& truncated);
+/// Walks the package overlay's upper against the package dir (`packageFd`, -1 = no package), the
+/// home's upper against the planted bait home, and /tmp (all of it created by the run); sorted by
+/// path, at most `limit` entries (`truncated` tells whether more existed).
+std::vector<FileChange> collectRunChanges(int scratchFd, int packageFd, size_t limit, bool& truncated);
 
 }  // namespace vigil::sandbox

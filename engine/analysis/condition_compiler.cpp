@@ -73,7 +73,7 @@ const char* operatorsFor(FieldType type) {
     case FieldType::String: return "a string takes == != in contains startswith endswith glob and exists";
     case FieldType::Bool: return "a bool is a condition by itself, or takes == != true/false and exists";
     case FieldType::StringList:
-        return "a string list takes intersects contains startswith endswith glob exists, and .count";
+        return "a string list takes intersects outside contains startswith endswith glob exists, and .count";
     }
     return "";
 }
@@ -88,7 +88,7 @@ bool opApplies(FieldType type, CompareOp op) {
                op == CompareOp::StartsWith || op == CompareOp::EndsWith || op == CompareOp::Glob;
     case FieldType::Bool: return op == CompareOp::Eq || op == CompareOp::Ne;
     case FieldType::StringList:
-        return op == CompareOp::Intersects || op == CompareOp::Contains || op == CompareOp::StartsWith ||
+        return op == CompareOp::Intersects || op == CompareOp::Outside || op == CompareOp::Contains || op == CompareOp::StartsWith ||
                op == CompareOp::EndsWith || op == CompareOp::Glob;
     }
     return false;
@@ -246,7 +246,7 @@ private:
                                        valueKindName(v),
                                    std::string("'") + compareOpName(node.op) + "' here takes " + wanted);
         };
-        if (node.op == CompareOp::In || node.op == CompareOp::Intersects) {
+        if (node.op == CompareOp::In || node.op == CompareOp::Intersects || node.op == CompareOp::Outside) {
             auto patterns = listOf(v, node.name);
             if (!patterns)
                 return std::move(patterns).error();

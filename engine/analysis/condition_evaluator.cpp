@@ -70,6 +70,9 @@ bool stringHolds(const CompiledNode& n, const std::string& value) {
     case CompareOp::Ne: return value != n.text;
     case CompareOp::In:
     case CompareOp::Intersects: return anyPattern(n.patterns, value);
+    // An element no item matches: "contacts a host not on the list" cannot be written with
+    // intersects (any element matching), and `not intersects` would let one benign host hide the rest.
+    case CompareOp::Outside: return !anyPattern(n.patterns, value);
     case CompareOp::Contains: return value.find(n.text) != std::string::npos;
     case CompareOp::StartsWith: return value.starts_with(n.text);
     case CompareOp::EndsWith: return value.ends_with(n.text);

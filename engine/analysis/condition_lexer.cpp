@@ -14,12 +14,13 @@ namespace {
 bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-constexpr std::array<std::pair<std::string_view, TokenKind>, 12> kKeywords{{
+constexpr std::array<std::pair<std::string_view, TokenKind>, 13> kKeywords{{
     {"and", TokenKind::And},
     {"or", TokenKind::Or},
     {"not", TokenKind::Not},
     {"in", TokenKind::In},
     {"intersects", TokenKind::Intersects},
+    {"outside", TokenKind::Outside},
     {"contains", TokenKind::Contains},
     {"startswith", TokenKind::StartsWith},
     {"endswith", TokenKind::EndsWith},
@@ -59,6 +60,7 @@ const char* tokenKindName(TokenKind kind) noexcept {
     case TokenKind::Not: return "'not'";
     case TokenKind::In: return "'in'";
     case TokenKind::Intersects: return "'intersects'";
+    case TokenKind::Outside: return "'outside'";
     case TokenKind::Contains: return "'contains'";
     case TokenKind::StartsWith: return "'startswith'";
     case TokenKind::EndsWith: return "'endswith'";

@@ -17,7 +17,7 @@ enum class TokenKind {
     LParen, RParen, LBracket, RBracket, Comma,
     Eq, Ne, Lt, Le, Gt, Ge,
     // Keywords, matched case-insensitively (AND, and, And).
-    And, Or, Not, In, Intersects, Contains, StartsWith, EndsWith, Glob, Exists, True, False,
+    And, Or, Not, In, Intersects, Outside, Contains, StartsWith, EndsWith, Glob, Exists, True, False,
     End,
 };
 

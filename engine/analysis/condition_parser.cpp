@@ -16,6 +16,7 @@ const char* compareOpName(CompareOp op) noexcept {
     case CompareOp::Ge: return ">=";
     case CompareOp::In: return "in";
     case CompareOp::Intersects: return "intersects";
+    case CompareOp::Outside: return "outside";
     case CompareOp::Contains: return "contains";
     case CompareOp::StartsWith: return "startswith";
     case CompareOp::EndsWith: return "endswith";
@@ -36,6 +37,7 @@ std::optional<CompareOp> compareOpOf(TokenKind kind) {
     case TokenKind::Ge: return CompareOp::Ge;
     case TokenKind::In: return CompareOp::In;
     case TokenKind::Intersects: return CompareOp::Intersects;
+    case TokenKind::Outside: return CompareOp::Outside;
     case TokenKind::Contains: return CompareOp::Contains;
     case TokenKind::StartsWith: return CompareOp::StartsWith;
     case TokenKind::EndsWith: return CompareOp::EndsWith;

@@ -9,7 +9,7 @@
 namespace vigil::engine::analysis {
 
 /// The binary operators between a field and a value (see rules/GRAMMAR.md for their meaning).
-enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge, In, Intersects, Contains, StartsWith, EndsWith, Glob };
+enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge, In, Intersects, Outside, Contains, StartsWith, EndsWith, Glob };
 
 /// The operator as written in conditions: "==", "intersects", …
 const char* compareOpName(CompareOp op) noexcept;

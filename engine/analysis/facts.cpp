@@ -119,6 +119,21 @@ const FactField* findFact(std::string_view path) {
     return it == s.end() ? nullptr : &*it;
 }
 
+FieldSchema factFieldSchema() {
+    FieldSchema schema;
+    for (const FactField& f : factSchema()) {
+        FieldType type = FieldType::String;
+        switch (f.type) {
+        case FactType::Number: type = FieldType::Number; break;
+        case FactType::String: type = FieldType::String; break;
+        case FactType::Bool: type = FieldType::Bool; break;
+        case FactType::StringList: type = FieldType::StringList; break;
+        }
+        schema.fields.emplace(f.path, type);
+    }
+    return schema;
+}
+
 nlohmann::json buildFacts(const Fingerprint& fp, std::string_view phase, const PackageFacts& package,
                           const std::optional<DiffFacts>& diff, const std::optional<NormFacts>& norms,
                           const std::vector<ExfiltrationProof>& proofs) {

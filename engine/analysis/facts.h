@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/analysis/exfiltration.h"
+#include "engine/analysis/field_schema.h"
 #include "engine/analysis/fingerprint.h"
 
 namespace vigil::engine::analysis {
@@ -34,6 +35,9 @@ struct FactField {
 const std::vector<FactField>& factSchema();
 /// The field at `path`, or null when no such field exists.
 const FactField* findFact(std::string_view path);
+/// factSchema() in the form the rule compiler checks conditions against: what the shipped rules
+/// and `vigil-cli rules check` compile with.
+FieldSchema factFieldSchema();
 
 struct PackageFacts {
     std::string name;

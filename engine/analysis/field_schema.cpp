@@ -35,36 +35,4 @@ Result<FieldSchema> FieldSchema::fromJson(const nlohmann::json& object, const st
     return schema;
 }
 
-FieldSchema provisionalFactsSchema() {
-    using T = FieldType;
-    FieldSchema s;
-    s.fields = {
-        {"package.name", T::String},
-        {"package.version", T::String},
-        {"category", T::String},
-        {"phase", T::String},
-        {"events.network", T::StringList},
-        {"events.network.hosts", T::StringList},
-        {"events.dns.names", T::StringList},
-        {"events.http.urls", T::StringList},
-        {"events.files.read", T::StringList},
-        {"events.files.written", T::StringList},
-        {"events.files.deleted", T::StringList},
-        {"events.env_read", T::StringList},
-        {"events.process.commands", T::StringList},
-        {"events.process.shell_commands", T::StringList},
-        {"events.dynamic_code.count", T::Number},
-        {"events.monkey_patch", T::StringList},
-        {"diff.added.network.hosts", T::StringList},
-        {"diff.added.files.written", T::StringList},
-        {"diff.added.process.commands", T::StringList},
-        {"norm.network.share", T::Number},
-        {"exfil.proven", T::Bool},
-        {"exfil.secrets", T::StringList},
-        {"outcome.failed", T::Bool},
-        {"outcome.timed_out", T::Bool},
-    };
-    return s;
-}
-
 }  // namespace vigil::engine::analysis

@@ -27,8 +27,4 @@ struct FieldSchema {
     static Result<FieldSchema> fromJson(const nlohmann::json& object, const std::string& origin);
 };
 
-/// The facts fields the analysis publishes today. PROVISIONAL: the fingerprint/facts builder owns
-/// this list; it lives here so `vigil-cli rules check` validates against something real until then.
-FieldSchema provisionalFactsSchema();
-
 }  // namespace vigil::engine::analysis

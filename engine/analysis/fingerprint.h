@@ -22,7 +22,7 @@
 namespace vigil::engine::analysis {
 
 /// phase -> seqs of the events (in that phase's stream) that show an item.
-using Evidence = std::map<std::string, std::vector<uint64_t>>;
+using EventSeqs = std::map<std::string, std::vector<uint64_t>>;
 
 struct PhaseSummary {
     PhaseOutcome outcome;
@@ -49,7 +49,7 @@ struct Fingerprint {
     std::string version;
     std::string runtime;  ///< of the runs it was built from
     std::map<std::string, PhaseSummary> phases;
-    std::map<Section, std::map<std::string, Evidence>> sections;
+    std::map<Section, std::map<std::string, EventSeqs>> sections;
     std::string checksum;  ///< hex sha256 of the canonical sets; see computeChecksum
 
     /// Keys of a section, sorted; with a phase, only those shown in that phase.

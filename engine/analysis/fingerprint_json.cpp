@@ -92,7 +92,7 @@ Result<Fingerprint> fingerprintFromJson(const nlohmann::json& j) {
                 return section.error().withContext(fmt::format("fingerprint of {}@{}", fp.package, fp.version));
             auto& items = fp.sections[*section];
             for (const auto& item : list)
-                items[item.at("key").get<std::string>()] = item.at("evidence").get<Evidence>();
+                items[item.at("key").get<std::string>()] = item.at("evidence").get<EventSeqs>();
         }
     } catch (const nlohmann::json::exception& ex) {
         return makeError(ErrorCode::Input, "fingerprint JSON is malformed", ex.what());

@@ -27,7 +27,7 @@ struct NetworkCall {
     std::string key;                            ///< the fingerprint key ("x.example:443/tcp")
     std::string host;
     bool loopback = false;
-    Evidence evidence;
+    EventSeqs evidence;
 };
 
 struct VersionNetwork {

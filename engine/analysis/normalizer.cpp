@@ -414,8 +414,13 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
     const std::string_view k = e.kind;
     if (k == kind::ProcessExec) {
         std::vector<std::string> argv = strList(a, "argv");
+        const std::string exe = str(a, "path");
         if (argv.empty())
-            argv.push_back(str(a, "path"));
+            argv.push_back(exe);
+        else if (!exe.empty() && argv[0].find('/') != 0 && path(exe).starts_with('$'))
+            // `./jsextension` after a download (ua-parser-js, 2021): argv[0] is relative, but the
+            // kernel's absolute path says the program lives in the package, home or /tmp.
+            argv[0] = exe;
         addCommand(argv, e, 0, out);
     } else if (k == kind::ProcessSpawn) {
         std::vector<std::string> args = strList(a, "args");
@@ -466,7 +471,9 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
     } else if (k == kind::NetConnect || k == kind::NetSend || k == kind::NetTcpSyn || k == kind::NetTcpData ||
                k == kind::NetUdpData) {
         const std::string family = str(a, "family");
-        if (family == "unix" || family == "local") {
+        if (a.value("dns_traffic", false)) {
+            // a DNS query's own packets: the name it asked for is in NetDns
+        } else if (family == "unix" || family == "local") {
             add(Section::NetConnections, "unix:" + path(str(a, "address")));
         } else {
             std::string h = str(a, "host");

@@ -36,7 +36,7 @@ std::string SourcePlace::where() const {
 
 namespace {
 
-constexpr std::array<const char*, 12> kKeywords{"and",      "or",         "not",      "in",   "intersects", "contains",
+constexpr std::array<const char*, 13> kKeywords{"and",      "or",         "not",      "in",   "intersects", "outside", "contains",
                                                 "startswith", "endswith", "glob",     "exists", "true",     "false"};
 
 bool isConditionName(const std::string& s) {

@@ -13,13 +13,13 @@ namespace vigil::engine::analysis {
 
 namespace {
 
-const std::map<std::string, Evidence>& itemsOf(const Fingerprint& fp, Section section) {
-    static const std::map<std::string, Evidence> kNone;
+const std::map<std::string, EventSeqs>& itemsOf(const Fingerprint& fp, Section section) {
+    static const std::map<std::string, EventSeqs> kNone;
     const auto it = fp.sections.find(section);
     return it == fp.sections.end() ? kNone : it->second;
 }
 
-std::set<std::string> phasesOf(const Evidence& evidence, const std::set<std::string>& within) {
+std::set<std::string> phasesOf(const EventSeqs& evidence, const std::set<std::string>& within) {
     std::set<std::string> out;
     for (const auto& [phase, seqs] : evidence)
         if (within.count(phase) != 0)
@@ -30,7 +30,7 @@ std::set<std::string> phasesOf(const Evidence& evidence, const std::set<std::str
 std::string joined(const std::set<std::string>& s) { return fmt::format("{}", fmt::join(s, ",")); }
 
 DiffChange phaseMove(Section section, const std::string& key, const std::set<std::string>& before,
-                     const std::set<std::string>& after, const Evidence& beforeEvidence, const Evidence& afterEvidence) {
+                     const std::set<std::string>& after, const EventSeqs& beforeEvidence, const EventSeqs& afterEvidence) {
     std::set<std::string> gained, lost;
     std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::inserter(gained, gained.end()));
     std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::inserter(lost, lost.end()));
@@ -299,7 +299,7 @@ nlohmann::json toJson(const VersionDiff& d) {
             {"changed", changed}};
 }
 
-std::string evidenceText(const Evidence& evidence, size_t maxSeqs) {
+std::string evidenceText(const EventSeqs& evidence, size_t maxSeqs) {
     auto seqs = [&](const std::vector<uint64_t>& list) {
         std::string s;
         for (size_t i = 0; i < list.size() && i < maxSeqs; ++i)

@@ -16,7 +16,7 @@
 //    "changed": [{"kind": "outcome"|"resource"|"phases"|"phase_run", "phase", "section", "key",
 //                 "measure", "before", "after", "factor", "description",
 //                 "before_evidence", "after_evidence"}]}               // fields a kind has no use for are absent
-// Evidence of an added item is the newer version's, of a removed item the older version's.
+// EventSeqs of an added item is the newer version's, of a removed item the older version's.
 #pragma once
 
 #include <chrono>
@@ -57,7 +57,7 @@ struct DiffThresholds {
 struct DiffLine {
     Section section = Section::FileReads;
     std::string key;
-    Evidence evidence;  ///< from the version that has it
+    EventSeqs evidence;  ///< from the version that has it
     bool operator==(const DiffLine&) const = default;
 };
 
@@ -79,7 +79,7 @@ struct DiffChange {
     std::string before, after;            ///< human text: "ok (exit 0)", "1.2 s", "api", ...
     double factor = 0;                    ///< Resource: after / before (0 when before is 0)
     std::string description;              ///< one line a user reads: "install started failing"
-    Evidence beforeEvidence, afterEvidence;  ///< Phases
+    EventSeqs beforeEvidence, afterEvidence;  ///< Phases
 };
 
 struct VersionDiff {
@@ -113,7 +113,7 @@ nlohmann::json toJson(const VersionDiff& diff);
 std::string renderText(const VersionDiff& diff);
 
 /// "(install; events #12,#15)" / "(install: #3; api: #7)" — at most `maxSeqs` seqs per phase.
-std::string evidenceText(const Evidence& evidence, size_t maxSeqs = 6);
+std::string evidenceText(const EventSeqs& evidence, size_t maxSeqs = 6);
 /// A key made safe and short for one terminal line: control characters and newlines as escapes,
 /// longer than `width` characters cut with "...".
 std::string terminalSafe(std::string_view text, size_t width = 72);

@@ -77,13 +77,13 @@ inline constexpr std::string_view FileLink = "file.link";        ///< {target, p
 inline constexpr std::string_view FileAccess = "file.access";    ///< runtime fs call on a path {api, path}
 inline constexpr std::string_view FileChange = "file.change";    ///< overlay upper dir {path, created, modified, deleted, mode_changed}
 // network — kernel sockets, runtime API calls and what the honeypot answered.
-inline constexpr std::string_view NetConnect = "network.connect";  ///< {family, address, port, protocol, result, host (DNS name when known)}
+inline constexpr std::string_view NetConnect = "network.connect";  ///< {family, address, port, protocol, result, host (DNS name when known), dns_traffic}
 inline constexpr std::string_view NetBind = "network.bind";        ///< {family, address, port}
 inline constexpr std::string_view NetListen = "network.listen";    ///< {backlog}
-inline constexpr std::string_view NetSend = "network.send";        ///< {family, address, port, bytes}
+inline constexpr std::string_view NetSend = "network.send";        ///< {family, address, port, bytes, host, dns_traffic}
 inline constexpr std::string_view NetCall = "network.call";        ///< runtime {api, host, port, method, path, protocol}
 inline constexpr std::string_view NetDns = "network.dns";          ///< honeypot/runtime {name, type}
-inline constexpr std::string_view NetHttp = "network.http";        ///< honeypot {method, host, path, headers{}, body, body_truncated}
+inline constexpr std::string_view NetHttp = "network.http";        ///< honeypot {method, host, path, headers{}, body, body_truncated, scheme (http|https)}
 inline constexpr std::string_view NetTlsSni = "network.tls_sni";   ///< honeypot {server_name}
 inline constexpr std::string_view NetTcpData = "network.tcp_data"; ///< honeypot {address, port, data, truncated}
 inline constexpr std::string_view NetTcpSyn = "network.tcp_syn";   ///< honeypot {address, port}

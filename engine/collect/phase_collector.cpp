@@ -2,8 +2,14 @@
 #include "engine/collect/phase_collector.h"
 
 #include <algorithm>
+#include <set>
 #include <charconv>
 #include <ctime>
+
+#include <fmt/format.h>
+
+#include "engine/collect/kernel_decoder.h"
+#include "engine/collect/runtime_decoder.h"
 
 namespace vigil::engine::collect {
 namespace {
@@ -114,6 +120,11 @@ PhaseClock PhaseClock::sampleNow() {
     return c;
 }
 
+void PhaseClock::useTracerExec(const sandbox::TraceStats& stats) {
+    if (stats.execNs != 0)
+        execMonoNs = static_cast<int64_t>(stats.execNs);
+}
+
 int64_t PhaseClock::monoFromSystem(std::chrono::system_clock::time_point t) const {
     return readyMonoNs + std::chrono::duration_cast<std::chrono::nanoseconds>(t - readySystem).count();
 }
@@ -148,7 +159,34 @@ MergedEvents mergePhaseEvents(const std::string& phase, const PhaseClock& clock,
         e.phase = phase;
         out.events.push_back(std::move(e));
     }
+    joinDnsNames(out.events);
     return out;
+}
+
+void joinDnsNames(std::vector<Event>& events) {
+    std::set<std::string> resolvers;  // where the DNS queries went
+    for (const Event& e : events)
+        if (e.kind == kind::NetDns && e.source == Source::Honeypot && e.attrs.contains("address"))
+            resolvers.insert(e.attrs["address"].get<std::string>());
+    std::string lastName;  // the most recent name the honeypot resolved, in stream order
+    for (Event& e : events) {
+        if (e.kind == kind::NetDns) {
+            if (e.attrs.contains("name"))
+                lastName = e.attrs["name"].get<std::string>();
+            continue;
+        }
+        const bool carrier = e.kind == kind::NetConnect || e.kind == kind::NetSend || e.kind == kind::NetTcpData ||
+                             e.kind == kind::NetTcpSyn || e.kind == kind::NetUdpData;
+        if (!carrier || !e.attrs.contains("address") || !e.attrs["address"].is_string() || e.attrs.contains("host"))
+            continue;
+        const std::string address = e.attrs["address"].get<std::string>();
+        const int port = e.attrs.value("port", 0);
+        if (port == 53 && resolvers.count(address)) {
+            e.attrs["dns_traffic"] = true;  // the query itself is its network.dns event
+        } else if (address == kHoneypotAnswerIpv4 && !lastName.empty()) {
+            e.attrs["host"] = lastName;
+        }
+    }
 }
 
 SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const PhaseClock& clock) {
@@ -179,6 +217,8 @@ SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const
             a["host"] = printable(r.text(1));
             a["path"] = printable(r.text(2));
             a["headers"] = parseHeaders(r.text(3));
+            // Decrypted by the honeypot's TLS interception: exfiltration over HTTPS, in clear.
+            a["scheme"] = r.text(4) == "https" ? "https" : "http";
             if (validUtf8(r.data)) {
                 a["body"] = r.data;
             } else {
@@ -253,6 +293,73 @@ SourceEvents limitEvents(const sandbox::RunResult& result, const PhaseClock& clo
     add(result.pidsLimitHit, "pids");
     add(result.outputLimitHit, "output");
     return out;
+}
+
+SourceEvents kernelEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings) {
+    constexpr size_t kMaxNamed = 5;
+    SourceEvents out;
+    out.name = sourceName(Source::Kernel);
+    const sandbox::TraceStats& stats = result.traceStats;
+    out.drops = stats.drops + stats.lost;
+    if (warnings != nullptr) {
+        if (stats.untraced)
+            warnings->push_back("kernel tracer: run untraced on request (benchmark): no syscall events");
+        else if (!stats.received || !stats.active)
+            warnings->push_back("kernel tracer: not active for this run: no syscall events were collected");
+        size_t start = 0;
+        while (start < stats.warnings.size()) {
+            size_t end = stats.warnings.find('\n', start);
+            if (end == std::string::npos)
+                end = stats.warnings.size();
+            if (end > start)
+                warnings->push_back("kernel tracer: " + stats.warnings.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    // Absolute timestamps (execNs 0): the merge rebases every source to the same zero.
+    KernelDecoder decoder("", 0);
+    out.events.reserve(result.trace.size());
+    size_t refused = 0;
+    for (const sandbox::TraceRecord& record : result.trace) {
+        auto e = decoder.decode(record.bytes);
+        if (e) {
+            out.events.push_back(std::move(*e));
+            continue;
+        }
+        ++out.drops;
+        if (warnings != nullptr && refused++ < kMaxNamed)
+            warnings->push_back("kernel tracer: " + e.error().primary);
+    }
+    return out;
+}
+
+SourceEvents runtimeEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings) {
+    SourceEvents out;
+    out.name = sourceName(Source::Runtime);
+    RuntimeDecoder decoder("", 0);
+    out.events.reserve(result.runtimeLines.size());
+    for (const std::string& line : result.runtimeLines)
+        if (auto e = decoder.decode(line))
+            out.events.push_back(std::move(*e));
+    out.drops = result.runtimeDropped + decoder.rejected();
+    if (warnings != nullptr) {
+        if (result.runtimeDropped > 0)
+            warnings->push_back(fmt::format("runtime hook: the helper discarded {} line(s)", result.runtimeDropped));
+        for (const std::string& w : decoder.warnings())
+            warnings->push_back("runtime hook: rejected " + w);
+    }
+    return out;
+}
+
+std::vector<SourceEvents> runSources(const sandbox::RunResult& result, const PhaseClock& clock,
+                                     std::vector<std::string>* warnings) {
+    std::vector<SourceEvents> sources;
+    // Tie order at equal timestamps: the kernel's truth first, then what the hook explains.
+    sources.push_back(kernelEvents(result, warnings));
+    sources.push_back(runtimeEvents(result, warnings));
+    for (SourceEvents& s : sandboxSources(result, clock))
+        sources.push_back(std::move(s));
+    return sources;
 }
 
 std::vector<SourceEvents> sandboxSources(const sandbox::RunResult& result, const PhaseClock& clock) {

@@ -29,6 +29,10 @@ struct PhaseClock {
     /// Both clocks now; execMonoNs = the same instant (READY is sent right before execve: a
     /// tracer that sees the exec itself may set execMonoNs more exactly).
     static PhaseClock sampleNow();
+    /// Takes the tracer's CLOCK_MONOTONIC of the command's execve as the zero when it saw it
+    /// (TraceStats::execNs != 0): exact, where READY's sample is the engine's view a little
+    /// before the exec. Kernel and hook events are then exec-relative to the nanosecond.
+    void useTracerExec(const sandbox::TraceStats& stats);
     /// A wall-clock time as CLOCK_MONOTONIC ns (exact to the pair's sampling, a few µs).
     [[nodiscard]] int64_t monoFromSystem(std::chrono::system_clock::time_point t) const;
     [[nodiscard]] int64_t execEndMonoNs(std::chrono::nanoseconds run) const { return execMonoNs + run.count(); }
@@ -50,6 +54,14 @@ struct MergedEvents {
 };
 MergedEvents mergePhaseEvents(const std::string& phase, const PhaseClock& clock, std::vector<SourceEvents> sources);
 
+/// The address every name resolves to in the simulated internet (the honeypot's DNS answer).
+inline constexpr const char* kHoneypotAnswerIpv4 = "104.18.32.7";
+/// Joins the honeypot's DNS log to the traffic (run by mergePhaseEvents on the ordered stream):
+/// a connection or datagram to the answer address gets `host` = the name most recently resolved
+/// before it, so it reads as the host the package asked for rather than a bare IP; traffic to the
+/// resolver's port 53 is marked `dns_traffic` (its query is already a network.dns event).
+void joinDnsNames(std::vector<Event>& events);
+
 /// Honeypot records -> network.dns / http / tls_sni / tcp_data / tcp_syn / udp_data events
 /// (source honeypot, no pid: the honeypot only sees packets). "Dropped" records become the
 /// source's drop count instead of events.
@@ -60,8 +72,19 @@ SourceEvents overlayChangeEvents(const sandbox::RunResult& result, const PhaseCl
 /// Limits the sandbox enforced -> sandbox.limit events, at the end of the run.
 SourceEvents limitEvents(const sandbox::RunResult& result, const PhaseClock& clock);
 
-/// What exists today for a run: honeypot, overlay changes and limits, as sources for the merge.
-/// The kernel and runtime decoders add theirs next to these.
+/// The kernel tracer's records -> events (source "kernel", absolute CLOCK_MONOTONIC like every
+/// source: the merge rebases). Drops: what the ring buffer had no room for, what the helper
+/// discarded, and records the decoder refused (each also named in `warnings`, bounded). A run the
+/// tracer did not watch adds a warning: its silence must not read as a clean package.
+SourceEvents kernelEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings = nullptr);
+/// The Node runtime hook's lines -> events (source "runtime"; the hook stamps process.hrtime,
+/// i.e. absolute CLOCK_MONOTONIC). Drops: lines the helper discarded and malformed lines.
+SourceEvents runtimeEvents(const sandbox::RunResult& result, std::vector<std::string>* warnings = nullptr);
+
+/// What the sandbox itself reports for a run: honeypot, overlay changes and limits.
 std::vector<SourceEvents> sandboxSources(const sandbox::RunResult& result, const PhaseClock& clock);
+/// Every source of a run: sandboxSources plus the kernel tracer's and the runtime hook's events.
+std::vector<SourceEvents> runSources(const sandbox::RunResult& result, const PhaseClock& clock,
+                                     std::vector<std::string>* warnings = nullptr);
 
 }  // namespace vigil::engine::collect

@@ -42,6 +42,7 @@ nlohmann::json phaseSummaryJson(const PhaseRun& run) {
             {"events", run.events.size()},
             {"counts", std::move(counts)},
             {"drops", std::move(drops)},
+            {"warnings", run.warnings},
             {"stimulus", run.stimulus},
             {"bait", std::move(bait)},
             {"stdout_tail", run.stdoutTail},

@@ -40,6 +40,11 @@ struct PhaseRun {
     std::chrono::nanoseconds run{0};     ///< execve -> exit
     std::string stdoutTail;
     std::string stderrTail;
+    uint64_t stdoutBytes = 0;       ///< produced by the run (the tails keep only the last bytes)
+    uint64_t stderrBytes = 0;
+    uint64_t memoryPeakBytes = 0;
+    /// What the collection could not do: tracer inactive or degraded, malformed hook lines, ...
+    std::vector<std::string> warnings;
     std::map<std::string, uint64_t> counts;  ///< events per category ("file", "network", ...)
     std::map<std::string, uint64_t> drops;   ///< events lost, per source name; absent = none lost
     nlohmann::json stimulus = nlohmann::json::object();  ///< what the driver did: scripts, entries, calls
@@ -52,7 +57,7 @@ struct PhaseRun {
 };
 
 /// The summary object (no events): {phase, outcome, reason, exit_code, signal, limits_hit,
-/// setup_ms, duration_ms, counts, drops, stimulus, bait[{name, place, location, value}],
+/// setup_ms, duration_ms, counts, drops, warnings, stimulus, bait[{name, place, location, value}],
 /// stdout_tail, stderr_tail}. Bait values are fake, fresh per run: a reader of the JSON needs them
 /// to recognise them in the events (an HTTP body, a written file).
 nlohmann::json phaseSummaryJson(const PhaseRun& run);

@@ -1,13 +1,14 @@
 // @brief PackageAnalyzer: the seam between the scan orchestrator and whatever runs and judges one package version.
 //
 // The orchestrator only schedules, caches and aggregates. Running the phases in the sandbox,
-// collecting events and judging them is behind this interface, so the real phase runner and
-// analysis replace the interim one without the orchestrator changing.
+// collecting events and judging them is behind this interface (SandboxAnalyzer, and the
+// RuleEvaluator as FindingEvaluator; tests use a scripted one).
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "engine/collect/event.h"
 #include "engine/core/result.h"
 #include "engine/report/scan_report.h"
+#include "engine/resolve/package_graph.h"
 
 namespace vigil::engine::plan {
 
@@ -26,6 +28,13 @@ inline constexpr const char* kAllPhases[] = {"install", "import", "api"};
 /// "install,import" -> {"install", "import"} in canonical order; a Usage error names an unknown phase.
 Result<std::vector<std::string>> parsePhases(const std::string& commaSeparated);
 
+/// The scan's resolved graph and extracted trees, shared by every target of one scan: an analyzer
+/// stages a package with its dependency closure from it instead of resolving again.
+struct StagingGraph {
+    resolve::PackageGraph graph;
+    std::map<std::size_t, std::filesystem::path> trees;  ///< node -> its extracted tree
+};
+
 /// One package version to analyse.
 struct AnalysisTarget {
     std::string name;
@@ -33,6 +42,8 @@ struct AnalysisTarget {
     std::string integrity;
     std::filesystem::path directory;  ///< its extracted tree; empty when it was not fetched (git, link)
     std::map<std::string, std::string> installScripts;  ///< "postinstall" -> script, from its package.json
+    std::shared_ptr<const StagingGraph> staging;  ///< null: only the package's own tree is known
+    std::size_t node = 0;                         ///< the target's node in staging->graph
 
     [[nodiscard]] std::string key() const { return name + "@" + version; }
 };

@@ -243,7 +243,8 @@ PhaseRunner::Prepared PhaseRunner::prepare(const ConsumerProject& project, const
     return p;
 }
 
-collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const std::string& phase) const {
+collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const std::string& phase,
+                                        std::stop_token stop) const {
     PhaseRun run;
     run.phase = phase;
     const std::string tag = randomTag();
@@ -256,6 +257,7 @@ collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const st
     collect::PhaseClock clock = collect::PhaseClock::sampleNow();
     sandbox::RunObserver observer;
     observer.onReady = [&clock](const sandbox::ReadyInfo&) { clock = collect::PhaseClock::sampleNow(); };
+    observer.stop = stop;
     auto result = client_.run(prepared.request, observer);
     if (!result) {
         run.outcome = collect::outcome::Error;
@@ -271,6 +273,9 @@ collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const st
     const std::vector<json> reports = takeDriverReports(r.stdoutTail, tag);
     run.stdoutTail = r.stdoutTail;
     run.stderrTail = r.stderrTail;
+    run.stdoutBytes = r.stdoutBytes;
+    run.stderrBytes = r.stderrBytes;
+    run.memoryPeakBytes = r.memoryPeakBytes;
     run.bait = r.bait;
 
     settleOutcome(run, r, findSummary(reports) != nullptr);
@@ -293,7 +298,8 @@ collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const st
         run.stimulus = apiStimulus(reports);
     }
 
-    std::vector<collect::SourceEvents> sources = collect::sandboxSources(r, clock);
+    clock.useTracerExec(r.traceStats);
+    std::vector<collect::SourceEvents> sources = collect::runSources(r, clock, &run.warnings);
     for (const SourceDecoder& decode : decoders_) {
         auto more = decode(r, clock);
         sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
@@ -305,10 +311,13 @@ collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const st
     return run;
 }
 
-std::vector<collect::PhaseRun> PhaseRunner::runAll(const ConsumerProject& project) const {
+std::vector<collect::PhaseRun> PhaseRunner::runAll(const ConsumerProject& project, std::stop_token stop) const {
     std::vector<collect::PhaseRun> runs;
-    for (const std::string& phase : options_.phases)
-        runs.push_back(runPhase(project, phase));
+    for (const std::string& phase : options_.phases) {
+        if (stop.stop_requested())
+            break;
+        runs.push_back(runPhase(project, phase, stop));
+    }
     return runs;
 }
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,9 @@ struct PhaseOptions {
     NpmInstallation npm = NpmInstallation::detect();
 };
 
-/// Turns a run into events of sources beyond the sandbox's own (the kernel tracer's and the Node
-/// hook's decoders plug in here); tsNs on CLOCK_MONOTONIC like every source.
+/// Turns a run into events of sources beyond the standard ones (collect::runSources: kernel
+/// tracer, Node runtime hook, honeypot, overlay, limits — always merged); tsNs on
+/// CLOCK_MONOTONIC like every source.
 using SourceDecoder = std::function<std::vector<collect::SourceEvents>(const sandbox::RunResult&,
                                                                        const collect::PhaseClock&)>;
 
@@ -50,10 +52,12 @@ public:
     void addDecoder(SourceDecoder decoder) { decoders_.push_back(std::move(decoder)); }
 
     /// Runs one phase. Never an error: a phase that could not run is a PhaseRun with outcome
-    /// "error" and the reason, so the next phase still runs.
-    [[nodiscard]] collect::PhaseRun runPhase(const ConsumerProject& project, const std::string& phase) const;
-    /// The configured phases in order.
-    [[nodiscard]] std::vector<collect::PhaseRun> runAll(const ConsumerProject& project) const;
+    /// "error" and the reason, so the next phase still runs. A stop request ends the running
+    /// sandbox within ~100 ms (outcome "error", reason says cancelled).
+    [[nodiscard]] collect::PhaseRun runPhase(const ConsumerProject& project, const std::string& phase,
+                                             std::stop_token stop = {}) const;
+    /// The configured phases in order; none after a stop request.
+    [[nodiscard]] std::vector<collect::PhaseRun> runAll(const ConsumerProject& project, std::stop_token stop = {}) const;
 
 private:
     struct Prepared {

@@ -115,17 +115,21 @@ store::FingerprintRecord fingerprintRecordOf(const json& fingerprint, const std:
         const char* name = store::behaviorName(static_cast<store::Behavior>(i));
         r.arraysJson[i] = fingerprint.is_object() ? stringArray(fingerprint, name).dump() : "[]";
     }
+    // Everything else is the analysis's own document (sections with evidence, outcomes, proofs):
+    // kept beside the arrays so rules can judge it again without re-running the package.
+    if (fingerprint.is_object()) {
+        json document = fingerprint;
+        for (std::size_t i = 0; i < store::kBehaviorCount; ++i)
+            document.erase(store::behaviorName(static_cast<store::Behavior>(i)));
+        r.documentJson = document.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
     return r;
 }
 
 json fingerprintJsonOf(const store::StoredFingerprint& stored) {
-    // The document, when there is one, is what the analysis produced: hand back the same shape.
-    if (!stored.record.documentJson.empty()) {
-        json document = json::parse(stored.record.documentJson, nullptr, false);
-        if (document.is_object())
-            return document;
-    }
-    json j = json::object();
+    json j = json::parse(stored.record.documentJson, nullptr, false);
+    if (!j.is_object())
+        j = json::object();
     for (std::size_t i = 0; i < store::kBehaviorCount; ++i)
         j[store::behaviorName(static_cast<store::Behavior>(i))] =
             json::parse(stored.record.arraysJson[i], nullptr, false);

@@ -23,11 +23,10 @@ std::string findingEvidenceJson(const report::Finding& finding);
 /// Inverse of findingEvidenceJson over a stored finding.
 report::Finding findingFromStored(const store::StoredFinding& stored);
 
-/// The store's form of a fingerprint JSON. An analysis document (analysis::toJson(Fingerprint),
-/// recognised by its "sections" object) is kept whole and the six legacy arrays are derived from
-/// its sections; any other object gives the six arrays by name (missing or non-array keys: []).
+/// The six store arrays of a fingerprint JSON (missing or non-array keys become []); every other
+/// key goes to the record's document.
 store::FingerprintRecord fingerprintRecordOf(const nlohmann::json& fingerprint, const std::string& analyzerVersion);
-/// A stored fingerprint as JSON: its document when it has one, else the object of its six arrays.
+/// A stored fingerprint as one JSON object: its document's keys and its six arrays.
 nlohmann::json fingerprintJsonOf(const store::StoredFingerprint& stored);
 
 /// 0..100: the worst non-expected finding sets the base (critical 90, high 70, medium 40, low 15),

@@ -138,6 +138,32 @@ Result<report::PackageReport> storedPackage(store::Store& store, const store::St
     return p;
 }
 
+/// The recorded graph with the fetched trees, as the analyzer stages packages from: every
+/// target's dependency closure comes from the scan's own resolution, never a second one.
+std::shared_ptr<StagingGraph> stagingGraphOf(const store::ScanGraph& graph,
+                                             const std::map<std::string, std::filesystem::path>& directories,
+                                             std::vector<std::size_t>& nodeOf) {
+    auto staging = std::make_shared<StagingGraph>();
+    nodeOf.assign(graph.packages.size(), 0);
+    for (std::size_t i = 0; i < graph.packages.size(); ++i) {
+        const auto& pkg = graph.packages[i];
+        resolve::PackageNode node;
+        node.name = pkg.name;
+        node.version = pkg.version;
+        node.integrity = pkg.integrity;
+        nodeOf[i] = staging->graph.addNode(node);
+        if (auto d = directories.find(keyOf(pkg)); d != directories.end())
+            staging->trees[nodeOf[i]] = d->second;
+    }
+    for (const auto& e : graph.edges) {
+        if (e.to >= nodeOf.size() || (e.from && *e.from >= nodeOf.size()))
+            continue;
+        staging->graph.addEdge(resolve::DependencyEdge{e.from ? nodeOf[*e.from] : 0, nodeOf[e.to], e.alias, e.spec,
+                                                       static_cast<resolve::DependencyType>(static_cast<int>(e.type))});
+    }
+    return staging;
+}
+
 std::chrono::system_clock::time_point fromMs(std::int64_t ms) {
     return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
@@ -230,7 +256,10 @@ Result<report::ScanReport> ScanOrchestrator::analyseRecorded(
     std::map<std::string, report::PackageReport> done;  // by key, cached and analysed
     std::set<std::string> seen;
     const std::string current = analyzerVersion();
-    for (const auto& pkg : graph->packages) {
+    std::vector<std::size_t> nodeOf;
+    const std::shared_ptr<const StagingGraph> staging = stagingGraphOf(*graph, directories, nodeOf);
+    for (std::size_t index = 0; index < graph->packages.size(); ++index) {
+        const auto& pkg = graph->packages[index];
         if (!seen.insert(keyOf(pkg) + "@" + pkg.integrity).second)
             continue;
         auto stored = store_.findVersion(pkg.ecosystem, pkg.name, pkg.version);
@@ -246,6 +275,8 @@ Result<report::ScanReport> ScanOrchestrator::analyseRecorded(
         target.installScripts = installScriptsOf(**stored);
         if (auto d = directories.find(keyOf(pkg)); d != directories.end())
             target.directory = d->second;
+        target.staging = staging;
+        target.node = nodeOf[index];
         if ((*stored)->analyzerVersion == current && (*stored)->fingerprintId) {
             auto p = storedPackage(store_, **stored, target, rules_);
             if (!p)

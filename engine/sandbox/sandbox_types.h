@@ -67,7 +67,7 @@ struct NetEvent {
     std::chrono::system_clock::time_point time;
     std::string srcIp, dstIp;  ///< dotted IPv4; dst is what the run asked for (any address answers)
     uint16_t srcPort = 0, dstPort = 0;
-    std::vector<std::string> texts;  ///< per kind: Dns {name, type}; Http {method, host, path, headers};
+    std::vector<std::string> texts;  ///< per kind: Dns {name, type}; Http {method, host, path, headers[, "https"]};
                                      ///< TlsSni {server name}; Dropped {count}; others none
     std::string data;                ///< Http: body; Tcp/Udp/TlsSni: first bytes (bounded)
     bool dataTruncated = false;

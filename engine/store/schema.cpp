@@ -196,14 +196,11 @@ BEGIN
 END;
 )sql";
 
-// The analysis's whole fingerprint document (analysis::toJson(Fingerprint): every section with
-// its evidence, phase outcomes, resources, checksum) next to the six legacy arrays, so the version
-// diff, the category norms and the network history can be answered from the store. NULL for
-// fingerprints stored before (or by an analyzer that has no document): they stay valid and keep
-// answering the legacy queries.
+// The analysis's whole fingerprint document (sections with the event seqs behind each item,
+// phase outcomes, exfiltration proofs): what the rules judge again when only the rules changed.
+// The six arrays stay the indexed, checksummed summary; '{}' on fingerprints written before.
 constexpr const char* kMigration2 = R"sql(
-ALTER TABLE behavior_fingerprints ADD COLUMN document TEXT
-  CHECK (document IS NULL OR (json_valid(document) AND json_type(document) = 'object'));
+ALTER TABLE behavior_fingerprints ADD COLUMN document TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(document));
 )sql";
 
 constexpr std::array<Migration, 2> kMigrations{{

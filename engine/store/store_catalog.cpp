@@ -61,7 +61,7 @@ StoredFingerprint readFingerprint(const Statement& stmt) {
         f.shows[i] = stmt.integer(static_cast<int>(4 + kBehaviorCount + i)) != 0;
     }
     f.checksum = stmt.text(static_cast<int>(4 + 2 * kBehaviorCount));
-    f.record.documentJson = stmt.text(static_cast<int>(5 + 2 * kBehaviorCount));  // NULL reads as ""
+    f.record.documentJson = stmt.text(static_cast<int>(5 + 2 * kBehaviorCount));
     return f;
 }
 
@@ -71,6 +71,7 @@ StoredFingerprint readFingerprint(const Statement& stmt) {
 struct CanonicalFingerprint {
     std::array<std::string, kBehaviorCount> arrays;
     std::string checksum;
+    std::string document;  ///< not part of the checksum: it holds run-specific seqs and times
 };
 
 Result<CanonicalFingerprint> canonicalise(const FingerprintRecord& record, const std::string& subject) {
@@ -92,6 +93,14 @@ Result<CanonicalFingerprint> canonicalise(const FingerprintRecord& record, const
         digestInput += '\n';
         digestInput += out.arrays[i];
         digestInput += '\n';
+    }
+    auto document = nlohmann::json::parse(record.documentJson, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_object())
+        return makeError(ErrorCode::Input, "fingerprint of " + subject + ": the document is not a JSON object");
+    try {
+        out.document = document.dump();
+    } catch (const nlohmann::json::exception& e) {
+        return makeError(ErrorCode::Input, "fingerprint of " + subject + ": document: " + e.what());
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
@@ -181,14 +190,6 @@ Result<FingerprintId> writeFingerprint(DbConnection& db, VersionId version, cons
     VIGIL_STORE_CHECK(subject);
     auto canonical = canonicalise(fingerprint, *subject);
     VIGIL_STORE_CHECK(canonical);
-    std::optional<std::string> document;
-    if (!fingerprint.documentJson.empty()) {
-        // Checked here so the caller hears which version it was; the column's CHECK is the backstop.
-        auto parsed = nlohmann::json::parse(fingerprint.documentJson, nullptr, /*allow_exceptions=*/false);
-        if (!parsed.is_object())
-            return makeError(ErrorCode::Input, "fingerprint of " + *subject + ": the document is not a JSON object");
-        document = fingerprint.documentJson;
-    }
 
     const std::int64_t now = nowMs();
     auto insert = db.prepare(
@@ -206,7 +207,7 @@ Result<FingerprintId> writeFingerprint(DbConnection& db, VersionId version, cons
     for (std::size_t i = 0; i < kBehaviorCount; ++i)
         insert->bind(static_cast<int>(4 + i), canonical->arrays[i]);
     insert->bind(10, canonical->checksum);
-    insert->bind(11, document);
+    insert->bind(11, canonical->document);
     auto row = insert->step("save fingerprint of " + *subject);
     VIGIL_STORE_CHECK(row);
     const FingerprintId id = insert->integer(0);

@@ -65,9 +65,9 @@ const char* behaviorName(Behavior behavior) noexcept;
 struct FingerprintRecord {
     std::string analyzerVersion;
     std::array<std::string, kBehaviorCount> arraysJson{"[]", "[]", "[]", "[]", "[]", "[]"};
-    /// The analysis's whole fingerprint document (a JSON object, analysis::toJson(Fingerprint));
-    /// empty when the producer has none (legacy fingerprints). Stored verbatim.
-    std::string documentJson;
+    /// The analysis's whole fingerprint (a JSON object: engine/plan's analysis document) that
+    /// rules are evaluated on again; not part of the checksum. "{}" when the analyzer kept none.
+    std::string documentJson = "{}";
 
     std::string& operator[](Behavior b) { return arraysJson[static_cast<std::size_t>(b)]; }
     const std::string& operator[](Behavior b) const { return arraysJson[static_cast<std::size_t>(b)]; }

@@ -48,7 +48,7 @@ inline constexpr const char* kAnalysedVersionSql =
     " FROM packages p"
     " JOIN versions v ON v.package_id = p.id"
     " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
-    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND v.version = ?3 AND f.document IS NOT NULL";
+    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND v.version = ?3 AND f.document <> '{}'";
 
 /// Analysed versions of one package, oldest first (the order of Store::versionsOf).
 /// Path: packages UNIQUE(ecosystem, name) → versions_fingerprint_by_package → fingerprint PK.
@@ -57,7 +57,7 @@ inline constexpr const char* kAnalysedVersionsOfSql =
     " FROM packages p"
     " JOIN versions v ON v.package_id = p.id"
     " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
-    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND f.document IS NOT NULL"
+    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND f.document <> '{}'"
     " ORDER BY v.published_at = '', v.published_at, v.id";
 
 /// The newest analysed version of every package (optionally of one category), by name: the
@@ -72,7 +72,7 @@ inline constexpr const char* kLatestAnalysedPackagesSql =
     " FROM packages p"
     " JOIN versions v ON v.package_id = p.id"
     " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
-    " WHERE p.ecosystem = ?1 AND p.is_baseline = 0 AND f.document IS NOT NULL"
+    " WHERE p.ecosystem = ?1 AND p.is_baseline = 0 AND f.document <> '{}'"
     "  AND (?2 IS NULL OR p.category = ?2))"
     " WHERE newest = 1 ORDER BY name";
 

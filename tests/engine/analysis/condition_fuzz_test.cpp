@@ -16,7 +16,7 @@ using test::maliciousFacts;
 const std::vector<std::string> kPieces{
     "phase", "category", "events.env_read", "events.network.count", "events.process.shell_commands.count",
     "exfil.proven", "norm.network.share", "events.network.hosts", "unknown.field", "and", "OR", "not", "in",
-    "intersects", "contains", "startswith", "endswith", "glob", "exists", "true", "false", "==", "!=", "<", "<=",
+    "intersects", "outside", "contains", "startswith", "endswith", "glob", "exists", "true", "false", "==", "!=", "<", "<=",
     ">", ">=", "=", "(", ")", "[", "]", ",", "'install'", "'AWS_*'", "\"x\"", "'", "\"", "0", "-1", "0.05",
     "1e308", "1e999", "..", ".", "\\", "#", "&&", "\n", "\t", "é", "[*", "'[a-'", "-", "9x",
 };
@@ -26,7 +26,7 @@ std::string structuredCondition(std::mt19937& rng) {
     static const std::vector<std::string> fields{"phase", "category", "events.env_read", "events.network.count",
                                                  "events.process.shell_commands.count", "exfil.proven",
                                                  "norm.network.share", "events.network.hosts"};
-    static const std::vector<std::string> ops{"==", "!=", "<", ">=", "in", "intersects", "contains", "glob", "exists"};
+    static const std::vector<std::string> ops{"==", "!=", "<", ">=", "in", "intersects", "outside", "contains", "glob", "exists"};
     static const std::vector<std::string> values{"'install'", "0", "0.05", "true", "['AWS_*', 'x']", "'*.example'", "[]"};
     static const std::vector<std::string> joins{" and ", " or ", " and not ", " OR NOT "};
     auto pick = [&](const std::vector<std::string>& v) {

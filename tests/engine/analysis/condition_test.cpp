@@ -107,6 +107,22 @@ TEST(Condition, ExistsAndCountOnLists) {
     EXPECT_TRUE(holds("diff.added.network.hosts exists and diff.added.network.hosts.count >= 1", f));
 }
 
+TEST(Condition, OutsideHoldsWhenAnElementMatchesNoItem) {
+    const auto f = maliciousFacts();  // hosts: evil.example, cdn.test
+    EXPECT_TRUE(holds("events.network.hosts outside ['cdn.test']", f));
+    EXPECT_FALSE(holds("events.network.hosts outside ['cdn.test', '*.example']", f)) << "every host is listed";
+    EXPECT_TRUE(holds("events.network.hosts OUTSIDE ['registry.npmjs.org']", f)) << "keywords are case-insensitive";
+    // The point of the operator: one benign host next to an unknown one must not hide it, which
+    // `not ... intersects` would.
+    EXPECT_FALSE(holds("not events.network.hosts intersects ['cdn.test']", f));
+    Evidence ev;
+    ASSERT_TRUE(holds("events.network.hosts outside ['cdn.test']", f, &ev));
+    EXPECT_EQ(ev["events.network.hosts"], (std::vector<std::string>{"evil.example"})) << "only the unlisted host";
+    const nlohmann::json empty = nlohmann::json::object();
+    EXPECT_FALSE(holds("events.network.hosts outside ['cdn.test']", empty)) << "an absent list has no element outside";
+    EXPECT_NE(compileError("category outside ['string']").find("'outside' does not apply"), std::string::npos);
+}
+
 TEST(Condition, AbsentFieldsMakeComparisonsFalse) {
     const nlohmann::json empty = nlohmann::json::object();
     EXPECT_FALSE(holds("norm.network.share < 0.05", empty));

@@ -66,6 +66,17 @@ TEST(Baseline, JsonRoundTripAndValidation) {
     EXPECT_FALSE(Baseline::fromJson(nlohmann::json::array()).ok());
 }
 
+TEST(Fingerprint, DnsTrafficIsNotAContactedHostButTheJoinedNameIs) {
+    PhaseRecord install = record("install", {ev(1, kind::NetConnect, {{"family", "inet"}, {"address", "192.168.1.1"},
+                                                                      {"port", 53}, {"dns_traffic", true}}),
+                                             ev(2, kind::NetDns, {{"name", "cdn.example"}}),
+                                             ev(3, kind::NetConnect, {{"family", "inet"}, {"address", "104.18.32.7"},
+                                                                      {"port", 443}, {"host", "cdn.example"}})});
+    const Fingerprint fp = buildFingerprint(PackageIdentity::inConsumer("dl", "1.0.0"), {install}, nullptr);
+    EXPECT_EQ(fp.keys(Section::NetConnections), (V{"cdn.example:443/tcp"}));
+    EXPECT_EQ(fp.keys(Section::NetDns), (V{"cdn.example"}));
+}
+
 TEST(Fingerprint, HoldsTheBehaviourWithEvidencePerPhase) {
     const Baseline b = emptyBaseline();
     PhaseRecord import = record("import", {ev(3, kind::NetDns, {{"name", "x.example"}}),

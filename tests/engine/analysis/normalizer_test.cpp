@@ -123,6 +123,17 @@ TEST(NormalizerCommands, ShellAndWrappersAreUnwrapped) {
     EXPECT_TRUE(Normalizer::unwrapWrapper({"curl", "x"}).empty());
 }
 
+TEST(NormalizerObserve, RelativeExecOfADownloadedProgramKeepsItsPlace) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    const auto obs = n.observe(ev(3, kind::ProcessExec,
+                                  {{"path", "/home/dev/project/node_modules/evil/jsextension"}, {"argv", {"./jsextension", "-k"}}}));
+    EXPECT_EQ(keysOf(obs, Section::ProcessPrograms), (V{"$PKG/jsextension"}));
+    EXPECT_EQ(keysOf(obs, Section::ProcessCommands), (V{"$PKG/jsextension -k"}));
+    // A system program keeps its name: argv[0] says how it was asked for, /usr/bin says nothing.
+    const auto sys = n.observe(ev(4, kind::ProcessExec, {{"path", "/usr/bin/curl"}, {"argv", {"curl", "-s", "x"}}}));
+    EXPECT_EQ(keysOf(sys, Section::ProcessPrograms), (V{"curl"}));
+}
+
 TEST(NormalizerObserve, ExecOfShCGivesScriptCommandsAndPrograms) {
     const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
     const auto obs = n.observe(ev(7, kind::ProcessExec,

@@ -48,11 +48,11 @@ TEST(VersionDiff, AddedRemovedAndChangedWithEvidence) {
     ASSERT_EQ(d.added.size(), 2u);
     EXPECT_EQ(d.added[0].section, Section::NetConnections);
     EXPECT_EQ(d.added[0].key, "evil.example:443/tcp");
-    EXPECT_EQ(d.added[0].evidence, (Evidence{{"install", {12, 15}}}));  // the newer version's events
+    EXPECT_EQ(d.added[0].evidence, (EventSeqs{{"install", {12, 15}}}));  // the newer version's events
     EXPECT_EQ(d.added[1].key, "NPM_TOKEN");
     ASSERT_EQ(d.removed.size(), 1u);
     EXPECT_EQ(d.removed[0].key, "$PKG/old.js");
-    EXPECT_EQ(d.removed[0].evidence, (Evidence{{"import", {4}}}));  // the older version's event
+    EXPECT_EQ(d.removed[0].evidence, (EventSeqs{{"import", {4}}}));  // the older version's event
 
     ASSERT_EQ(d.changed.size(), 3u);
     EXPECT_EQ(d.changed[0].kind, ChangeKind::Outcome);
@@ -63,7 +63,7 @@ TEST(VersionDiff, AddedRemovedAndChangedWithEvidence) {
     EXPECT_EQ(d.changed[2].kind, ChangeKind::Phases);
     EXPECT_EQ(d.changed[2].key, "api.example:443/tcp");
     EXPECT_EQ(d.changed[2].description, "moved from api to install");
-    EXPECT_EQ(d.changed[2].afterEvidence, (Evidence{{"install", {13}}}));
+    EXPECT_EQ(d.changed[2].afterEvidence, (EventSeqs{{"install", {13}}}));
     EXPECT_FALSE(d.sameBehaviour);
     EXPECT_EQ(d.summary(), "2 added, 1 removed, 3 changed; behaviour differs");
 }

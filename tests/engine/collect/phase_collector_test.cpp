@@ -1,6 +1,9 @@
 // The merge of a phase's sources: order, seq, rebasing, clock conversion, drops; the converters.
+#include <cstring>
+
 #include <gtest/gtest.h>
 
+#include "bpf/vigil_trace.h"
 #include "engine/collect/phase_collector.h"
 #include "engine/collect/phase_run.h"
 
@@ -37,6 +40,42 @@ TEST(PhaseCollector, MergesSourcesByTimeNumbersFromZeroAndRebasesToExec) {
     EXPECT_EQ(m.events[3].tsNs, 3000);
     EXPECT_EQ(m.drops.at("runtime"), 4u);
     EXPECT_EQ(m.drops.count("kernel"), 0u);
+}
+
+Event net(int64_t ts, const char* kind, Source source, nlohmann::json attrs) {
+    Event e = at(ts, kind, source);
+    e.attrs = std::move(attrs);
+    return e;
+}
+
+TEST(PhaseCollector, ConnectionsToTheAnswerAddressCarryTheNameResolvedBeforeThem) {
+    PhaseClock clock;
+    const std::string answer = kHoneypotAnswerIpv4;
+    SourceEvents kernel{"kernel",
+                        {net(10, "network.connect", Source::Kernel, {{"address", "192.168.1.1"}, {"port", 53}}),
+                         net(30, "network.connect", Source::Kernel, {{"address", answer}, {"port", 443}}),
+                         net(60, "network.connect", Source::Kernel, {{"address", answer}, {"port", 80}}),
+                         net(70, "network.connect", Source::Kernel, {{"address", "203.0.113.9"}, {"port", 4444}})},
+                        0};
+    SourceEvents honeypot{"honeypot",
+                          {net(20, "network.dns", Source::Honeypot,
+                               {{"name", "cdn.example"}, {"address", "192.168.1.1"}, {"port", 53}}),
+                           net(50, "network.dns", Source::Honeypot,
+                               {{"name", "beacon.example"}, {"address", "192.168.1.1"}, {"port", 53}}),
+                           net(65, "network.tcp_data", Source::Honeypot, {{"address", answer}, {"port", 80}})},
+                          0};
+    const MergedEvents m = mergePhaseEvents("install", clock, {kernel, honeypot});
+    ASSERT_EQ(m.events.size(), 7u);
+    // The query's own packets are DNS traffic, not a contacted host.
+    EXPECT_EQ(m.events[0].attrs.value("dns_traffic", false), true);
+    EXPECT_FALSE(m.events[0].attrs.contains("host"));
+    // Each connection to the answer address reads as the last name resolved before it.
+    EXPECT_EQ(m.events[2].attrs.value("host", ""), "cdn.example");
+    EXPECT_EQ(m.events[4].attrs.value("host", ""), "beacon.example");
+    EXPECT_EQ(m.events[5].attrs.value("host", ""), "beacon.example");
+    // A literal address nobody resolved stays what it is: a bare IP.
+    EXPECT_FALSE(m.events[6].attrs.contains("host"));
+    EXPECT_FALSE(m.events[6].attrs.contains("dns_traffic"));
 }
 
 TEST(PhaseCollector, HoneypotWallClockTimesLandOnTheMonotonicAxis) {
@@ -104,6 +143,75 @@ TEST(PhaseCollector, OverlayChangesAndLimitsAreEventsAtTheEndOfTheRun) {
     EXPECT_EQ(j["counts"]["file"], 2);
     EXPECT_EQ(j["counts"]["sandbox"], 1);
     EXPECT_EQ(run.totalDrops(), 1u);
+}
+
+// A run's raw sources (tracer records, hook lines) through runSources and the merge: the hook's
+// absolute CLOCK_MONOTONIC stamps and the tracer's interleave, rebased to the tracer's execve.
+std::vector<uint8_t> execRecord(uint64_t tsNs, const std::string& path) {
+    vigil_trace_record r{};
+    r.kind = VIGIL_TRACE_EXEC;
+    r.ts_ns = tsNs;
+    r.pid = 7;
+    r.tid = 7;
+    r.ppid = 1;
+    std::strcpy(r.comm, "node");
+    r.str_len[0] = 0;
+    r.str_len[1] = static_cast<uint16_t>(path.size());
+    r.size = static_cast<uint32_t>((sizeof r + path.size() + 7) & ~size_t{7});
+    std::vector<uint8_t> bytes(r.size, 0);
+    std::memcpy(bytes.data(), &r, sizeof r);
+    std::memcpy(bytes.data() + sizeof r, path.data(), path.size());
+    return bytes;
+}
+
+std::string hookLine(uint64_t tsNs, const std::string& name) {
+    return R"({"ts_ns":)" + std::to_string(tsNs) + R"(,"pid":7,"ppid":1,"kind":"env.read","attrs":{"name":")" + name +
+           R"(","via":"process.env"}})";
+}
+
+TEST(PhaseCollector, KernelAndHookEventsInterleaveRebasedToTheTracersExec) {
+    sandbox::RunResult r;
+    const uint64_t exec = 5'000'000'000;
+    r.traceStats.received = true;
+    r.traceStats.active = true;
+    r.traceStats.execNs = exec;
+    r.traceStats.drops = 2;
+    r.trace.push_back({execRecord(exec, "/usr/bin/node")});
+    r.trace.push_back({execRecord(exec + 3'000'000, "/bin/sh")});
+    r.trace.push_back({{1, 2, 3}});  // malformed: a counted drop, never an event
+    r.runtimeLines = {hookLine(exec + 1'000'000, "HOME"), hookLine(exec + 4'000'000, "NPM_TOKEN"), "not json"};
+    r.runtimeDropped = 1;
+    // READY's sample is the engine's, 2 ms before the tracer saw the exec: the tracer's wins.
+    PhaseClock clock;
+    clock.execMonoNs = static_cast<int64_t>(exec) - 2'000'000;
+    clock.readyMonoNs = clock.execMonoNs;
+    clock.useTracerExec(r.traceStats);
+    EXPECT_EQ(clock.execMonoNs, static_cast<int64_t>(exec));
+
+    std::vector<std::string> warnings;
+    const MergedEvents m = mergePhaseEvents("install", clock, runSources(r, clock, &warnings));
+    ASSERT_EQ(m.events.size(), 4u);
+    EXPECT_EQ(m.events[0].kind, "process.exec");
+    EXPECT_EQ(m.events[0].tsNs, 0);
+    EXPECT_EQ(m.events[1].kind, "env.read");
+    EXPECT_EQ(m.events[1].tsNs, 1'000'000);
+    EXPECT_EQ(m.events[1].source, Source::Runtime);
+    EXPECT_EQ(m.events[2].attrs["path"], "/bin/sh");
+    EXPECT_EQ(m.events[2].tsNs, 3'000'000);
+    EXPECT_EQ(m.events[3].attrs["name"], "NPM_TOKEN");
+    EXPECT_EQ(m.events[3].tsNs, 4'000'000);
+    EXPECT_EQ(m.drops.at("kernel"), 3u) << "2 ring-buffer drops + 1 refused record";
+    EXPECT_EQ(m.drops.at("runtime"), 2u) << "1 discarded by the helper + 1 malformed line";
+    EXPECT_FALSE(warnings.empty());
+}
+
+TEST(PhaseCollector, AnUntracedRunSaysSo) {
+    sandbox::RunResult r;  // no TraceStats received: an old helper or a failed tracer
+    std::vector<std::string> warnings;
+    const SourceEvents k = kernelEvents(r, &warnings);
+    EXPECT_TRUE(k.events.empty());
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("not active"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/store/store_sql.h"
 #include "tests/engine/store/store_test_support.h"
 
@@ -104,6 +106,28 @@ TEST_F(StoreQueries, ANonArrayFingerprintIsRefusedNamingTheVersion) {
     auto missing = store_->saveFingerprint(v + 1000, FingerprintRecord{"0.1.0"});
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, ErrorCode::NotFound);
+}
+
+TEST_F(StoreQueries, TheDocumentRoundTripsOutsideTheChecksumAndMustBeAnObject) {
+    auto a = version("doc", "1.0.0");
+    auto b = version("doc", "1.0.1");
+    FingerprintRecord f;
+    f.analyzerVersion = "0.1.0";
+    f[Behavior::EnvReads] = R"(["HOME"])";
+    f.documentJson = R"({"sections":{"env.reads":[{"key":"HOME","evidence":{"import":[4]}}]}})";
+    ASSERT_TRUE(store_->saveFingerprint(a, f).ok());
+    f.documentJson = R"({"sections":{"env.reads":[{"key":"HOME","evidence":{"import":[9]}}]}})";
+    ASSERT_TRUE(store_->saveFingerprint(b, f).ok());
+    auto fa = store_->fingerprintOf("npm", "doc", "1.0.0");
+    auto fb = store_->fingerprintOf("npm", "doc", "1.0.1");
+    EXPECT_EQ(nlohmann::json::parse((*fa)->record.documentJson)["sections"]["env.reads"][0]["evidence"]["import"][0], 4);
+    EXPECT_EQ((*fa)->checksum, (*fb)->checksum) << "seqs differ, behaviour does not";
+
+    f.documentJson = "[1]";
+    auto refused = store_->saveFingerprint(a, f);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::Input);
+    EXPECT_NE(refused.error().primary.find("doc@1.0.0"), std::string::npos) << refused.error().primary;
 }
 
 TEST_F(StoreQueries, ReanalysisReplacesSameAnalyzerAndANewAnalyzerBecomesCurrent) {

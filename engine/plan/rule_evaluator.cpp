@@ -1,0 +1,333 @@
+// Rules over analysis documents: facts per phase, matches merged per rule, matched values traced
+// back to the events (fingerprint evidence, exfiltration proofs) they came from.
+#include "engine/plan/rule_evaluator.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <openssl/evp.h>
+
+#include <fmt/format.h>
+
+#include "engine/core/file_io.h"
+
+namespace vigil::engine::plan {
+
+namespace {
+
+namespace fs = std::filesystem;
+using analysis::Section;
+using nlohmann::json;
+
+/// Which fingerprint section a facts list field draws its values from (events.* and, after the
+/// prefix, diff.added.*), and how a section key shows as that field's value.
+struct FieldSections {
+    std::string_view field;
+    std::vector<Section> sections;
+};
+
+const std::vector<FieldSections>& fieldSections() {
+    static const std::vector<FieldSections> k = {
+        {"network.hosts", {Section::NetConnections, Section::NetDns, Section::NetHttp}},
+        {"network.dns_names", {Section::NetDns}},
+        {"network.connections", {Section::NetConnections}},
+        {"network.http_requests", {Section::NetHttp}},
+        {"network.listens", {Section::NetListens}},
+        {"network", {Section::NetConnections, Section::NetDns, Section::NetHttp, Section::NetListens}},
+        {"env_read", {Section::EnvReads}},
+        {"env_enumerated", {Section::EnvEnumerations}},
+        {"file.reads", {Section::FileReads}},
+        {"file.writes", {Section::FileWrites}},
+        {"file.deletes", {Section::FileDeletes}},
+        {"process.commands", {Section::ProcessCommands}},
+        {"process.programs", {Section::ProcessPrograms}},
+        {"process.shell_commands", {Section::ShellCommands}},
+        {"code.dynamic.kinds", {Section::CodeDynamic}},
+        {"code.dynamic", {Section::CodeDynamic}},
+        {"code.eval", {Section::CodeDynamic}},
+        {"code.function", {Section::CodeDynamic}},
+        {"code.global_overrides", {Section::CodeGlobalOverrides}},
+        {"sandbox.denied", {Section::SandboxDenied}},
+    };
+    return k;
+}
+
+/// The value a section key contributes to a facts field (hosts and connections are derived).
+std::string valueOf(std::string_view field, Section section, const std::string& key) {
+    if (field == "network.hosts") {
+        if (section == Section::NetConnections)
+            return analysis::parseConnection(key).host;
+        if (section == Section::NetHttp)
+            return analysis::parseHttpRequest(key).host;
+    }
+    if (field == "network.connections") {
+        const analysis::Connection c = analysis::parseConnection(key);
+        return c.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", c.host, c.port)
+                                                     : fmt::format("{}:{}", c.host, c.port);
+    }
+    return key;
+}
+
+struct Ref {
+    std::string phase;
+    uint64_t seq = 0;
+    std::string summary;
+    bool operator<(const Ref& o) const { return std::tie(phase, seq) < std::tie(o.phase, o.seq); }
+};
+
+int phaseRank(const std::string& phase) {
+    for (int i = 0; i < 3; ++i)
+        if (phase == kAllPhases[i])
+            return i;
+    return 3;
+}
+
+/// The events behind one matched (field, value) pair in `phase` ("" = any phase).
+void collectRefs(const AnalysisDocument& doc, const std::optional<analysis::DiffFacts>& diff,
+                 const std::string& rawField, const std::string& value, const std::string& phase, std::set<Ref>& out) {
+    std::string field = rawField;
+    bool wholeField = false;  // a count or a flag: every item of the field is evidence
+    if (field.ends_with(".count")) {
+        field.resize(field.size() - 6);
+        wholeField = true;
+    }
+    if (field == "exfil" || field.starts_with("exfil.")) {
+        const std::string which = field == "exfil" ? std::string() : field.substr(6);
+        for (const auto& p : doc.proofs) {
+            if (!phase.empty() && p.phase != phase)
+                continue;
+            const bool hit = wholeField || (which == "tokens" && p.token == value) ||
+                             (which == "channels" && p.channel == value) ||
+                             (which == "destinations" && p.destination == value) ||
+                             (which == "encodings" && p.encodingChain() == value);
+            if (hit)
+                for (uint64_t seq : p.seqs.empty() ? std::vector<uint64_t>{p.seq} : p.seqs)
+                    out.insert(Ref{p.phase, seq, p.text()});
+        }
+        return;
+    }
+    const std::vector<std::string>* addedOnly = nullptr;  // a diff count: only the new values
+    if (field.starts_with("events.")) {
+        field = field.substr(7);
+    } else if (field.starts_with("diff.added.")) {
+        field = field.substr(11);
+        if (wholeField && diff) {
+            const auto it = diff->added.find(field);
+            if (it == diff->added.end())
+                return;
+            addedOnly = &it->second;
+        }
+    } else {
+        return;
+    }  // outcome, resources, package, norm, diff.removed: no events of this version
+    const auto spec = std::find_if(fieldSections().begin(), fieldSections().end(),
+                                   [&](const FieldSections& f) { return f.field == field; });
+    if (spec == fieldSections().end())
+        return;
+    if (field == "env_enumerated" || field == "network" || field == "code.dynamic")
+        wholeField = true;
+    std::string onlyKey;  // eval / function counts: that kind only
+    if (field == "code.eval" || field == "code.function") {
+        onlyKey = field.substr(5);
+        wholeField = true;
+    }
+    for (Section section : spec->sections) {
+        const auto items = doc.fingerprint.sections.find(section);
+        if (items == doc.fingerprint.sections.end())
+            continue;
+        for (const auto& [key, seqsByPhase] : items->second) {
+            if (!onlyKey.empty() && key != onlyKey)
+                continue;
+            const std::string shown = valueOf(field, section, key);
+            if (!wholeField && shown != value)
+                continue;
+            if (addedOnly != nullptr && std::find(addedOnly->begin(), addedOnly->end(), shown) == addedOnly->end())
+                continue;
+            for (const auto& [ph, seqs] : seqsByPhase) {
+                if (!phase.empty() && ph != phase)
+                    continue;
+                for (uint64_t seq : seqs)
+                    out.insert(Ref{ph, seq, fmt::format("{} {}", analysis::sectionName(section), key)});
+            }
+        }
+    }
+}
+
+struct Merged {
+    analysis::RuleMatch match;
+    std::set<std::string> phases;
+    std::map<std::string, std::set<std::string>> values;
+    std::set<Ref> refs;
+    bool alarmed = false;  ///< at least one match no exception suppressed
+    std::set<std::string> exceptions;
+};
+
+std::string hex(const unsigned char* data, unsigned int n) {
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i)
+        out += fmt::format("{:02x}", data[i]);
+    return out;
+}
+
+}  // namespace
+
+analysis::DiffFacts diffFactsOf(const analysis::Fingerprint& previous, const analysis::Fingerprint& current) {
+    const analysis::PackageFacts none;
+    const json before = analysis::buildFacts(previous, "", none, std::nullopt, std::nullopt, {});
+    const json after = analysis::buildFacts(current, "", none, std::nullopt, std::nullopt, {});
+    analysis::DiffFacts diff;
+    for (const std::string& k : analysis::diffFactKeys()) {
+        const auto list = [&](const json& facts) {
+            std::set<std::string> s;
+            if (const auto it = facts.find("events." + k); it != facts.end() && it->is_array())
+                for (const auto& v : *it)
+                    s.insert(v.get<std::string>());
+            return s;
+        };
+        const auto a = list(before), b = list(after);
+        auto& added = diff.added[k];
+        auto& removed = diff.removed[k];
+        std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(added));
+        std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(removed));
+    }
+    return diff;
+}
+
+Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrder, PreviousFingerprint previous) {
+    std::vector<analysis::RuleFileText> files;
+    for (std::size_t layer = 0; layer < dirsInOrder.size(); ++layer) {
+        const fs::path& dir = dirsInOrder[layer];
+        std::error_code ec;
+        std::vector<fs::path> paths;
+        if (fs::is_regular_file(dir, ec)) {
+            paths.push_back(dir);
+        } else if (fs::is_directory(dir, ec)) {
+            for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+                const auto ext = it->path().extension();
+                if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec))
+                    paths.push_back(it->path());
+            }
+            if (ec)
+                return makeError(ErrorCode::Io, dir.string() + ": cannot list the rule directory: " + ec.message());
+            std::sort(paths.begin(), paths.end());
+        } else {
+            return makeError(ErrorCode::Input, dir.string() + ": no such rule directory or file");
+        }
+        for (const auto& path : paths) {
+            auto text = readWholeFile(path);
+            if (!text)
+                return std::move(text).error();
+            files.push_back(analysis::RuleFileText{path.string(), std::move(text).value(), static_cast<int>(layer)});
+        }
+    }
+    // The digest covers exactly what is compiled: the layer, the file's name (not its folder,
+    // so a moved checkout keeps its verdicts) and its text.
+    std::string input;
+    for (const auto& f : files)
+        input += fmt::format("{}\n{}\n{}\n{}\n", f.layer, fs::path(f.name).filename().string(), f.text.size(), f.text);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+        return makeError(ErrorCode::Internal, "sha256 of the rule files failed");
+    auto rules = analysis::RuleSet::compile(files, analysis::factFieldSchema());
+    if (!rules)
+        return std::move(rules).error();
+    return RuleEvaluator(std::move(rules).value(), "rules:" + hex(digest, length).substr(0, 16), std::move(previous));
+}
+
+std::vector<report::Finding> RuleEvaluator::judge(const AnalysisDocument& doc) const {
+    const analysis::Fingerprint& fp = doc.fingerprint;
+    const analysis::PackageFacts package{fp.package, fp.version, ""};
+    std::optional<analysis::DiffFacts> diff;
+    if (previous_)
+        if (auto before = previous_(fp.package, fp.version))
+            diff = diffFactsOf(*before, fp);
+
+    std::vector<std::string> scopes;
+    for (const auto& [phase, summary] : fp.phases)
+        scopes.push_back(phase);
+    scopes.emplace_back();  // all phases together
+
+    std::vector<Merged> merged;  // in first-match order, which follows definition order per scope
+    for (const std::string& scope : scopes) {
+        const json facts = analysis::buildFacts(fp, scope, package, diff, std::nullopt, doc.proofs);
+        for (analysis::RuleMatch& m : rules_.evaluate(facts, /*includeExcepted=*/true)) {
+            auto it = std::find_if(merged.begin(), merged.end(), [&](const Merged& x) { return x.match.id == m.id; });
+            if (it == merged.end()) {
+                merged.push_back(Merged{m, {}, {}, {}, false, {}});
+                it = std::prev(merged.end());
+            }
+            if (m.exceptedBy.empty())
+                it->alarmed = true;
+            else
+                it->exceptions.insert(m.exceptedBy);
+            if (!scope.empty())
+                it->phases.insert(scope);
+            for (const auto& [field, values] : m.evidence)
+                for (const std::string& v : values) {
+                    it->values[field].insert(v);
+                    collectRefs(doc, diff, field, v, scope, it->refs);
+                }
+        }
+    }
+
+    std::vector<report::Finding> out;
+    for (Merged& m : merged) {
+        report::Finding f;
+        f.ruleId = m.match.id;
+        f.severity = static_cast<Severity>(static_cast<int>(m.match.severity));
+        f.title = m.match.description;
+        f.description = fmt::format("{} (rule {} at {})", m.match.description, m.match.id, m.match.source);
+        f.tags = m.match.tags;
+        f.expected = !m.alarmed;
+        if (f.expected) {
+            std::string names;
+            for (const auto& e : m.exceptions)
+                names += (names.empty() ? "" : ", ") + e;
+            f.description += "; expected: " + names;
+        }
+        std::set<std::string> phases = m.phases;
+        if (phases.empty())  // matched only on all phases together: where its evidence lies
+            for (const Ref& r : m.refs)
+                phases.insert(r.phase);
+        std::vector<std::string> ordered(phases.begin(), phases.end());
+        std::sort(ordered.begin(), ordered.end(),
+                  [](const std::string& a, const std::string& b) { return phaseRank(a) < phaseRank(b); });
+        f.phases = std::move(ordered);
+        json evidence = json::object();
+        for (const auto& [field, values] : m.values)
+            evidence[field] = std::vector<std::string>(values.begin(), values.end());
+        json proofs = json::array();
+        const bool aboutExfiltration =
+            std::any_of(m.values.begin(), m.values.end(), [](const auto& v) { return v.first.starts_with("exfil."); });
+        for (const auto& p : doc.proofs)
+            if (aboutExfiltration && std::find(f.phases.begin(), f.phases.end(), p.phase) != f.phases.end())
+                proofs.push_back(p.text());
+        if (!proofs.empty())
+            evidence["exfiltration"] = std::move(proofs);
+        f.evidence = std::move(evidence);
+        std::vector<Ref> refs(m.refs.begin(), m.refs.end());
+        std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+            return phaseRank(a.phase) != phaseRank(b.phase) ? phaseRank(a.phase) < phaseRank(b.phase) : a.seq < b.seq;
+        });
+        for (const Ref& r : refs) {
+            if (f.events.size() >= kMaxEvidenceEvents)
+                break;
+            f.events.push_back(report::EvidenceRef{r.phase, r.seq, r.summary});
+        }
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+Result<std::vector<report::Finding>> RuleEvaluator::evaluate(const AnalysisTarget& target, const json& fingerprint) {
+    auto doc = analysisDocumentFromJson(fingerprint);
+    if (!doc)
+        return std::move(doc).error().withContext(target.key());
+    return judge(*doc);
+}
+
+}  // namespace vigil::engine::plan

@@ -1,0 +1,40 @@
+// @brief EngineScanBackend: the GUI's real scans — the engine's ScanOrchestrator over the store, the
+// sandbox helper and an analyzer from an AnalyzerFactory, its progress mapped to ScanProgress.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "engine/core/config.h"
+#include "ui/engine_analyzers.h"
+#include "ui/scan_backend.h"
+
+namespace vigil::ui {
+
+/// run() is called on the ScanController's worker thread: it opens the store, makes the analyzer
+/// and runs one scan there, so nothing of the engine ever touches the GUI thread.
+///
+/// Progress: every orchestrator report becomes a ScanProgress with the stage, the package count
+/// (to analyse + cached) and the analyses in flight; every finished analysis becomes a
+/// PackageReport with its events (in batches), before the orchestrator aggregates — so findings
+/// show while the scan goes on. Cached packages appear with the final report.
+class EngineScanBackend : public ScanBackend {
+public:
+    explicit EngineScanBackend(AnalyzerFactory analyzers = defaultAnalyzerFactory(),
+                               std::map<std::string, std::string> environment = engine::processEnvironment());
+
+    /// A Cancelled error when `stop` ended the scan (what was analysed is kept in the store);
+    /// otherwise the engine's error as it is — its secondary text names the fix (e.g. run as root).
+    engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
+                                                   const ProgressCallback& progress, std::stop_token stop) override;
+
+    /// The engine configuration a scan with `options` uses: defaults, the user's config file
+    /// ($XDG_CONFIG_HOME/vigil/config.yaml), then the settings page.
+    [[nodiscard]] engine::Result<engine::Config> configFor(const ScanOptions& options) const;
+
+private:
+    AnalyzerFactory analyzers_;
+    std::map<std::string, std::string> env_;
+};
+
+}  // namespace vigil::ui
