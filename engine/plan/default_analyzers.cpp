@@ -20,6 +20,9 @@ std::optional<fs::path> locateShippedRules() {
 }
 
 Result<Analyzers> makeSandboxAnalyzers(const Config& config, const std::vector<fs::path>& extraRuleDirs) {
+    // The helper first: without it or its privileges nothing else matters, and its error names the fix.
+    if (auto client = sandbox::SandboxClient::create(); !client)
+        return std::move(client).error();
     const auto shipped = locateShippedRules();
     if (!shipped)
         return makeError(ErrorCode::NotFound, "the shipped rules were not found",

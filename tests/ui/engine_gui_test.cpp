@@ -5,6 +5,8 @@
 //
 // The binary lives in <build>/app/gui beside vigil, so the helper is found exactly as the app
 // finds it (<exe dir>/../sandbox/vigil-sandbox).
+#include <filesystem>
+
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
@@ -113,10 +115,21 @@ private slots:
         // The user's situation without root: the real factory, run with an unprivileged effective
         // uid (restored at once; root keeps its saved uid), must fail with the helper's fix shown.
         useFreshStore(QStringLiteral("unprivileged.db"));
+        // A copy the unprivileged uid can read: the checkout itself may sit in a folder private to
+        // root (a CI clone under `mktemp -d`), and the error under test is the helper's, not that.
+        QTemporaryDir readable;
+        QVERIFY(readable.isValid());
+        QFile::setPermissions(readable.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                                                   QFileDevice::ReadGroup | QFileDevice::ExeGroup |
+                                                   QFileDevice::ReadOther | QFileDevice::ExeOther);
+        const std::filesystem::path project = std::filesystem::path(readable.path().toStdString()) / "engine-project";
+        std::error_code ec;
+        std::filesystem::copy(kFixture.toStdString(), project, std::filesystem::copy_options::recursive, ec);
+        QVERIFY2(!ec, ec.message().c_str());
         QSignalSpy finished(&scan_, &ui::ScanController::scanFinished);
         if (::seteuid(65534) != 0)
             QSKIP("cannot lower the effective uid here (no CAP_SETUID): the unprivileged case is not checked");
-        scan_.start(kFixture);
+        scan_.start(QString::fromStdString(project.string()));
         const bool ended = finished.wait(30000);
         QVERIFY(::seteuid(0) == 0);
         QVERIFY(ended);
