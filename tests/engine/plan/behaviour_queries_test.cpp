@@ -40,7 +40,7 @@ TEST_F(BehaviourQueriesTest, WhatChangedShowsTheNewHostWithTheNewerVersionsEvent
     EXPECT_FALSE(diff->sameBehaviour);
     ASSERT_EQ(diff->added.size(), 2u);
     EXPECT_EQ(diff->added[0].key, "evil.example:443/tcp");
-    EXPECT_EQ(diff->added[0].evidence, (analysis::Evidence{{"install", {12, 15}}}));
+    EXPECT_EQ(diff->added[0].evidence, (analysis::EventSeqs{{"install", {12, 15}}}));
     EXPECT_EQ(diff->added[1].key, "NPM_TOKEN");
     EXPECT_TRUE(diff->removed.empty());
     // The scan's conversion kept the legacy arrays in step with the document.
