@@ -322,7 +322,7 @@ int main(int argc, char** argv) {
             return cli::runQueryNorms(*config, queryOptions);
         if (*queryNetwork)
             return cli::runQueryNetwork(*config, queryOptions);
-        return cli::runQueryCategory(*config, env, queryOptions);
+        return cli::runQueryCategory(*config, queryOptions);
     }
     if (*scan || *report) {
         const auto env = engine::processEnvironment();

@@ -80,8 +80,7 @@ int runQueryNetwork(const engine::Config& config, const QueryOptions& options) {
     return kOk;
 }
 
-int runQueryCategory(const engine::Config& config, const std::map<std::string, std::string>& env,
-                     const QueryOptions& options) {
+int runQueryCategory(const engine::Config& config, const QueryOptions& options) {
     std::string name = options.subject, version;
     if (const auto at = options.subject.rfind('@'); at != std::string::npos && at != 0) {
         auto ref = engine::plan::parsePackageVersion(options.subject);
@@ -95,9 +94,8 @@ int runQueryCategory(const engine::Config& config, const std::map<std::string, s
     std::filesystem::path file = options.categoriesFile;
     if (file.empty()) {
         std::error_code ec;
-        auto fallback = engine::Config::userConfigFile(env).parent_path() / "categories.yaml";
-        if (std::filesystem::exists(fallback, ec))
-            file = fallback;
+        if (std::filesystem::exists(config.categoriesFile, ec))
+            file = config.categoriesFile;
     }
     if (!file.empty()) {
         auto loaded = engine::analysis::CategoryOverrides::load(file);
@@ -154,8 +152,8 @@ int runQueryCategory(const engine::Config& config, const std::map<std::string, s
         std::snprintf(confidence, sizeof confidence, "%.2f", guess.confidence);
         std::cout << subject << ": " << guess.category << " (confidence " << confidence << ")\n";
         std::cout << "  decided by: " << terminalSafe(guess.signal) << "\n";
-        for (std::size_t i = 1; i < guess.signals.size(); ++i)
-            std::cout << "  also:       " << terminalSafe(guess.signals[i]) << "\n";
+        for (std::size_t i = 1; i < guess.votes.size(); ++i)
+            std::cout << "  also:       " << terminalSafe(guess.votes[i]) << "\n";
         if (guess.confidence < 0.5)
             std::cout << "  unsure: check the guess or override it in categories.yaml (rules/CATEGORIES.md)\n";
     }

@@ -20,7 +20,6 @@ int runQueryNetwork(const engine::Config& config, const QueryOptions& options);
 /// `query category NAME[@VERSION]`: the inferred category from the stored registry metadata (the
 /// newest stored version for a bare name), its signal and confidence, and the category recorded
 /// for the package when it differs.
-int runQueryCategory(const engine::Config& config, const std::map<std::string, std::string>& env,
-                     const QueryOptions& options);
+int runQueryCategory(const engine::Config& config, const QueryOptions& options);
 
 }  // namespace vigil::cli

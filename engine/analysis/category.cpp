@@ -353,8 +353,8 @@ CategoryGuess inferCategory(const PackageMetadata& meta, const CategoryOverrides
     std::stable_sort(t.signals.begin(), t.signals.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     guess.category = best->info.id;
     for (const auto& [weight, text] : t.signals)
-        guess.signals.push_back(text);
-    guess.signal = guess.signals.front();
+        guess.votes.push_back(text);
+    guess.signal = guess.votes.front();
     // Strength: how much evidence (two strong signals saturate it); margin: how clearly it beats
     // the runner-up. Both must be there: one weak keyword is unsure even with no rival, and a
     // near tie is unsure however many signals voted. Only an override is certain.
@@ -368,7 +368,7 @@ nlohmann::json toJson(const CategoryGuess& guess) {
     return {{"category", guess.category},
             {"confidence", guess.confidence},
             {"signal", guess.signal},
-            {"signals", guess.signals}};
+            {"signals", guess.votes}};
 }
 
 }  // namespace vigil::engine::analysis

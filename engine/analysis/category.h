@@ -40,7 +40,7 @@ struct CategoryGuess {
     /// signals are few or point at several categories.
     double confidence = 0;
     std::string signal;                ///< what decided it: `keyword "logger"`, `override cats.yaml:3 "@acme/*"`
-    std::vector<std::string> signals;  ///< every signal that voted for the winner, strongest first
+    std::vector<std::string> votes;  ///< every signal that voted for the winner, strongest first (Qt reserves "signals")
 };
 
 /// User overrides: exact names and globs (fnmatch, `*` also crosses `/`) -> category.

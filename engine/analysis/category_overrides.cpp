@@ -71,7 +71,7 @@ Result<CategoryOverrides> CategoryOverrides::parse(std::string_view text, const 
         e.guess.category = category;
         e.guess.confidence = 1.0;
         e.guess.signal = fmt::format("override {} \"{}\"", where(origin, key), e.pattern);
-        e.guess.signals = {e.guess.signal};
+        e.guess.votes = {e.guess.signal};
         out.entries_.push_back(std::move(e));
     }
     return out;

@@ -61,6 +61,7 @@ Config Config::defaults(const std::map<std::string, std::string>& env) {
     Config c;
     c.cacheDir = xdgDir(env, "XDG_CACHE_HOME", ".cache") / "vigil";
     c.storePath = xdgDir(env, "XDG_DATA_HOME", ".local/share") / "vigil" / "vigil.db";
+    c.categoriesFile = userConfigFile(env).parent_path() / "categories.yaml";
     return c;
 }
 
@@ -73,6 +74,8 @@ Status Config::applyOverride(const std::string& key, const std::string& value) {
         cacheDir = value;
     } else if (key == "store") {
         storePath = value;
+    } else if (key == "categories") {
+        categoriesFile = value;
     } else if (key == "registry") {
         registry = value;
     } else if (key == "log_level") {
@@ -99,7 +102,7 @@ Status Config::applyOverride(const std::string& key, const std::string& value) {
         maxParallelDownloads = static_cast<std::size_t>(*n);
     } else {
         return makeError(ErrorCode::Usage, "unknown setting '" + key + "'",
-                         "known settings: cache_dir, store, registry, log_level, offline, jobs, "
+                         "known settings: cache_dir, store, categories, registry, log_level, offline, jobs, "
                          "network_retries, network_timeout, parallel_downloads");
     }
     return {};

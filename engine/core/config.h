@@ -15,6 +15,9 @@ namespace vigil::engine {
 struct Config {
     std::filesystem::path cacheDir;   ///< tarballs and packuments ($XDG_CACHE_HOME/vigil)
     std::filesystem::path storePath;  ///< the SQLite store ($XDG_DATA_HOME/vigil/vigil.db)
+    /// Category overrides ("name or glob": category), used when analysing and by `query category`;
+    /// a missing file means none ($XDG_CONFIG_HOME/vigil/categories.yaml).
+    std::filesystem::path categoriesFile;
     std::string registry;             ///< overrides .npmrc's registry when not empty
     std::size_t jobs = 0;             ///< worker threads; 0 = one per core
     bool offline = false;             ///< never touch the network; serve from cache only

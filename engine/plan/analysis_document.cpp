@@ -75,6 +75,8 @@ json toJson(const AnalysisDocument& d) {
         proofs.push_back(toJson(p));
     j["exfiltration"] = std::move(proofs);
     j["warnings"] = d.warnings;
+    if (!d.category.category.empty())
+        j["category"] = analysis::toJson(d.category);
     j["network_calls"] = hostsOf(fp);
     j["file_reads"] = keysOf(fp, {Section::FileReads});
     j["file_writes"] = keysOf(fp, {Section::FileWrites, Section::FileDeletes});
@@ -107,6 +109,17 @@ Result<AnalysisDocument> analysisDocumentFromJson(const json& j) {
         for (const json& w : *it)
             if (w.is_string())
                 d.warnings.push_back(w.get<std::string>());
+    if (const auto it = j.find("category"); it != j.end() && it->is_object()) {
+        d.category.category = it->value("category", "");
+        d.category.confidence = it->value("confidence", 0.0);
+        d.category.signal = it->value("signal", "");
+        if (const auto s = it->find("signals"); s != it->end() && s->is_array())
+            for (const json& v : *s)
+                if (v.is_string())
+                    d.category.votes.push_back(v.get<std::string>());
+        if (!analysis::isKnownCategory(d.category.category))
+            d.category = {};  // a category a later taxonomy dropped: unknown, not an error
+    }
     return d;
 }
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/analysis/category.h"
 #include "engine/analysis/exfiltration.h"
 #include "engine/analysis/fingerprint.h"
 #include "engine/core/result.h"
@@ -24,6 +25,10 @@ inline constexpr int kAnalysisDocumentVersion = 1;
 
 struct AnalysisDocument {
     analysis::Fingerprint fingerprint;
+    /// What kind of package it is (from its package.json, or a user override): the category the
+    /// rules' `category` and `norm.*` facts and the store's norms use. Optional in the JSON
+    /// ("category"); empty when unknown.
+    analysis::CategoryGuess category;
     std::vector<analysis::ExfiltrationProof> proofs;
     std::vector<std::string> warnings;
 };

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/plan/analysis_document.h"
-#include "engine/resolve/semver.h"
+#include <spdlog/spdlog.h>
 
 namespace vigil::engine::plan {
 
@@ -15,34 +15,27 @@ Result<std::shared_ptr<AnalysisHistory>> AnalysisHistory::open(const std::filesy
     return std::shared_ptr<AnalysisHistory>(new AnalysisHistory(std::move(store).value()));
 }
 
-std::optional<analysis::Fingerprint> AnalysisHistory::previous(const std::string& name, const std::string& version) {
-    const auto current = resolve::Version::parse(version);
-    if (!current)
-        return std::nullopt;
+std::optional<PriorFacts> AnalysisHistory::prior(const analysis::Fingerprint& current, const std::string& category) {
     std::lock_guard lock(mutex_);
-    auto versions = store_.versionsOf("npm", name);
-    if (!versions)
-        return std::nullopt;
-    std::optional<resolve::Version> best;
-    std::string bestText;
-    for (const auto& v : *versions) {
-        if (!v.fingerprintId)
-            continue;
-        const auto parsed = resolve::Version::parse(v.record.version);
-        if (!parsed || !(*parsed < *current) || (best && !(*best < *parsed)))
-            continue;
-        best = parsed;
-        bestText = v.record.version;
+    BehaviourQueries queries(store_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!norms_ || now - normsAt_ > kNormsMaxAge) {
+        auto norms = queries.norms();
+        if (!norms) {
+            spdlog::warn("category norms unavailable, norm.* rules stay quiet: {}", norms.error().describe());
+            norms_.reset();
+        } else {
+            norms_ = std::move(norms).value();
+            normsAt_ = now;
+        }
     }
-    if (!best)
+    auto prior = queries.priorFactsFor(current, category, norms_ ? &*norms_ : nullptr);
+    if (!prior) {
+        spdlog::warn("{}@{}: judged without its previous version and norms: {}", current.package, current.version,
+                     prior.error().describe());
         return std::nullopt;
-    auto stored = store_.fingerprintOf("npm", name, bestText);
-    if (!stored || !*stored)
-        return std::nullopt;
-    auto doc = analysisDocumentFromJson(nlohmann::json::parse((*stored)->record.documentJson, nullptr, false));
-    if (!doc)
-        return std::nullopt;  // analysed by an older analyzer: no comparable fingerprint
-    return std::move(doc->fingerprint);
+    }
+    return std::move(prior).value();
 }
 
 std::optional<analysis::Baseline> AnalysisHistory::baseline(const std::string& runtime,

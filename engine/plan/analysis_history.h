@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "engine/analysis/fingerprint.h"
 #include "engine/analysis/normalizer_baseline.h"
 #include "engine/core/result.h"
+#include "engine/plan/behaviour_queries.h"
 #include "engine/store/store.h"
 
 namespace vigil::engine::plan {
@@ -24,9 +26,12 @@ class AnalysisHistory {
 public:
     static Result<std::shared_ptr<AnalysisHistory>> open(const std::filesystem::path& storePath);
 
-    /// The fingerprint of the highest version of `name` below `version` (semver) whose current
-    /// fingerprint carries an analysis document; nullopt when there is none or it is unreadable.
-    std::optional<analysis::Fingerprint> previous(const std::string& name, const std::string& version);
+    /// What `current` is judged against (BehaviourQueries::priorFactsFor): the previous analysed
+    /// version and the diff against it, and the norms of `category` ("" = the store's category of
+    /// the package). The norms are computed from the store at most once per kNormsMaxAge, not per
+    /// package: a scan of hundreds of packages would otherwise re-read every document each time.
+    /// nullopt (logged) when the store cannot answer.
+    std::optional<PriorFacts> prior(const analysis::Fingerprint& current, const std::string& category);
 
     /// The baseline stored for `runtime` by `analyzerVersion`; nullopt when there is none.
     std::optional<analysis::Baseline> baseline(const std::string& runtime, const std::string& analyzerVersion);
@@ -35,8 +40,11 @@ public:
 
 private:
     explicit AnalysisHistory(store::Store store) : store_(std::move(store)) {}
+    static constexpr std::chrono::seconds kNormsMaxAge{120};
     std::mutex mutex_;
     store::Store store_;
+    std::optional<analysis::CategoryNorms> norms_;  ///< cached; see prior()
+    std::chrono::steady_clock::time_point normsAt_;
 };
 
 }  // namespace vigil::engine::plan

@@ -160,7 +160,8 @@ Result<analysis::NetworkHistory> BehaviourQueries::networkHistory(std::string_vi
     return analysis::networkHistory(name, *versions);
 }
 
-Result<PriorFacts> BehaviourQueries::priorFactsFor(const analysis::Fingerprint& current, std::string category) {
+Result<PriorFacts> BehaviourQueries::priorFactsFor(const analysis::Fingerprint& current, std::string category,
+                                                   const analysis::CategoryNorms* norms) {
     PriorFacts prior;
     if (category.empty()) {
         auto stored = store_.categoryOf(ecosystem_, current.package);
@@ -197,10 +198,14 @@ Result<PriorFacts> BehaviourQueries::priorFactsFor(const analysis::Fingerprint& 
     }
 
     if (!category.empty()) {
-        auto norms = this->norms();
-        if (!norms)
-            return std::move(norms).error();
-        prior.norms = norms->factsFor(category, current.package);
+        if (norms) {
+            prior.norms = norms->factsFor(category, current.package);
+        } else {
+            auto computed = this->norms();
+            if (!computed)
+                return std::move(computed).error();
+            prior.norms = computed->factsFor(category, current.package);
+        }
     }
     return prior;
 }

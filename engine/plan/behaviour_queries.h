@@ -68,8 +68,10 @@ public:
 
     /// For the analyzer, about to judge `current` (name and version taken from it): the previous
     /// analysed version (semver-lower, or earlier in the store's order; never the same version),
-    /// the diff facts against it, and the norm facts of `category` (the store's when empty).
-    Result<PriorFacts> priorFactsFor(const analysis::Fingerprint& current, std::string category = {});
+    /// the diff facts against it, and the norm facts of `category` (the store's when empty),
+    /// from `norms` when given (a caller judging many packages computes them once) else norms().
+    Result<PriorFacts> priorFactsFor(const analysis::Fingerprint& current, std::string category = {},
+                                     const analysis::CategoryNorms* norms = nullptr);
 
 private:
     Result<analysis::Fingerprint> parseDocument(const std::string& name, const std::string& version,

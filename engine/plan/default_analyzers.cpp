@@ -40,8 +40,8 @@ Result<Analyzers> makeSandboxAnalyzersWithRules(const Config& config, const std:
     if (!history)
         return std::move(history).error();
     std::shared_ptr<AnalysisHistory> shared = std::move(history).value();
-    auto rules = RuleEvaluator::load(ruleDirs, [shared](const std::string& name, const std::string& version) {
-        return shared->previous(name, version);
+    auto rules = RuleEvaluator::load(ruleDirs, [shared](const analysis::Fingerprint& current, const std::string& category) {
+        return shared->prior(current, category);
     });
     if (!rules)
         return std::move(rules).error();
@@ -50,6 +50,7 @@ Result<Analyzers> makeSandboxAnalyzersWithRules(const Config& config, const std:
     out.ruleDirs = ruleDirs;
     SandboxAnalyzerOptions options;
     options.cacheRoot = config.cacheDir;
+    options.categoriesFile = config.categoriesFile;
     auto analyzer = SandboxAnalyzer::create(std::move(client).value(), std::move(options), out.rules, shared);
     if (!analyzer)
         return std::move(analyzer).error();

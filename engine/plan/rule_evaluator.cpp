@@ -174,29 +174,7 @@ std::string hex(const unsigned char* data, unsigned int n) {
 
 }  // namespace
 
-analysis::DiffFacts diffFactsOf(const analysis::Fingerprint& previous, const analysis::Fingerprint& current) {
-    const analysis::PackageFacts none;
-    const json before = analysis::buildFacts(previous, "", none, std::nullopt, std::nullopt, {});
-    const json after = analysis::buildFacts(current, "", none, std::nullopt, std::nullopt, {});
-    analysis::DiffFacts diff;
-    for (const std::string& k : analysis::diffFactKeys()) {
-        const auto list = [&](const json& facts) {
-            std::set<std::string> s;
-            if (const auto it = facts.find("events." + k); it != facts.end() && it->is_array())
-                for (const auto& v : *it)
-                    s.insert(v.get<std::string>());
-            return s;
-        };
-        const auto a = list(before), b = list(after);
-        auto& added = diff.added[k];
-        auto& removed = diff.removed[k];
-        std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(added));
-        std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(removed));
-    }
-    return diff;
-}
-
-Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrder, PreviousFingerprint previous) {
+Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrder, PriorFactsSource prior) {
     std::vector<analysis::RuleFileText> files;
     for (std::size_t layer = 0; layer < dirsInOrder.size(); ++layer) {
         const fs::path& dir = dirsInOrder[layer];
@@ -235,16 +213,16 @@ Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrd
     auto rules = analysis::RuleSet::compile(files, analysis::factFieldSchema());
     if (!rules)
         return std::move(rules).error();
-    return RuleEvaluator(std::move(rules).value(), "rules:" + hex(digest, length).substr(0, 16), std::move(previous));
+    return RuleEvaluator(std::move(rules).value(), "rules:" + hex(digest, length).substr(0, 16), std::move(prior));
 }
 
 std::vector<report::Finding> RuleEvaluator::judge(const AnalysisDocument& doc) const {
     const analysis::Fingerprint& fp = doc.fingerprint;
-    const analysis::PackageFacts package{fp.package, fp.version, ""};
-    std::optional<analysis::DiffFacts> diff;
-    if (previous_)
-        if (auto before = previous_(fp.package, fp.version))
-            diff = diffFactsOf(*before, fp);
+    const analysis::PackageFacts package{fp.package, fp.version, doc.category.category};
+    std::optional<PriorFacts> prior;
+    if (prior_)
+        prior = prior_(fp, doc.category.category);
+    const std::optional<analysis::NormFacts> norms = prior ? prior->norms : std::nullopt;
 
     std::vector<std::string> scopes;
     for (const auto& [phase, summary] : fp.phases)
@@ -253,7 +231,10 @@ std::vector<report::Finding> RuleEvaluator::judge(const AnalysisDocument& doc) c
 
     std::vector<Merged> merged;  // in first-match order, which follows definition order per scope
     for (const std::string& scope : scopes) {
-        const json facts = analysis::buildFacts(fp, scope, package, diff, std::nullopt, doc.proofs);
+        // A phase's facts are diffed against the same phase of the previous version, so a host
+        // that moved from api into install counts as new at install time.
+        const std::optional<analysis::DiffFacts> diff = prior ? prior->diffFor(fp, scope) : std::nullopt;
+        const json facts = analysis::buildFacts(fp, scope, package, diff, norms, doc.proofs);
         for (analysis::RuleMatch& m : rules_.evaluate(facts, /*includeExcepted=*/true)) {
             auto it = std::find_if(merged.begin(), merged.end(), [&](const Merged& x) { return x.match.id == m.id; });
             if (it == merged.end()) {

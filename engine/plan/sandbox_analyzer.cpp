@@ -168,11 +168,35 @@ report::PhaseSummary phaseSummaryOf(const collect::PhaseRun& run) {
     return s;
 }
 
+namespace {
+
+/// What the category inference reads: the package's own package.json (the registry's version
+/// entry carries the same keywords and description). Unreadable or malformed: the name alone.
+analysis::PackageMetadata metadataOf(const AnalysisTarget& target, const fs::path& packageDir) {
+    analysis::PackageMetadata m;
+    m.name = target.name;
+    auto text = readWholeFile(packageDir / "package.json");
+    if (!text)
+        return m;
+    const auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object())
+        return m;
+    if (const auto it = j.find("description"); it != j.end() && it->is_string())
+        m.description = it->get<std::string>();
+    if (const auto it = j.find("keywords"); it != j.end() && it->is_array())
+        for (const auto& k : *it)
+            if (k.is_string())
+                m.keywords.push_back(k.get<std::string>());
+    return m;
+}
+
+}  // namespace
+
 SandboxAnalyzer::SandboxAnalyzer(sandbox::SandboxClient client, SandboxAnalyzerOptions options,
                                  std::shared_ptr<const RuleEvaluator> rules, std::shared_ptr<AnalysisHistory> history,
-                                 std::string version, std::string runtime)
+                                 analysis::CategoryOverrides categories, std::string version, std::string runtime)
     : client_(std::move(client)), options_(std::move(options)), rules_(std::move(rules)), history_(std::move(history)),
-      version_(std::move(version)), runtime_(std::move(runtime)) {}
+      categories_(std::move(categories)), version_(std::move(version)), runtime_(std::move(runtime)) {}
 
 Result<std::unique_ptr<SandboxAnalyzer>> SandboxAnalyzer::create(sandbox::SandboxClient client,
                                                                  SandboxAnalyzerOptions options,
@@ -212,9 +236,21 @@ Result<std::unique_ptr<SandboxAnalyzer>> SandboxAnalyzer::create(sandbox::Sandbo
     }
     const std::string runtime = runtimeIdOf(options.nodeExecutable);
     d.add(runtime);
+    analysis::CategoryOverrides categories;
+    if (!options.categoriesFile.empty() && fs::exists(options.categoriesFile, ec)) {
+        auto text = readWholeFile(options.categoriesFile);
+        if (!text)
+            return std::move(text).error();
+        auto loaded = analysis::CategoryOverrides::parse(*text, options.categoriesFile.string());
+        if (!loaded)
+            return std::move(loaded).error();
+        categories = std::move(loaded).value();
+        d.add("|categories|" + *text);
+    }
     std::string version = std::string(kSandboxAnalyzerCodeVersion) + "+" + d.hex().substr(0, 16);
     return std::unique_ptr<SandboxAnalyzer>(new SandboxAnalyzer(std::move(client), std::move(options), std::move(rules),
-                                                                std::move(history), std::move(version), runtime));
+                                                                std::move(history), std::move(categories),
+                                                                std::move(version), runtime));
 }
 
 std::vector<std::string> SandboxAnalyzer::warnings() const {
@@ -368,6 +404,7 @@ Result<PackageAnalysis> SandboxAnalyzer::analyse(const AnalysisTarget& target, c
     for (const analysis::PhaseRecord& r : records)
         for (analysis::ExfiltrationProof& p : analysis::findExfiltration(r, identity))
             doc.proofs.push_back(std::move(p));
+    doc.category = analysis::inferCategory(metadataOf(target, packageDir), &categories_);
     out.findings = rules_->judge(doc);
     out.fingerprint = toJson(doc);
     return out;

@@ -9,7 +9,9 @@
 //      once per process and kept in the store; if it cannot be had, only the fixed noise list is
 //      subtracted and a warning says so — in the document and in warnings());
 //   4. find the planted honeytokens in what left the sandbox (exfiltration proofs);
-//   5. judge the document with the RuleEvaluator (diff against the previous analysed version).
+//   5. infer its category from its package.json (name, keywords, description; user overrides win);
+//   6. judge the document with the RuleEvaluator (diff against the previous analysed version,
+//      norms of the category).
 // Score and severity of a package come from its findings (scan_aggregation.h packageScore: the
 // worst non-expected finding sets the base — critical 90, high 70, medium 40, low 15 — each
 // further finding adds 3, at most 10 more; so one critical outranks any number of highs).
@@ -23,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/category.h"
 #include "engine/analysis/normalizer_baseline.h"
 #include "engine/plan/analysis_history.h"
 #include "engine/plan/package_analyzer.h"
@@ -34,7 +37,7 @@ namespace vigil::engine::plan {
 
 /// Bumped whenever the analysis code changes what it records or how it judges runs: a new value
 /// makes every stored fingerprint stale.
-inline constexpr const char* kSandboxAnalyzerCodeVersion = "sandbox-analyzer/1";
+inline constexpr const char* kSandboxAnalyzerCodeVersion = "sandbox-analyzer/2";
 
 struct SandboxAnalyzerOptions {
     std::filesystem::path cacheRoot;  ///< the tarball cache: extracted trees and staged projects live inside it
@@ -43,6 +46,9 @@ struct SandboxAnalyzerOptions {
     /// version(). Empty: located next to the helper like vigil-sandbox does.
     std::filesystem::path runtimeFiles;
     std::string nodeExecutable = "/usr/bin/node";  ///< the sandbox's node (the host's /usr is bound)
+    /// User category overrides (analysis::CategoryOverrides); none when empty or missing. Its text
+    /// is part of version(): another category can change the verdict.
+    std::filesystem::path categoriesFile;
 };
 
 class SandboxAnalyzer : public PackageAnalyzer {
@@ -69,7 +75,7 @@ public:
 private:
     SandboxAnalyzer(sandbox::SandboxClient client, SandboxAnalyzerOptions options,
                     std::shared_ptr<const RuleEvaluator> rules, std::shared_ptr<AnalysisHistory> history,
-                    std::string version, std::string runtime);
+                    analysis::CategoryOverrides categories, std::string version, std::string runtime);
     std::vector<collect::PhaseRun> runPhases(const ConsumerProject& project, const std::vector<std::string>& phases,
                                              std::stop_token stop, const AnalysisProgress& progress) const;
     void warn(const std::string& text);
@@ -78,6 +84,7 @@ private:
     SandboxAnalyzerOptions options_;
     std::shared_ptr<const RuleEvaluator> rules_;
     std::shared_ptr<AnalysisHistory> history_;
+    analysis::CategoryOverrides categories_;
     std::string version_;
     std::string runtime_;
 

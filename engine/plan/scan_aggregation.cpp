@@ -257,6 +257,9 @@ void finalizeReport(report::ScanReport& report, const store::ScanGraph& graph) {
         p.score = packageScore(p.findings);
         p.severity = packageSeverity(p.findings);
         p.heat = heatOf(p.fingerprint, !p.installScripts.empty());
+        if (const auto it = p.fingerprint.find("category"); p.category.empty() && it != p.fingerprint.end() &&
+                                                             it->is_object())
+            p.category = it->value("category", "");  // the analysis document's inferred category
         for (const auto& f : p.findings)
             if (!f.expected)
                 ++report.findingsBySeverity[f.severity];

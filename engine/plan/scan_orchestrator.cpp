@@ -50,6 +50,9 @@ store::AnalysisRecord toRecord(store::VersionId version, const PackageAnalysis& 
     store::AnalysisRecord r;
     r.version = version;
     r.fingerprint = fingerprintRecordOf(a.fingerprint, analyzerVersion);
+    // The analysis document's inferred category: the store groups the norms by it.
+    if (const auto it = a.fingerprint.find("category"); it != a.fingerprint.end() && it->is_object())
+        r.category = it->value("category", "");
     std::map<std::string, std::size_t> runOfPhase;
     for (const auto& summary : a.phases) {
         auto phase = storePhase(summary.phase);

@@ -239,6 +239,13 @@ TEST_F(CliScanSandbox, DemoProjectYieldsItsVerdictsAndTheSecondScanComesFromTheS
         EXPECT_TRUE((*p)["findings"].empty()) << (*p).dump();
     }
     EXPECT_NE(first.out.find("Scanned 6 dependencies — analysed 6 (0 cached)"), std::string::npos) << first.out;
+    // Each package's category is inferred from its package.json, reported, and kept in the store
+    // for the norms.
+    EXPECT_EQ((*package(cold, "tiny-pad"))["category"], "string");
+    EXPECT_EQ((*package(cold, "tiny-colors"))["category"], "color-terminal");
+    auto category = cli({"query", "category", "tiny-colors", "--json"});
+    ASSERT_EQ(category.exitCode, 0) << category.err;
+    EXPECT_EQ(json::parse(category.out)["recorded_category"], "color-terminal") << category.out;
 
     const auto t1 = Clock::now();
     auto second = cli({"scan", demo, "--rules", kFixtureRules, "--format", "json", "--out",

@@ -161,19 +161,59 @@ TEST_F(RuleEvaluatorTest, ThePreviousVersionFeedsTheDiff) {
     before.fingerprint.sections.erase(Section::NetHttp);
     before.fingerprint.checksum = analysis::computeChecksum(before.fingerprint);
     auto ev = RuleEvaluator::load({rules("shipped", kRules)},
-                                  [&](const std::string& name, const std::string& version) {
-                                      EXPECT_EQ(name, "thief");
-                                      EXPECT_EQ(version, "1.1.0");
-                                      return std::optional<analysis::Fingerprint>(before.fingerprint);
+                                  [&](const analysis::Fingerprint& current, const std::string& category) {
+                                      EXPECT_EQ(current.package, "thief");
+                                      EXPECT_EQ(current.version, "1.1.0");
+                                      EXPECT_EQ(category, "");
+                                      PriorFacts prior;
+                                      prior.previous = before.fingerprint;
+                                      return std::optional<PriorFacts>(prior);
                                   });
     ASSERT_TRUE(ev.ok());
     const auto findings = ev->judge(document());
     const report::Finding* added = find(findings, "new-host");
     ASSERT_NE(added, nullptr);
     EXPECT_EQ(added->evidence["diff.added.network.hosts.count"], nlohmann::json::array({"1"}));
-    const auto diff = diffFactsOf(before.fingerprint, document().fingerprint);
+    const auto diff = analysis::diffFacts(before.fingerprint, document().fingerprint);
     EXPECT_EQ(diff.added.at("network.hosts"), std::vector<std::string>{"x.example"});
     EXPECT_TRUE(diff.removed.at("network.hosts").empty());
+}
+
+TEST_F(RuleEvaluatorTest, TheCategoryAndItsNormsReachTheRules) {
+    const fs::path dir = rules("shipped", R"(
+- rule: rare-network-for-category
+  description: Uses the network, which few packages of its category do
+  condition: category in ['string'] and norm.network.share < 0.05 and events.network.count > 0
+  severity: high
+)");
+    AnalysisDocument doc = document();
+    doc.category.category = "string";
+    std::string askedCategory;
+    auto ev = RuleEvaluator::load({dir}, [&](const analysis::Fingerprint&, const std::string& category) {
+        askedCategory = category;
+        PriorFacts prior;
+        prior.category = category;
+        analysis::NormFacts norms;
+        for (const std::string& k : analysis::normFactKeys())
+            norms.share[k] = 0.0;  // none of its peers touch the network
+        prior.norms = norms;
+        return std::optional<PriorFacts>(prior);
+    });
+    ASSERT_TRUE(ev.ok()) << ev.error().describe();
+    const auto findings = ev->judge(doc);
+    EXPECT_EQ(askedCategory, "string") << "the document's category is what the norms are asked for";
+    const report::Finding* rare = find(findings, "rare-network-for-category");
+    ASSERT_NE(rare, nullptr);
+    EXPECT_EQ(rare->severity, Severity::High);
+
+    // The same package without norms (an empty store) or in another category: quiet.
+    auto noNorms = RuleEvaluator::load({dir}, [](const analysis::Fingerprint&, const std::string&) {
+        return std::optional<PriorFacts>();
+    });
+    ASSERT_TRUE(noNorms.ok());
+    EXPECT_EQ(find(noNorms->judge(doc), "rare-network-for-category"), nullptr);
+    doc.category.category = "http-client";
+    EXPECT_EQ(find(ev->judge(doc), "rare-network-for-category"), nullptr);
 }
 
 TEST_F(RuleEvaluatorTest, AStoredDocumentIsJudgedTheSameAndRuleChangesChangeTheVersion) {
