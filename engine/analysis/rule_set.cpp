@@ -201,7 +201,7 @@ Result<RuleSet> RuleSet::compile(const std::vector<RuleFileText>& filesInOrder, 
     return RuleSet(std::move(impl));
 }
 
-Result<RuleSet> RuleSet::load(const std::vector<fs::path>& dirsInOrder, const FieldSchema& schema) {
+Result<std::vector<RuleFileText>> RuleSet::readFiles(const std::vector<fs::path>& dirsInOrder) {
     std::vector<RuleFileText> files;
     for (std::size_t layer = 0; layer < dirsInOrder.size(); ++layer) {
         const fs::path& dir = dirsInOrder[layer];
@@ -228,7 +228,14 @@ Result<RuleSet> RuleSet::load(const std::vector<fs::path>& dirsInOrder, const Fi
             files.push_back(RuleFileText{path.string(), std::move(text.value()), static_cast<int>(layer)});
         }
     }
-    return compile(files, schema);
+    return files;
+}
+
+Result<RuleSet> RuleSet::load(const std::vector<fs::path>& dirsInOrder, const FieldSchema& schema) {
+    auto files = readFiles(dirsInOrder);
+    if (!files)
+        return std::move(files).error();
+    return compile(*files, schema);
 }
 
 std::vector<RuleMatch> RuleSet::evaluate(const nlohmann::json& facts, bool includeExcepted) const {

@@ -59,6 +59,9 @@ public:
     /// is a file is read as a one-file directory. Every rule, macro and exception (also of
     /// disabled rules) is compiled; the first error is returned, naming FILE:LINE:COLUMN.
     static Result<RuleSet> load(const std::vector<std::filesystem::path>& dirsInOrder, const FieldSchema& schema);
+    /// The rule files load() compiles, read in load order: each argument is a file or a directory
+    /// (its *.yaml/*.yml, sorted by name), its index the file's layer. Io/Input errors name the path.
+    static Result<std::vector<RuleFileText>> readFiles(const std::vector<std::filesystem::path>& dirsInOrder);
     /// The same from texts already in memory, in load order.
     static Result<RuleSet> compile(const std::vector<RuleFileText>& filesInOrder, const FieldSchema& schema);
 

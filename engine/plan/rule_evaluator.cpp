@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/core/file_io.h"
 
 namespace vigil::engine::plan {
 
@@ -175,32 +174,10 @@ std::string hex(const unsigned char* data, unsigned int n) {
 }  // namespace
 
 Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrder, PriorFactsSource prior) {
-    std::vector<analysis::RuleFileText> files;
-    for (std::size_t layer = 0; layer < dirsInOrder.size(); ++layer) {
-        const fs::path& dir = dirsInOrder[layer];
-        std::error_code ec;
-        std::vector<fs::path> paths;
-        if (fs::is_regular_file(dir, ec)) {
-            paths.push_back(dir);
-        } else if (fs::is_directory(dir, ec)) {
-            for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-                const auto ext = it->path().extension();
-                if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec))
-                    paths.push_back(it->path());
-            }
-            if (ec)
-                return makeError(ErrorCode::Io, dir.string() + ": cannot list the rule directory: " + ec.message());
-            std::sort(paths.begin(), paths.end());
-        } else {
-            return makeError(ErrorCode::Input, dir.string() + ": no such rule directory or file");
-        }
-        for (const auto& path : paths) {
-            auto text = readWholeFile(path);
-            if (!text)
-                return std::move(text).error();
-            files.push_back(analysis::RuleFileText{path.string(), std::move(text).value(), static_cast<int>(layer)});
-        }
-    }
+    auto read = analysis::RuleSet::readFiles(dirsInOrder);
+    if (!read)
+        return std::move(read).error();
+    const std::vector<analysis::RuleFileText>& files = *read;
     // The digest covers exactly what is compiled: the layer, the file's name (not its folder,
     // so a moved checkout keeps its verdicts) and its text.
     std::string input;
