@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "app/cli/analyze_command.h"
+#include "app/cli/diff_command.h"
+#include "app/cli/query_command.h"
 #include "app/cli/exit_codes.h"
 #include "app/cli/rules_command.h"
 #include "app/cli/report_command.h"
@@ -243,6 +245,31 @@ int main(int argc, char** argv) {
     app.add_subcommand("sandbox", "Run a command in a sandbox: sandbox exec [--phase NAME] [--pkg DIR] [--json] -- CMD...");
 
 
+    cli::DiffOptions diffOptions;
+    cli::QueryOptions queryOptions;
+    auto* diff = app.add_subcommand("diff", "What one analysed version does that another did not (from the store)");
+    auto* query = app.add_subcommand("query", "Ask the store: what changed, what is normal, did it ever network");
+    query->require_subcommand(1);
+    auto* whatChanged = query->add_subcommand("what-changed", "Same as diff: what did X@a do vs X@b");
+    for (auto* cmd : {diff, whatChanged}) {
+        cmd->add_option("from", diffOptions.from, "name@version (usually the older)")->required();
+        cmd->add_option("to", diffOptions.to, "name@version (usually the newer)")->required();
+        cmd->add_flag("--json", diffOptions.json, "Print the vigil.diff/1 JSON");
+        addCommonOptions(*cmd, common);
+    }
+    auto* queryNorms = query->add_subcommand("norms", "What is normal for a category: share of packages per behaviour");
+    queryNorms->add_option("category", queryOptions.subject, "A category id (string, http-client, ...)")->required();
+    auto* queryNetwork = query->add_subcommand("network", "Has any analysed version of a package made network calls");
+    queryNetwork->add_option("package", queryOptions.subject, "Package name")->required();
+    auto* queryCategory = query->add_subcommand("category", "The category inferred for a package, and why");
+    queryCategory->add_option("package", queryOptions.subject, "name or name@version")->required();
+    queryCategory->add_option("--categories", queryOptions.categoriesFile,
+                              "Category overrides (default: $XDG_CONFIG_HOME/vigil/categories.yaml)");
+    for (auto* cmd : {queryNorms, queryNetwork, queryCategory}) {
+        cmd->add_flag("--json", queryOptions.json, "Print JSON");
+        addCommonOptions(*cmd, common);
+    }
+
     auto* db = app.add_subcommand("db", "Inspect the store");
     db->require_subcommand(1);
     auto* dbInfo = db->add_subcommand("info", "Show the store's location, schema version and row counts");
@@ -282,6 +309,20 @@ int main(int argc, char** argv) {
             return fail(config.error());
         engine::initLogging(config->logLevel);
         return cli::runAnalyze(*config, analyzeOptions);
+    }
+    if (*diff || *query) {
+        const auto env = engine::processEnvironment();
+        auto config = buildConfig(common, env);
+        if (!config)
+            return fail(config.error());
+        engine::initLogging(config->logLevel);
+        if (*diff || *whatChanged)
+            return cli::runDiff(*config, diffOptions);
+        if (*queryNorms)
+            return cli::runQueryNorms(*config, queryOptions);
+        if (*queryNetwork)
+            return cli::runQueryNetwork(*config, queryOptions);
+        return cli::runQueryCategory(*config, env, queryOptions);
     }
     if (*scan || *report) {
         const auto env = engine::processEnvironment();

@@ -59,9 +59,58 @@ report::Finding findingFromStored(const store::StoredFinding& stored) {
     return f;
 }
 
+namespace {
+
+/// The keys of the analysis document's sections that feed one legacy array. The legacy arrays keep
+/// answering categoryNorm / everMadeNetworkCalls / the heat map; network follows the norms'
+/// definition (rules/CATEGORIES.md): a non-unix connection, a DNS query or an HTTP request.
+json legacyArrayOf(const json& sections, store::Behavior behaviour) {
+    auto keysOf = [&](const char* section, json& out, bool skipUnix = false) {
+        auto it = sections.find(section);
+        if (it == sections.end() || !it->is_array())
+            return;
+        for (const auto& item : *it) {
+            if (!item.is_object() || !item.contains("key") || !item["key"].is_string())
+                continue;
+            const std::string key = item["key"].get<std::string>();
+            if (skipUnix && key.rfind("unix:", 0) == 0)
+                continue;
+            out.push_back(key);
+        }
+    };
+    json out = json::array();
+    switch (behaviour) {
+    case store::Behavior::NetworkCalls:
+        keysOf("network.connections", out, /*skipUnix=*/true);
+        keysOf("network.dns", out);
+        keysOf("network.http", out);
+        break;
+    case store::Behavior::FileReads: keysOf("file.reads", out); break;
+    case store::Behavior::FileWrites: keysOf("file.writes", out); break;
+    case store::Behavior::EnvReads: keysOf("env.reads", out); break;
+    case store::Behavior::ShellCommands: keysOf("process.shell_commands", out); break;
+    case store::Behavior::DynamicCodeExec: keysOf("code.dynamic", out); break;
+    }
+    return out;
+}
+
+}  // namespace
+
 store::FingerprintRecord fingerprintRecordOf(const json& fingerprint, const std::string& analyzerVersion) {
     store::FingerprintRecord r;
     r.analyzerVersion = analyzerVersion;
+    const json* sections = nullptr;
+    if (fingerprint.is_object())
+        if (auto it = fingerprint.find("sections"); it != fingerprint.end() && it->is_object())
+            sections = &*it;
+    if (sections) {
+        // analysis::toJson(Fingerprint): keep the whole document (diff, norms, network history
+        // read it back) and derive the legacy arrays from its sections.
+        r.documentJson = fingerprint.dump();
+        for (std::size_t i = 0; i < store::kBehaviorCount; ++i)
+            r.arraysJson[i] = legacyArrayOf(*sections, static_cast<store::Behavior>(i)).dump();
+        return r;
+    }
     for (std::size_t i = 0; i < store::kBehaviorCount; ++i) {
         const char* name = store::behaviorName(static_cast<store::Behavior>(i));
         r.arraysJson[i] = fingerprint.is_object() ? stringArray(fingerprint, name).dump() : "[]";

@@ -69,6 +69,22 @@ public:
     /// Per behaviour, the share of analysed versions in `category` that show it (baselines excluded).
     Result<CategoryNorm> categoryNorm(std::string_view category);
 
+    // ---- fingerprint documents (version diff, category norms, network history) ----
+    // Only current fingerprints that carry a document count: legacy ones (schema 1, or a producer
+    // without a document) are invisible here, as if that version had not been analysed.
+    /// The current document of name@version; nullopt when unknown, unanalysed or legacy only.
+    Result<std::optional<AnalysedVersion>> analysedVersion(std::string_view ecosystem, std::string_view name,
+                                                           std::string_view version);
+    /// Every version of the package with a current document, oldest first in the store's order
+    /// (publish time, unknown times last, then insertion) — semver order is the caller's (resolve).
+    Result<std::vector<AnalysedVersion>> analysedVersionsOf(std::string_view ecosystem, std::string_view name);
+    /// Per package (baselines excluded) its newest version with a current document in the order
+    /// above, by name; only packages of `category` when given. The samples of the category norms.
+    Result<std::vector<AnalysedVersion>> latestAnalysedPackages(std::string_view ecosystem,
+                                                                std::optional<std::string_view> category = {});
+    /// The category recorded for the package ("" when none); nullopt when the package is unknown.
+    Result<std::optional<std::string>> categoryOf(std::string_view ecosystem, std::string_view name);
+
     // ---- analysis runs, events, findings ----
     Result<RunId> beginRun(VersionId version, Phase phase, std::string_view analyzerVersion);
     /// Records how the run ended ("ok", "failed", "timeout", "crashed", "limit:memory", …).
@@ -82,7 +98,8 @@ public:
     Result<std::vector<StoredFinding>> findingsOf(VersionId version, Severity minSeverity = Severity::Info);
 
     /// Stores a whole analysis of one version in ONE transaction: its runs and events, its
-    /// findings (replacing the version's earlier ones) and its fingerprint, made current last.
+    /// findings (replacing the version's earlier ones), the package's category when given, and
+    /// its fingerprint (with its document), made current last.
     /// An interrupted scan therefore never leaves a version looking analysed when it is not.
     Status recordAnalysis(const AnalysisRecord& analysis);
     /// Runs of a version made by one analyzer version, oldest first.

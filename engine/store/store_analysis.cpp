@@ -85,6 +85,14 @@ Status Store::recordAnalysis(const AnalysisRecord& analysis) {
         VIGIL_TRY(insert->run("add finding " + f.finding.ruleId + " on " + *subject));
     }
 
+    if (!analysis.category.empty()) {
+        auto category = db.prepare(
+            "UPDATE packages SET category = ?2 WHERE id = (SELECT package_id FROM versions WHERE id = ?1)");
+        VIGIL_STORE_CHECK(category);
+        category->bind(1, analysis.version).bind(2, analysis.category);
+        VIGIL_TRY(category->run("set category of " + *subject));
+    }
+
     // Last: the current fingerprint is what marks the version as analysed for this analyzer.
     auto fp = detail::writeFingerprint(db, analysis.version, analysis.fingerprint);
     VIGIL_STORE_CHECK(fp);

@@ -85,6 +85,18 @@ struct StoredFingerprint {
     [[nodiscard]] bool showsBehavior(Behavior b) const { return shows[static_cast<std::size_t>(b)]; }
 };
 
+/// The current fingerprint document of one analysed version, with what the key queries need
+/// around it (the version diff, category norms and network history read these).
+struct AnalysedVersion {
+    std::string name;
+    std::string version;
+    std::string publishedAt;      ///< as the registry gave it; empty when unknown
+    std::string category;         ///< the package's category; empty = unknown
+    std::string analyzerVersion;
+    std::int64_t analyzedAtMs = 0;
+    std::string documentJson;     ///< FingerprintRecord::documentJson (never empty here)
+};
+
 /// For one category: how many analysed versions there are and how many show each behaviour.
 struct CategoryNorm {
     std::string category;
@@ -195,6 +207,7 @@ struct AnalysisFinding {
 struct AnalysisRecord {
     VersionId version = 0;
     FingerprintRecord fingerprint;   ///< its analyzerVersion is also the runs'
+    std::string category;            ///< the package's category (taxonomy id); empty = leave as it is
     std::vector<AnalysisRunRecord> runs;
     std::vector<AnalysisFinding> findings;  ///< replace every finding the version had
 };

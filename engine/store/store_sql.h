@@ -38,6 +38,44 @@ inline constexpr const char* kCategoryNormSql =
     " ifnull(sum(dynamic_code_exec_versions), 0)"
     " FROM packages WHERE category = ?1 AND is_baseline = 0";
 
+/// Columns read into an AnalysedVersion, in this order (p packages, v versions, f fingerprints).
+#define VIGIL_STORE_ANALYSED_COLUMNS \
+    "p.name, v.version, v.published_at, ifnull(p.category, ''), f.analyzer_version, f.created_at, f.document"
+
+/// The current document of one version. Path: as kFingerprintOfSql.
+inline constexpr const char* kAnalysedVersionSql =
+    "SELECT " VIGIL_STORE_ANALYSED_COLUMNS
+    " FROM packages p"
+    " JOIN versions v ON v.package_id = p.id"
+    " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
+    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND v.version = ?3 AND f.document <> '{}'";
+
+/// Analysed versions of one package, oldest first (the order of Store::versionsOf).
+/// Path: packages UNIQUE(ecosystem, name) → versions_fingerprint_by_package → fingerprint PK.
+inline constexpr const char* kAnalysedVersionsOfSql =
+    "SELECT " VIGIL_STORE_ANALYSED_COLUMNS
+    " FROM packages p"
+    " JOIN versions v ON v.package_id = p.id"
+    " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
+    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND f.document <> '{}'"
+    " ORDER BY v.published_at = '', v.published_at, v.id";
+
+/// The newest analysed version of every package (optionally of one category), by name: the
+/// samples of the category norms. Newest = last in the order of kAnalysedVersionsOfSql.
+/// Path: packages_by_category (or a packages scan without a category) → versions → fingerprint PK.
+inline constexpr const char* kLatestAnalysedPackagesSql =
+    "SELECT name, version, published_at, category, analyzer_version, created_at, document FROM ("
+    " SELECT p.name AS name, v.version AS version, v.published_at AS published_at,"
+    "  ifnull(p.category, '') AS category, f.analyzer_version AS analyzer_version, f.created_at AS created_at,"
+    "  f.document AS document, row_number() OVER (PARTITION BY p.id"
+    "   ORDER BY v.published_at = '' DESC, v.published_at DESC, v.id DESC) AS newest"
+    " FROM packages p"
+    " JOIN versions v ON v.package_id = p.id"
+    " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
+    " WHERE p.ecosystem = ?1 AND p.is_baseline = 0 AND f.document <> '{}'"
+    "  AND (?2 IS NULL OR p.category = ?2))"
+    " WHERE newest = 1 ORDER BY name";
+
 /// Packages whose maintained behaviour counts disagree with their versions' fingerprints;
 /// checkIntegrity() reports them, so the counts behind the norms cannot drift unnoticed.
 inline constexpr const char* kBehaviorCountDriftSql =

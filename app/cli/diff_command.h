@@ -1,0 +1,21 @@
+// @brief `vigil-cli diff A B` and `query what-changed A B`: what one analysed version does that another did not.
+#pragma once
+
+#include <string>
+
+#include "engine/core/config.h"
+
+namespace vigil::cli {
+
+struct DiffOptions {
+    std::string from;  ///< name@version
+    std::string to;    ///< name@version
+    bool json = false;
+};
+
+/// Prints the version diff from the store (vigil.diff/1 with --json). A version the store holds
+/// no fingerprint document of is an error naming it and how to analyse it (exit 4, like any
+/// "not found"); a malformed name@version is a usage error (exit 2).
+int runDiff(const engine::Config& config, const DiffOptions& options);
+
+}  // namespace vigil::cli

@@ -1,0 +1,88 @@
+// Store: the analysis's fingerprint documents behind the version diff, category norms and network history.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/store/store.h"
+#include "engine/store/store_impl.h"
+#include "engine/store/store_sql.h"
+
+namespace vigil::engine::store {
+
+using detail::Statement;
+
+namespace {
+
+AnalysedVersion readAnalysed(const Statement& stmt) {
+    AnalysedVersion a;
+    a.name = stmt.text(0);
+    a.version = stmt.text(1);
+    a.publishedAt = stmt.text(2);
+    a.category = stmt.text(3);
+    a.analyzerVersion = stmt.text(4);
+    a.analyzedAtMs = stmt.integer(5);
+    a.documentJson = stmt.text(6);
+    return a;
+}
+
+Result<std::vector<AnalysedVersion>> readAll(Statement& stmt, const std::string& what) {
+    std::vector<AnalysedVersion> out;
+    for (;;) {
+        auto row = stmt.step(what);
+        VIGIL_STORE_CHECK(row);
+        if (!*row)
+            return out;
+        out.push_back(readAnalysed(stmt));
+    }
+}
+
+}  // namespace
+
+Result<std::optional<AnalysedVersion>> Store::analysedVersion(std::string_view ecosystem, std::string_view name,
+                                                              std::string_view version) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare(detail::kAnalysedVersionSql);
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, ecosystem).bind(2, name).bind(3, version);
+    auto row = stmt->step("fingerprint document of " + std::string(name) + "@" + std::string(version));
+    VIGIL_STORE_CHECK(row);
+    if (!*row)
+        return std::optional<AnalysedVersion>{};
+    return std::optional<AnalysedVersion>{readAnalysed(*stmt)};
+}
+
+Result<std::vector<AnalysedVersion>> Store::analysedVersionsOf(std::string_view ecosystem, std::string_view name) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare(detail::kAnalysedVersionsOfSql);
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, ecosystem).bind(2, name);
+    return readAll(*stmt, "analysed versions of " + std::string(name));
+}
+
+Result<std::vector<AnalysedVersion>> Store::latestAnalysedPackages(std::string_view ecosystem,
+                                                                   std::optional<std::string_view> category) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare(detail::kLatestAnalysedPackagesSql);
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, ecosystem).bind(2, category);
+    return readAll(*stmt, category ? "analysed packages of category " + std::string(*category)
+                                   : std::string("analysed packages"));
+}
+
+Result<std::optional<std::string>> Store::categoryOf(std::string_view ecosystem, std::string_view name) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare("SELECT ifnull(category, '') FROM packages WHERE ecosystem = ?1 AND name = ?2");
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, ecosystem).bind(2, name);
+    auto row = stmt->step("category of " + std::string(name));
+    VIGIL_STORE_CHECK(row);
+    if (!*row)
+        return std::optional<std::string>{};
+    return std::optional<std::string>{stmt->text(0)};
+}
+
+}  // namespace vigil::engine::store

@@ -1,0 +1,158 @@
+// The key behaviour queries from a store filled with hand-made fingerprints: X@a vs X@b, what is
+// normal for a category, whether X ever networked, and the prior facts the analyzer judges with.
+#include "engine/plan/behaviour_queries.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "tests/engine/plan/behaviour_store_fixture.h"
+#include "tests/engine/store/store_test_support.h"
+
+namespace vigil::engine::plan {
+namespace {
+
+using test::evilRelease;
+using test::quietPackage;
+using test::storeAnalysis;
+
+class BehaviourQueriesTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto opened = store::Store::open(dir_ / "vigil.db");
+        ASSERT_TRUE(opened.ok()) << opened.error().describe();
+        store_.emplace(std::move(opened).value());
+    }
+    store::testing::TempDir dir_;
+    std::optional<store::Store> store_;
+};
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+TEST_F(BehaviourQueriesTest, WhatChangedShowsTheNewHostWithTheNewerVersionsEvents) {
+    storeAnalysis(*store_, evilRelease("1.0.0", false));
+    storeAnalysis(*store_, evilRelease("1.0.1", true));
+    BehaviourQueries q(*store_);
+    auto diff = q.whatChanged({"evil", "1.0.0"}, {"evil", "1.0.1"});
+    ASSERT_TRUE(diff.ok()) << diff.error().describe();
+    EXPECT_FALSE(diff->sameBehaviour);
+    ASSERT_EQ(diff->added.size(), 2u);
+    EXPECT_EQ(diff->added[0].key, "evil.example:443/tcp");
+    EXPECT_EQ(diff->added[0].evidence, (analysis::EventSeqs{{"install", {12, 15}}}));
+    EXPECT_EQ(diff->added[1].key, "NPM_TOKEN");
+    EXPECT_TRUE(diff->removed.empty());
+    // The scan's conversion kept the legacy arrays in step with the document.
+    EXPECT_TRUE(store_->everMadeNetworkCalls("npm", "evil").value());
+}
+
+TEST_F(BehaviourQueriesTest, AVersionNeverAnalysedIsNamedWithHowToAnalyseIt) {
+    storeAnalysis(*store_, evilRelease("1.0.0", false));
+    store::VersionRecord resolvedOnly;
+    resolvedOnly.packageName = "evil";
+    resolvedOnly.version = "2.0.0";
+    ASSERT_TRUE(store_->upsertVersion(resolvedOnly).ok());
+    BehaviourQueries q(*store_);
+
+    auto unknown = q.whatChanged({"evil", "1.0.0"}, {"evil", "9.9.9"});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().code, ErrorCode::NotFound);
+    EXPECT_NE(unknown.error().primary.find("evil@9.9.9 is not in the store"), std::string::npos)
+        << unknown.error().primary;
+    EXPECT_NE(unknown.error().primary.find("analysed versions of evil: 1.0.0"), std::string::npos);
+    EXPECT_NE(unknown.error().secondary.find("vigil-cli scan evil@9.9.9"), std::string::npos);
+
+    auto unanalysed = q.fingerprint("evil", "2.0.0");
+    ASSERT_FALSE(unanalysed.ok());
+    EXPECT_NE(unanalysed.error().primary.find("evil@2.0.0 was never analysed"), std::string::npos)
+        << unanalysed.error().primary;
+
+    EXPECT_EQ(parsePackageVersion("@scope/x@1.2.3").value().name, "@scope/x");
+    EXPECT_EQ(parsePackageVersion("@scope/x").error().code, ErrorCode::Usage);
+    EXPECT_EQ(parsePackageVersion("left-pad@").error().code, ErrorCode::Usage);
+}
+
+TEST_F(BehaviourQueriesTest, NormsCountTheNewestVersionOfEachPackageOfTheCategory) {
+    for (const char* name : {"date-a", "date-b", "date-c", "date-d", "date-e"})
+        storeAnalysis(*store_, quietPackage(name), "date");
+    storeAnalysis(*store_, evilRelease("1.0.0", true), "date", "2024-01-01T00:00:00Z");
+    storeAnalysis(*store_, evilRelease("1.0.1", false), "date", "2024-02-01T00:00:00Z");  // newest: quiet
+    storeAnalysis(*store_, quietPackage("uncategorised"));
+    BehaviourQueries q(*store_);
+
+    auto table = q.normalFor("date");
+    ASSERT_TRUE(table.ok()) << table.error().describe();
+    EXPECT_EQ(table->packages, 6u);
+    EXPECT_TRUE(table->available);
+    const auto network = std::find_if(table->rows.begin(), table->rows.end(),
+                                      [](const analysis::NormRow& r) { return r.behaviour == "network"; });
+    ASSERT_NE(network, table->rows.end());
+    EXPECT_EQ(network->count, 0u);  // evil's newest analysed version made no call
+    const auto process = std::find_if(table->rows.begin(), table->rows.end(),
+                                      [](const analysis::NormRow& r) { return r.behaviour == "process"; });
+    ASSERT_NE(process, table->rows.end());
+    EXPECT_EQ(process->count, 1u);
+    EXPECT_EQ(process->examples, std::vector<std::string>{"evil@1.0.1"});
+
+    auto bad = q.normalFor("stirng");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code, ErrorCode::Usage);
+    EXPECT_NE(bad.error().secondary.find("string"), std::string::npos);
+}
+
+TEST_F(BehaviourQueriesTest, NetworkHistoryListsVersionsInSemverOrderAndRefusesToGuess) {
+    storeAnalysis(*store_, evilRelease("1.10.0", false));
+    storeAnalysis(*store_, evilRelease("1.9.0", true));
+    storeAnalysis(*store_, evilRelease("1.2.0", false));
+    BehaviourQueries q(*store_);
+    auto history = q.networkHistory("evil");
+    ASSERT_TRUE(history.ok()) << history.error().describe();
+    ASSERT_EQ(history->versions.size(), 3u);
+    EXPECT_EQ(history->versions[0].version, "1.2.0");
+    EXPECT_EQ(history->versions[2].version, "1.10.0");
+    EXPECT_TRUE(history->madeNetworkCalls);
+    EXPECT_EQ(history->versionsWithCalls, std::vector<std::string>{"1.9.0"});
+    EXPECT_TRUE(contains(history->hosts, "evil.example"));
+
+    auto never = q.networkHistory("left-pad");
+    ASSERT_FALSE(never.ok());
+    EXPECT_EQ(never.error().code, ErrorCode::NotFound);
+    EXPECT_NE(never.error().primary.find("no version of left-pad was analysed"), std::string::npos);
+}
+
+TEST_F(BehaviourQueriesTest, PriorFactsDiffAgainstTheSemverPreviousAndUseLeaveOneOutNorms) {
+    for (const char* name : {"date-a", "date-b", "date-c", "date-d", "date-e"})
+        storeAnalysis(*store_, quietPackage(name), "date");
+    // Stored out of order: 2.0.0 is not the previous version of the 1.2.5 backport.
+    storeAnalysis(*store_, evilRelease("1.0.0", false), "date");
+    storeAnalysis(*store_, evilRelease("2.0.0", true), "date");
+    const analysis::Fingerprint backport = evilRelease("1.2.5", true);
+    BehaviourQueries q(*store_);
+
+    auto prior = q.priorFactsFor(backport);
+    ASSERT_TRUE(prior.ok()) << prior.error().describe();
+    EXPECT_EQ(prior->category, "date");
+    ASSERT_TRUE(prior->previous.has_value());
+    EXPECT_EQ(prior->previous->version, "1.0.0");
+    ASSERT_TRUE(prior->diff.has_value());
+    EXPECT_TRUE(contains(prior->diff->added["network.hosts"], "evil.example")) << prior->diff->added.size();
+    ASSERT_TRUE(prior->norms.has_value());
+    // evil's stored 2.0.0 networked, but evil is left out of its own norm: the others never did.
+    EXPECT_EQ(prior->norms->share.at("network"), 0.0);
+    auto install = prior->diffFor(backport, "install");
+    ASSERT_TRUE(install.has_value());
+    EXPECT_TRUE(contains(install->added["network.hosts"], "evil.example"));
+
+    auto lowest = q.priorFactsFor(evilRelease("0.9.0", false));
+    ASSERT_TRUE(lowest.ok());
+    EXPECT_FALSE(lowest->previous.has_value());
+    EXPECT_FALSE(lowest->diff.has_value());
+
+    auto unknownCategory = q.priorFactsFor(quietPackage("stranger"));
+    ASSERT_TRUE(unknownCategory.ok());
+    EXPECT_FALSE(unknownCategory->norms.has_value());
+}
+
+}  // namespace
+}  // namespace vigil::engine::plan
