@@ -77,11 +77,16 @@ json installStimulus(const json& plan, const std::vector<json>& reports, const s
 }
 
 json importStimulus(const std::vector<json>& reports) {
-    if (const json* summary = findSummary(reports))
-        return {{"entries", summary->value("entries", json::array())},
-                {"bins", summary->value("bins", json::array())},
-                {"loaded", summary->value("loaded", 0)},
-                {"failed", summary->value("failed", 0)}};
+    if (const json* summary = findSummary(reports)) {
+        json out = {{"entries", summary->value("entries", json::array())},
+                    {"bins", summary->value("bins", json::array())},
+                    {"loaded", summary->value("loaded", 0)},
+                    {"failed", summary->value("failed", 0)}};
+        // How the grace after loading ended: "idle" (nothing of the package pending) or "grace".
+        if (summary->contains("settled"))
+            out["settled"] = (*summary)["settled"];
+        return out;
+    }
     // No summary: the run died during loading. The last started entry is the one that did it.
     json entries = json::array();
     json bins = json::array();

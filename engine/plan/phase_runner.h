@@ -32,7 +32,9 @@ struct PhaseOptions {
     sandbox::Limits installLimits;    ///< defaults: sandbox::Limits (60 s wall)
     sandbox::Limits importLimits;
     sandbox::Limits apiLimits;
-    std::chrono::milliseconds grace{1000};         ///< import/api: time left for timers after loading
+    /// import/api: at most this long after loading/calling for what the package left pending
+    /// (timers, sockets, child processes); the drivers end it early once nothing is (settled).
+    std::chrono::milliseconds grace{1000};
     std::chrono::milliseconds entryTimeout{5000};  ///< import: one entry point's import() or bin
     std::chrono::milliseconds callTimeout{500};    ///< api: one call's promise
     std::string runtimeDir = "/opt/nodejs/runtime";

@@ -7,7 +7,7 @@
 // argv: <report tag> <package dir> <package name> <budget ms> <call timeout ms> <grace ms>.
 import entries from './phase_entries.js';
 
-const { readManifest, entryPoints, withTimeout, errorText } = entries;
+const { readManifest, entryPoints, withTimeout, errorText, watchPending } = entries;
 
 const MAX_DEPTH = 3;
 const MAX_KEYS = 64;
@@ -21,6 +21,8 @@ export async function run({ importFn, resolveFn }) {
   const grace = Number(graceText) || 0;
   const deadline = Date.now() + budget;
   const report = (record) => process.stdout.write(`\n${tag} ${JSON.stringify(record)}\n`);
+  // Before anything of the package loads, so all it leaves pending is seen by the grace.
+  const { settle } = watchPending();
 
   const stats = { functions: 0, classes: 0, instances: 0, calls: 0, errors: 0, timeouts: 0, callbacks: 0, load_errors: [] };
   let reported = 0;
@@ -171,6 +173,6 @@ export async function run({ importFn, resolveFn }) {
       await walk(v, `${entry.specifier}:${key}`, 0);
     }
   }
-  await new Promise((resolve) => setTimeout(resolve, grace));
+  stats.settled = await settle(grace);
   process.exit(0);
 }

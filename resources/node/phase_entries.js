@@ -116,6 +116,94 @@ function withTimeout(promise, ms) {
   ]);
 }
 
+// The grace after loading or calling: what the package scheduled (timers, sockets, requests,
+// child processes) gets up to `grace` ms to run, but a package that left nothing pending is not
+// waited for. Pending is tracked with async_hooks from before the package loads: every resource
+// created since (unref'd timers and sockets included, intervals never end) counts until it is
+// destroyed, and any other process in the sandbox's pid namespace (an orphaned grandchild) counts
+// too, since the run ends when the driver exits. Idle must hold for several checks in a row.
+const SETTLE_POLL_MS = 20;
+const SETTLE_QUIET_CHECKS = 3;
+
+function watchPending() {
+  const asyncHooks = require('async_hooks');
+  const live = new Map();
+  const own = new Set();
+  let ownInit = false;
+  const hook = asyncHooks.createHook({
+    init(id, type, trigger, resource) {
+      // Promises are never destroyed until collected; whatever they wait on is a resource here.
+      if (type === 'PROMISE') return;
+      if (ownInit) own.add(id);
+      // A FileHandle is destroyed when collected, long after close() (its fd then is negative).
+      else live.set(id, type === 'FILEHANDLE' ? { type, handle: resource } : { type });
+    },
+    destroy(id) {
+      live.delete(id);
+      own.delete(id);
+    },
+  });
+  hook.enable();
+
+  const stdioIds = () => {
+    const ids = new Set();
+    for (const stream of [process.stdout, process.stderr]) {
+      const handle = stream && stream._handle;
+      if (handle && typeof handle.getAsyncId === 'function') ids.add(handle.getAsyncId());
+    }
+    return ids;
+  };
+  const otherProcesses = () => {
+    try {
+      return fs.readdirSync('/proc').filter((e) => /^[0-9]+$/.test(e) && e !== '1' && Number(e) !== process.pid).length;
+    } catch {
+      return 0;
+    }
+  };
+  const pending = () => {
+    const stdio = stdioIds();
+    const kinds = [];
+    for (const [id, r] of live) {
+      if (own.has(id) || stdio.has(id)) continue;
+      if (r.handle && !(r.handle.fd >= 0)) continue;
+      kinds.push(r.type);
+    }
+    const procs = otherProcesses();
+    if (procs > 0) kinds.push(`process x${procs}`);
+    return kinds;
+  };
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      ownInit = true;
+      try {
+        setTimeout(resolve, ms);
+      } finally {
+        ownInit = false;
+      }
+    });
+
+  // Resolves with {waited_ms, ended: 'idle'|'grace', pending: [...what was still pending]}.
+  async function settle(grace) {
+    const started = performance.now();
+    let quiet = 0;
+    let last = [];
+    for (;;) {
+      const left = grace - (performance.now() - started);
+      if (left <= 0) break;
+      await sleep(Math.min(SETTLE_POLL_MS, left));
+      last = pending();
+      quiet = last.length === 0 ? quiet + 1 : 0;
+      if (quiet >= SETTLE_QUIET_CHECKS) {
+        hook.disable();
+        return { waited_ms: Math.round(performance.now() - started), ended: 'idle' };
+      }
+    }
+    hook.disable();
+    return { waited_ms: Math.round(performance.now() - started), ended: 'grace', pending: last.slice(0, 10) };
+  }
+  return { settle };
+}
+
 const errorText = (e) => String((e && (e.code ? `${e.code}: ` : '') + (e.message ?? e)) || e).slice(0, 300);
 
-module.exports = { readManifest, entryPoints, bins, withTimeout, errorText };
+module.exports = { readManifest, entryPoints, bins, withTimeout, errorText, watchPending };

@@ -10,13 +10,15 @@ import { spawnSync } from 'child_process';
 import path from 'path';
 import entries from './phase_entries.js';
 
-const { readManifest, entryPoints, bins, withTimeout, errorText } = entries;
+const { readManifest, entryPoints, bins, withTimeout, errorText, watchPending } = entries;
 
 export async function run({ importFn, resolveFn }) {
   const [tag, pkgDir, name, graceText, timeoutText] = process.argv.slice(1);
   const grace = Number(graceText) || 0;
   const entryTimeout = Number(timeoutText) || 5000;
   const report = (record) => process.stdout.write(`\n${tag} ${JSON.stringify(record)}\n`);
+  // Before anything of the package loads, so all it leaves pending is seen by the grace.
+  const { settle } = watchPending();
   const require = createRequire(path.join(process.cwd(), 'index.js'));
   const manifest = readManifest(pkgDir);
   const results = [];
@@ -75,8 +77,8 @@ export async function run({ importFn, resolveFn }) {
     report({ type: 'bin', ...b });
   }
   // Let what the package scheduled at load time (timers, pending requests) run for a while.
-  await new Promise((resolve) => setTimeout(resolve, grace));
+  const settled = await settle(grace);
   const loaded = results.filter((r) => r.loaded).length;
-  report({ type: 'summary', entries: results, bins: binResults, loaded, failed: results.length - loaded });
+  report({ type: 'summary', entries: results, bins: binResults, loaded, failed: results.length - loaded, settled });
   process.exit(results.length > 0 && loaded === 0 ? 1 : 0);
 }

@@ -209,6 +209,40 @@ TEST_F(Phases, CrashingImportIsRecordedWithTheEntryThatCrashed) {
     EXPECT_FALSE(runs[1].outcome.empty());  // the api phase was still attempted
 }
 
+TEST_F(Phases, GraceWaitsForWhatThePackageLeftPendingThenEndsWhenIdle) {
+    // An unref'd timer (invisible to Node's own liveness) and an orphaned grandchild (no handle
+    // left in the driver's process) are still waited for; once both are done, the grace ends.
+    const size_t late = pkg("late", {{"main", "index.js"}},
+                            {{"index.js",
+                              "const fs = require('fs');\n"
+                              "setTimeout(() => fs.writeFileSync('/home/dev/project/late-timer', ''), 300).unref();\n"
+                              "require('child_process').spawn('sh', ['-c', '(sleep 0.5; echo > /home/dev/project/late-orphan) &'],"
+                              " { stdio: 'ignore' });\n"
+                              "module.exports = () => {};\n"}});
+    const auto runs = run(late, [](PhaseOptions& o) {
+        o.phases = {"import", "api"};
+        o.grace = std::chrono::milliseconds(10000);
+    });
+    ASSERT_EQ(runs.size(), 2u);
+    for (const PhaseRun& r : runs) {
+        EXPECT_EQ(r.outcome, "ok") << r.phase << ": " << r.reason << r.stderrTail;
+        EXPECT_TRUE(changed(r, "/home/dev/project/late-timer")) << r.phase;
+        EXPECT_TRUE(changed(r, "/home/dev/project/late-orphan")) << r.phase;
+        ASSERT_TRUE(r.stimulus.contains("settled")) << r.phase << ": " << r.stimulus.dump();
+        EXPECT_EQ(r.stimulus["settled"]["ended"], "idle") << r.stimulus.dump();
+    }
+}
+
+TEST_F(Phases, AnIntervalKeepsTheGraceToItsEnd) {
+    const size_t ticking = pkg("ticking", {{"main", "index.js"}},
+                               {{"index.js", "setInterval(() => {}, 50).unref();\nmodule.exports = 1;\n"}});
+    const auto runs = run(ticking, [](PhaseOptions& o) { o.phases = {"import"}; });
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].outcome, "ok") << runs[0].reason << runs[0].stderrTail;
+    EXPECT_EQ(runs[0].stimulus["settled"]["ended"], "grace") << runs[0].stimulus.dump();
+    EXPECT_EQ(runs[0].stimulus["settled"]["pending"], nlohmann::json::array({"Timeout"})) << runs[0].stimulus.dump();
+}
+
 TEST(AnalyzeCli, DemoEnvInspectorPostinstallReachesTheHoneypot) {
     if (geteuid() != 0)
         GTEST_SKIP() << "not root: analyze needs the sandbox";
