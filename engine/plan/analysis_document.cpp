@@ -75,6 +75,7 @@ json toJson(const AnalysisDocument& d) {
         proofs.push_back(toJson(p));
     j["exfiltration"] = std::move(proofs);
     j["warnings"] = d.warnings;
+    j["category"] = d.category;
     j["network_calls"] = hostsOf(fp);
     j["file_reads"] = keysOf(fp, {Section::FileReads});
     j["file_writes"] = keysOf(fp, {Section::FileWrites, Section::FileDeletes});
@@ -107,6 +108,8 @@ Result<AnalysisDocument> analysisDocumentFromJson(const json& j) {
         for (const json& w : *it)
             if (w.is_string())
                 d.warnings.push_back(w.get<std::string>());
+    if (const auto it = j.find("category"); it != j.end() && it->is_string())
+        d.category = it->get<std::string>();
     return d;
 }
 

@@ -26,6 +26,9 @@ struct AnalysisDocument {
     analysis::Fingerprint fingerprint;
     std::vector<analysis::ExfiltrationProof> proofs;
     std::vector<std::string> warnings;
+    /// From the package's name, keywords and description (analysis::inferCategory) when it was
+    /// analysed; "" = unknown. JSON key "category" (absent in older documents: unknown).
+    std::string category;
 };
 
 nlohmann::json toJson(const AnalysisDocument& document);

@@ -240,7 +240,7 @@ Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrd
 
 std::vector<report::Finding> RuleEvaluator::judge(const AnalysisDocument& doc) const {
     const analysis::Fingerprint& fp = doc.fingerprint;
-    const analysis::PackageFacts package{fp.package, fp.version, ""};
+    const analysis::PackageFacts package{fp.package, fp.version, doc.category};
     std::optional<analysis::DiffFacts> diff;
     if (previous_)
         if (auto before = previous_(fp.package, fp.version))

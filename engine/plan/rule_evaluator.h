@@ -44,7 +44,7 @@ public:
     /// The findings for a document: each rule evaluated on every phase's facts and on the facts
     /// of all phases together; one finding per rule with the phases it matched in, the matched
     /// values, and the events behind them. A match only exceptions suppressed is kept as
-    /// `expected` (explained, not alarmed). Category is "" until category inference is wired in.
+    /// `expected` (explained, not alarmed). `category` is the document's.
     [[nodiscard]] std::vector<report::Finding> judge(const AnalysisDocument& document) const;
 
     [[nodiscard]] const analysis::RuleSet& rules() const { return rules_; }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/analysis/category.h"
 #include "engine/analysis/exfiltration.h"
 #include "engine/analysis/fingerprint.h"
 #include "engine/core/file_io.h"
@@ -108,6 +109,24 @@ struct ProjectGuard {
     const ConsumerProject& project;
     ~ProjectGuard() { removeConsumerProject(project); }
 };
+
+/// The category the rules read: from what the package says it is (package.json's keywords and
+/// description), before any of its code ran. Unreadable metadata leaves the name alone to decide.
+std::string categoryOf(const AnalysisTarget& target, const fs::path& packageDir) {
+    analysis::PackageMetadata meta{target.name, {}, ""};
+    if (auto text = readWholeFile(packageDir / "package.json")) {
+        const nlohmann::json m = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+        if (m.is_object()) {
+            if (const auto it = m.find("description"); it != m.end() && it->is_string())
+                meta.description = it->get<std::string>();
+            if (const auto it = m.find("keywords"); it != m.end() && it->is_array())
+                for (const auto& k : *it)
+                    if (k.is_string())
+                        meta.keywords.push_back(k.get<std::string>());
+        }
+    }
+    return analysis::inferCategory(meta).category;
+}
 
 std::string outcomeName(const collect::PhaseRun& run) {
     if (run.outcome == collect::outcome::Timeout)
@@ -364,6 +383,7 @@ Result<PackageAnalysis> SandboxAnalyzer::analyse(const AnalysisTarget& target, c
     }
 
     const auto identity = analysis::PackageIdentity::inConsumer(project->name, project->version);
+    doc.category = categoryOf(target, packageDir);
     doc.fingerprint = analysis::buildFingerprint(identity, records, baselinePtr);
     for (const analysis::PhaseRecord& r : records)
         for (analysis::ExfiltrationProof& p : analysis::findExfiltration(r, identity))
