@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/analysis/category.h"
 #include "engine/analysis/exfiltration.h"
 #include "engine/analysis/fingerprint.h"
 #include "engine/core/file_io.h"

@@ -264,5 +264,25 @@ TEST_F(RuleEvaluatorTest, ABrokenRuleNamesItsFile) {
     EXPECT_NE(ev.error().describe().find("rules.yaml"), std::string::npos) << ev.error().describe();
 }
 
+TEST_F(RuleEvaluatorTest, TheDocumentsCategoryReachesTheRulesAndSurvivesTheStore) {
+    auto ev = RuleEvaluator::load({rules("shipped", R"(
+- rule: network-in-string-library
+  description: A string library on the network
+  condition: category == 'string' and events.network.count > 0
+  severity: medium
+)")});
+    ASSERT_TRUE(ev.ok()) << ev.error().describe();
+    AnalysisDocument doc = document();
+    EXPECT_EQ(find(ev->judge(doc), "network-in-string-library"), nullptr) << "unknown category: no match";
+    doc.category.category = "string";
+    EXPECT_NE(find(ev->judge(doc), "network-in-string-library"), nullptr);
+    AnalysisTarget target;
+    target.name = "thief";
+    target.version = "1.1.0";
+    auto again = ev->evaluate(target, toJson(doc));
+    ASSERT_TRUE(again.ok()) << again.error().describe();
+    EXPECT_NE(find(*again, "network-in-string-library"), nullptr) << "a stored document is judged with its category";
+}
+
 }  // namespace
 }  // namespace vigil::engine::plan
