@@ -9,6 +9,7 @@ import "../common"
 Page {
     id: page
     signal compare(string key)
+    signal exportPackage(string key, string format)
     background: Rectangle { color: Theme.background }
     readonly property var details: Scan.details
 
@@ -39,6 +40,15 @@ Page {
                         color: Theme.textMuted
                         elide: Text.ElideRight
                     }
+                    Label {
+                        objectName: "packageChanges"
+                        Layout.fillWidth: true
+                        visible: details.changesSummary.length > 0
+                        text: "⇄ " + details.changesSummary
+                        color: Theme.accent
+                        elide: Text.ElideRight
+                        MouseArea { anchors.fill: parent; cursorShape: Qt.PointingHandCursor; onClicked: page.compare(details.key) }
+                    }
                 }
                 ComboBox {
                     objectName: "packagePicker"
@@ -50,6 +60,8 @@ Page {
                     onActivated: (index) => Scan.selectedKey = Scan.packages.keyAt(index)
                 }
                 Button { text: qsTr("Compare with previous version"); onClicked: page.compare(details.key) }
+                Button { objectName: "packageExportHtml"; text: qsTr("HTML"); ToolTip.visible: hovered; ToolTip.text: qsTr("Export this package's report as HTML"); onClicked: page.exportPackage(details.key, "html") }
+                Button { objectName: "packageExportPdf"; text: qsTr("PDF"); ToolTip.visible: hovered; ToolTip.text: qsTr("Export this package's report as PDF"); onClicked: page.exportPackage(details.key, "pdf") }
             }
             ErrorBanner { Layout.fillWidth: true; primary: details.analysisError; secondary: qsTr("The analysis of this package did not complete; what was recorded is shown.") }
 
