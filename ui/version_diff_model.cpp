@@ -176,4 +176,12 @@ void VersionDiffModel::setError(const QString& primary, const QString& secondary
     setStatus(Failed);
 }
 
+void VersionDiffModel::clearError() {
+    if (status_ != Failed)
+        return;
+    errorString_.clear();
+    errorDetail_.clear();
+    setStatus(Empty);
+}
+
 }  // namespace vigil::ui

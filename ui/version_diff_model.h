@@ -62,6 +62,8 @@ public:
     void setStatusText(const QString& text);
     /// The engine's error, primary and secondary; the rows are cleared.
     void setError(const QString& primary, const QString& secondary);
+    /// The error banner's dismiss button: back to Empty.
+    Q_INVOKABLE void clearError();
 
     QString leftTitle() const { return leftTitle_; }
     QString rightTitle() const { return rightTitle_; }

@@ -21,6 +21,18 @@ Page {
         return change === "added" ? "+" : change === "removed" ? "−" : change === "changed" ? "~" : " "
     }
 
+    // A finished comparison fills the fields (so "Compare" again re-runs it); an error leaves what
+    // the user typed, to fix the typo.
+    Connections {
+        target: page.diff
+        function onStatusChanged() {
+            if (page.diff.status === VersionDiffModel.Ready) {
+                olderField.text = page.diff.leftTitle
+                newerField.text = page.diff.rightTitle
+            }
+        }
+    }
+
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: 32
@@ -52,7 +64,6 @@ Page {
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
                 placeholderText: qsTr("older: name@1.0.0 (empty = previous analysed)")
-                text: diff.status === VersionDiffModel.Ready ? diff.leftTitle : ""
             }
             Label { text: "→"; color: Theme.textMuted; font.pixelSize: 18 }
             TextField {
@@ -61,7 +72,6 @@ Page {
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
                 placeholderText: qsTr("newer: name@1.0.1")
-                text: diff.status === VersionDiffModel.Ready ? diff.rightTitle : ""
                 onAccepted: if (text.length > 0) Scan.compareVersions(olderField.text, text)
             }
             Button {
@@ -77,6 +87,7 @@ Page {
             Layout.fillWidth: true
             primary: diff.errorString
             secondary: diff.errorDetail
+            onDismissed: diff.clearError()
         }
         RowLayout {
             Layout.fillWidth: true
@@ -177,7 +188,7 @@ Page {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.preferredWidth: 2
-                title: qsTr("Package contents · %1 added, %2 removed, %3 changed").arg(diff.filesAdded.length).arg(diff.filesRemoved.length).arg(diff.filesChanged.length)
+                title: qsTr("Files · %1 added, %2 removed, %3 changed").arg(diff.filesAdded.length).arg(diff.filesRemoved.length).arg(diff.filesChanged.length)
                 Item {
                     anchors.fill: parent
                     Label {
