@@ -161,10 +161,10 @@ ApplicationWindow {
                 GraphPage { onOpenPackage: (key) => window.openPackage(key) }
                 PackagePage {
                     onCompare: (key) => { if (Scan.compareWithPrevious(key)) window.showPage("diff") }
-                    onExportPackage: (key, format) => exportDialog.openFor(format, key)
+                    onExportPackage: (key, format) => exportDialog.openForScope(format, key)
                 }
                 HeatmapPage { onOpenPackage: (key) => window.openPackage(key) }
-                DiffPage { onExportDiff: (format) => exportDialog.openFor(format, "diff") }
+                DiffPage { onExportDiff: (format) => exportDialog.openForScope(format, "diff") }
                 RulesPage {}
                 SettingsPage {}
             }

@@ -8,9 +8,10 @@ FileDialog {
     id: dialog
     property string format: "html"
     property string scope: ""  // "" = the scan, "diff" = the version diff, else a package key
-    function openFor(kind, what) {
+    function openFor(kind) { openForScope(kind, "") }
+    function openForScope(kind, what) {
         format = kind
-        scope = what === undefined ? "" : what
+        scope = what
         nameFilters = kind === "pdf" ? [qsTr("PDF report (*.pdf)")]
                     : kind === "json" ? [qsTr("VIGIL scan JSON (*.json)")] : [qsTr("HTML report (*.html)")]
         currentFolder = Exporter.suggestedFolder()
