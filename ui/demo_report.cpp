@@ -223,6 +223,9 @@ PackageReport fastSetup() {
         {"added", "process.shell_commands", "sh setup.sh", "", {}},
         {"changed", "resource", "install took 2.4 s (was 0.3 s)", "", {}},
     };
+    for (auto& line : c.lines)  // every added line is the install script's (s has moved on to api)
+        for (auto& e : line.events)
+            e.phase = "install";
     for (auto& line : c.lines)  // the evidence text names the events the line carries, as the store's does
         for (const auto& e : line.events)
             line.evidence += (line.evidence.empty() ? "(" + e.phase + "; events #" : ",#") + std::to_string(e.seq);
