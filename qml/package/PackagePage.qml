@@ -40,6 +40,12 @@ Page {
                         color: Theme.textMuted
                         elide: Text.ElideRight
                     }
+                    RowLayout {  // under the title: the header row has no room left at 200 %
+                        spacing: 6
+                        Label { text: qsTr("Export this package:"); color: Theme.textMuted; font.pixelSize: 12 }
+                        Button { objectName: "packageExportHtml"; flat: true; text: qsTr("HTML"); font.pixelSize: 12; onClicked: page.exportPackage(details.key, "html") }
+                        Button { objectName: "packageExportPdf"; flat: true; text: qsTr("PDF"); font.pixelSize: 12; onClicked: page.exportPackage(details.key, "pdf") }
+                    }
                     Label {
                         objectName: "packageChanges"
                         Layout.fillWidth: true
@@ -60,8 +66,6 @@ Page {
                     onActivated: (index) => Scan.selectedKey = Scan.packages.keyAt(index)
                 }
                 Button { text: qsTr("Compare with previous version"); onClicked: page.compare(details.key) }
-                Button { objectName: "packageExportHtml"; text: qsTr("HTML"); ToolTip.visible: hovered; ToolTip.text: qsTr("Export this package's report as HTML"); onClicked: page.exportPackage(details.key, "html") }
-                Button { objectName: "packageExportPdf"; text: qsTr("PDF"); ToolTip.visible: hovered; ToolTip.text: qsTr("Export this package's report as PDF"); onClicked: page.exportPackage(details.key, "pdf") }
             }
             ErrorBanner { Layout.fillWidth: true; primary: details.analysisError; secondary: qsTr("The analysis of this package did not complete; what was recorded is shown.") }
 
