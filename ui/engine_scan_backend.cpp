@@ -5,8 +5,10 @@
 #include <mutex>
 #include <utility>
 
+#include "engine/plan/behaviour_queries.h"
 #include "engine/plan/scan_aggregation.h"
 #include "engine/plan/scan_orchestrator.h"
+#include "engine/report/version_comparison.h"
 #include "engine/store/store.h"
 
 namespace vigil::ui {
@@ -200,6 +202,9 @@ engine::Result<engine::report::ScanReport> EngineScanBackend::run(const std::str
     auto report = orchestrator.scan(*target, stop, [&relay](const plan::ScanProgress& p) { relay.onEngine(p); });
     if (!report)
         return std::move(report).error();
+    // Each package's changes since its previous analysed version, for the diff page and the reports.
+    if (auto changes = engine::report::attachVersionChanges(*store, *report); !changes.ok())
+        return std::move(changes).error();
     if (report->status == "cancelled") {
         const auto analysed = std::count_if(report->packages.begin(), report->packages.end(),
                                             [](const auto& p) { return !p.analysisFailed; });
@@ -208,6 +213,68 @@ engine::Result<engine::report::ScanReport> EngineScanBackend::run(const std::str
                              " packages were analysed; they are stored, so the next scan continues where this one stopped.");
     }
     return report;
+}
+
+engine::Result<engine::report::VersionChanges> EngineScanBackend::compare(const std::string& older, const std::string& newer,
+                                                                          const ScanOptions& options,
+                                                                          const StatusCallback& status, std::stop_token stop) {
+    // Usage errors before anything is opened or analysed: a typo must not start a sandbox.
+    auto to = plan::parsePackageVersion(newer);
+    if (!to)
+        return std::move(to).error();
+    std::optional<plan::PackageVersionRef> from;
+    if (!older.empty()) {
+        auto parsed = plan::parsePackageVersion(older);
+        if (!parsed)
+            return std::move(parsed).error();
+        if (parsed->name != to->name)
+            return makeError(ErrorCode::Usage, "cannot compare " + older + " with " + newer,
+                             "A version diff compares two versions of the same package.");
+        from = *parsed;
+    }
+    auto config = configFor(options);
+    if (!config)
+        return std::move(config).error();
+
+    // Each version the store has not analysed is scanned first, through the same analyzer as a scan.
+    const auto ensureAnalysed = [&](const plan::PackageVersionRef& ref) -> engine::Status {
+        {
+            auto store = engine::store::Store::open(config->storePath);
+            if (!store)
+                return std::move(store).error();
+            auto analysed = store->analysedVersion("npm", ref.name, ref.version);
+            if (!analysed)
+                return std::move(analysed).error();
+            if (*analysed)
+                return {};
+        }  // closed before the scan writes through its own connection
+        const std::string spec = ref.name + "@" + ref.version;
+        if (status)
+            status("Analysing " + spec + "…");
+        auto scanned = run(spec, options, [](ScanProgress) {}, stop);
+        if (!scanned)
+            return std::move(scanned).error();
+        return {};
+    };
+    VIGIL_TRY(ensureAnalysed(*to));
+    if (from)
+        VIGIL_TRY(ensureAnalysed(*from));
+
+    if (status)
+        status("Comparing…");
+    auto store = engine::store::Store::open(config->storePath);
+    if (!store)
+        return std::move(store).error();
+    if (!from) {
+        auto previous = engine::report::previousAnalysedVersion(*store, to->name, to->version);
+        if (!previous)
+            return std::move(previous).error();
+        if (!*previous)
+            return makeError(ErrorCode::NotFound, "no earlier analysed version of " + to->name + " than " + to->version,
+                             "Compare two versions from the Start page: VIGIL analyses any version it has not seen yet.");
+        from = plan::PackageVersionRef{to->name, **previous};
+    }
+    return engine::report::compareStoredVersions(*store, *from, *to);
 }
 
 }  // namespace vigil::ui

@@ -28,6 +28,12 @@ public:
     engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
                                                    const ProgressCallback& progress, std::stop_token stop) override;
 
+    /// From the store (BehaviourQueries + the stored events and file lists). A version the store
+    /// has not analysed yet is first scanned as "name@version" with the same analyzer as run().
+    engine::Result<engine::report::VersionChanges> compare(const std::string& older, const std::string& newer,
+                                                           const ScanOptions& options, const StatusCallback& status,
+                                                           std::stop_token stop) override;
+
     /// The engine configuration a scan with `options` uses: defaults, the user's config file
     /// ($XDG_CONFIG_HOME/vigil/config.yaml), then the settings page.
     [[nodiscard]] engine::Result<engine::Config> configFor(const ScanOptions& options) const;

@@ -95,4 +95,11 @@ QVariantList PackageDetails::fingerprint() const {
     return out;
 }
 
+QString PackageDetails::changesSummary() const {
+    if (!package_ || !package_->changes)
+        return {};
+    return tr("Changes since %1: %2").arg(QString::fromStdString(package_->changes->fromVersion),
+                                          QString::fromStdString(package_->changes->summary));
+}
+
 }  // namespace vigil::ui

@@ -27,6 +27,8 @@ class PackageDetails : public QObject {
     Q_PROPERTY(QString integrity READ integrity NOTIFY changed)
     Q_PROPERTY(bool cached READ cached NOTIFY changed)
     Q_PROPERTY(QString analysisError READ analysisError NOTIFY changed)
+    /// "Changes since 3.0.9: 7 added, 1 removed, 1 changed; behaviour differs"; "" without an earlier analysed version.
+    Q_PROPERTY(QString changesSummary READ changesSummary NOTIFY changed)
     Q_PROPERTY(QStringList paths READ paths NOTIFY changed)
     Q_PROPERTY(QVariantList phases READ phases NOTIFY changed)
     Q_PROPERTY(QVariantList installScripts READ installScripts NOTIFY changed)
@@ -51,6 +53,7 @@ public:
     QString integrity() const;
     bool cached() const;
     QString analysisError() const;
+    QString changesSummary() const;
     QStringList paths() const;
     QVariantList phases() const;
     QVariantList installScripts() const;

@@ -11,6 +11,7 @@
 
 #include "engine/report/html_report.h"
 #include "engine/report/scan_report_json.h"
+#include "engine/report/version_comparison.h"
 #include "ui/report/pdf_report.h"
 #include "ui/scan_controller.h"
 
@@ -34,7 +35,10 @@ ReportExporter::ReportExporter(ScanController* controller, QObject* parent) : QO
         if (controller_->running() && !(errorString_.isEmpty() && lastPath_.isEmpty()))
             clearMessage();
     });
+    connect(controller_->diffModel(), &VersionDiffModel::changed, this, &ReportExporter::canExportDiffChanged);
 }
+
+bool ReportExporter::canExportDiff() const { return controller_->diffModel()->changes().has_value(); }
 
 QString ReportExporter::pageSize() const {
     // US and Canadian users get Letter by default, everyone else A4.
@@ -60,14 +64,18 @@ QUrl ReportExporter::suggestedFolder() const {
     return QUrl::fromLocalFile(folder);
 }
 
-QUrl ReportExporter::suggestedFile(const QString& format) const {
-    QString name = controller_->projectName();
+QUrl ReportExporter::suggestedFile(const QString& format, const QString& scope) const {
+    const VersionDiffModel* diff = controller_->diffModel();
+    QString name = scope.isEmpty() ? controller_->projectName()
+                 : scope == QLatin1String("diff") ? diff->leftTitle() + QStringLiteral("-to-") + QString::fromStdString(diff->changes() ? diff->changes()->toVersion : std::string())
+                                                  : scope;
     // Only characters every file system and shell takes as they are.
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
     if (name.isEmpty() || name.startsWith(QLatin1Char('.')))
         name = QStringLiteral("vigil");
     const QString extension = format == QLatin1String("pdf") || format == QLatin1String("json") ? format : QStringLiteral("html");
-    return QUrl::fromLocalFile(QDir(suggestedFolder().toLocalFile()).filePath(name + QStringLiteral("-report.") + extension));
+    const QString suffix = scope == QLatin1String("diff") ? QStringLiteral("-diff.") : QStringLiteral("-report.");
+    return QUrl::fromLocalFile(QDir(suggestedFolder().toLocalFile()).filePath(name + suffix + extension));
 }
 
 void ReportExporter::clearMessage() {
@@ -127,6 +135,49 @@ bool ReportExporter::exportPdf(const QString& path) {
     if (auto written = report::writePdf(*report, target.toStdString(), size); !written.ok())
         return fail(written.error());
     return succeed(target);
+}
+
+bool ReportExporter::write(const engine::report::ScanReport& report, const QString& format, const QString& path) {
+    if (format == QLatin1String("json"))
+        return writeText(path, engine::report::scanReportToJson(report).dump(2) + "\n");
+    if (format != QLatin1String("pdf"))
+        return writeText(path, engine::report::renderHtml(report));
+    const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
+    if (auto written = report::writePdf(report, path.toStdString(), size); !written.ok())
+        return fail(written.error());
+    return succeed(path);
+}
+
+bool ReportExporter::exportTo(const QString& scope, const QString& format, const QString& path) {
+    const QString target = toLocalPath(path);
+    const auto scan = controller_->report();
+    if (scope.isEmpty()) {
+        if (!scan)
+            return fail(nothingToExport());
+        return write(*scan, format, target);
+    }
+    if (scope == QLatin1String("diff")) {
+        const VersionDiffModel* diff = controller_->diffModel();
+        if (!diff->changes())
+            return fail(engine::makeError(engine::ErrorCode::Usage, "no version comparison to export",
+                                          "Compare two versions first (Start page or Version diff page)."));
+        // The newer version's own report when the scan has it (findings, timeline), else a bare one.
+        engine::report::PackageReport newer;
+        newer.name = diff->package().toStdString();
+        newer.version = diff->changes()->toVersion;
+        if (scan)
+            for (const auto& p : scan->packages)
+                if (p.key() == newer.key())
+                    newer = p;
+        newer.changes = *diff->changes();
+        return write(engine::report::singlePackageReport(std::move(newer), scan.get()), format, target);
+    }
+    if (!scan)
+        return fail(nothingToExport());
+    for (const auto& p : scan->packages)
+        if (QString::fromStdString(p.key()) == scope)
+            return write(engine::report::singlePackageReport(p, scan.get()), format, target);
+    return fail(engine::makeError(engine::ErrorCode::NotFound, scope.toStdString() + " is not a package of this scan"));
 }
 
 }  // namespace vigil::ui

@@ -7,6 +7,7 @@
 #include <QUrl>
 
 #include "engine/core/result.h"
+#include "engine/report/scan_report.h"
 
 namespace vigil::ui {
 
@@ -19,6 +20,8 @@ class ReportExporter : public QObject {
     Q_PROPERTY(QString lastPath READ lastPath NOTIFY changed)
     /// "A4" or "Letter": the PDF's paper, remembered across sessions.
     Q_PROPERTY(QString pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
+    /// The version diff page shows a comparison from the store that can be exported.
+    Q_PROPERTY(bool canExportDiff READ canExportDiff NOTIFY canExportDiffChanged)
 public:
     explicit ReportExporter(ScanController* controller, QObject* parent = nullptr);
 
@@ -28,11 +31,15 @@ public:
     Q_INVOKABLE bool exportHtml(const QString& path);
     Q_INVOKABLE bool exportPdf(const QString& path);
     Q_INVOKABLE bool exportJson(const QString& path);
+    /// Exports what `scope` names in `format` ("html", "pdf", "json"): "" the whole scan, "diff"
+    /// the version diff page's comparison (the newer version's one-package report with its
+    /// changes), otherwise a package key of the scan (a one-package report). Same renderers as the scan.
+    Q_INVOKABLE bool exportTo(const QString& scope, const QString& format, const QString& path);
     /// Where the save dialog starts: the folder of the last export, else Documents, else home.
     Q_INVOKABLE QUrl suggestedFolder() const;
     /// An absolute file URL in suggestedFolder named after the project ("vigil-demo-shop-report.pdf").
     /// Absolute on purpose: a bare name would resolve against the process's working directory.
-    Q_INVOKABLE QUrl suggestedFile(const QString& format) const;
+    Q_INVOKABLE QUrl suggestedFile(const QString& format, const QString& scope = {}) const;
     /// Clears the last error or success message (the banner's dismiss button).
     Q_INVOKABLE void clearMessage();
 
@@ -41,15 +48,18 @@ public:
     QString lastPath() const { return lastPath_; }
     QString pageSize() const;
     void setPageSize(const QString& size);
+    bool canExportDiff() const;
 
 signals:
     void changed();
     void pageSizeChanged();
+    void canExportDiffChanged();
 
 private:
     bool fail(const engine::Error& error);
     bool succeed(const QString& path);
     bool writeText(const QString& path, const std::string& body);
+    bool write(const engine::report::ScanReport& report, const QString& format, const QString& path);
     ScanController* controller_;
     QString errorString_, errorDetail_, lastPath_;
 };

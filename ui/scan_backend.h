@@ -46,6 +46,8 @@ struct ScanProgress {
 };
 
 using ProgressCallback = std::function<void(ScanProgress)>;
+/// A one-line "what is happening now" for long comparisons ("Analysing left-pad@1.3.0…").
+using StatusCallback = std::function<void(const std::string&)>;
 
 class ScanBackend {
 public:
@@ -56,6 +58,19 @@ public:
                                                                          const ScanOptions& options,
                                                                          const ProgressCallback& progress,
                                                                          std::stop_token stop) = 0;
+
+    /// Compares two versions of one package: `older` and `newer` are "name@version"; an empty
+    /// `older` means the analysed version before `newer`. Blocks (the controller calls it off the
+    /// GUI thread). Backends without a store refuse with a Usage error.
+    [[nodiscard]] virtual engine::Result<engine::report::VersionChanges> compare(const std::string& older,
+                                                                                 const std::string& newer,
+                                                                                 const ScanOptions& options,
+                                                                                 const StatusCallback& status,
+                                                                                 std::stop_token stop) {
+        (void)older, (void)newer, (void)options, (void)status, (void)stop;
+        return engine::makeError(engine::ErrorCode::Usage, "this scan backend cannot compare versions",
+                                 "Version comparisons read the analysis store: start VIGIL without --demo.");
+    }
 };
 
 }  // namespace vigil::ui

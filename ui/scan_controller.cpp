@@ -50,8 +50,11 @@ ScanController::ScanController(std::shared_ptr<ScanBackend> backend, QObject* pa
 ScanController::~ScanController() {
     // jthread's destructor would do the same; explicit so the order against the models is clear.
     worker_.request_stop();
+    diffWorker_.request_stop();
     if (worker_.joinable())
         worker_.join();
+    if (diffWorker_.joinable())
+        diffWorker_.join();
 }
 
 int ScanController::elapsedSeconds() const {
@@ -282,13 +285,60 @@ void ScanController::publishReport() {
 
 bool ScanController::compareWithPrevious(const QString& key) {
     const std::string k = key.toStdString();
-    for (const auto& p : packages_->packages())
-        if (p.key() == k && previousVersion_)
+    for (const auto& p : packages_->packages()) {
+        if (p.key() != k)
+            continue;
+        if (p.changes) {  // the scan already compared it with the store's previous version
+            diff_->setChanges(QString::fromStdString(p.name), *p.changes);
+            return true;
+        }
+        if (previousVersion_) {
             if (auto previous = previousVersion_(p)) {
                 diff_->compare(*previous, p);
                 return true;
             }
+            return false;
+        }
+        startComparison({}, k);
+        return true;
+    }
     return false;
+}
+
+void ScanController::compareVersions(const QString& older, const QString& newer) {
+    startComparison(older.trimmed().toStdString(), newer.trimmed().toStdString());
+}
+
+void ScanController::startComparison(const std::string& older, const std::string& newer) {
+    // One comparison at a time (the page disables Compare meanwhile): it may be analysing a
+    // version in the sandbox, and joining it here would block the GUI thread until it stopped.
+    if (!backend_ || diff_->busy())
+        return;
+    if (diffWorker_.joinable())
+        diffWorker_.join();  // finished: its result was posted, joining is immediate
+    const quint64 run = ++diffRun_;
+    diff_->setRunning(older.empty() ? tr("Comparing %1 with its previous version…").arg(QString::fromStdString(newer))
+                                    : tr("Comparing %1 with %2…").arg(QString::fromStdString(older), QString::fromStdString(newer)));
+    diffWorker_ = std::jthread([this, run, backend = backend_, older, newer, options = options_](std::stop_token stop) {
+        const StatusCallback status = [this, run](const std::string& text) {
+            QMetaObject::invokeMethod(this, [this, run, t = QString::fromStdString(text)] {
+                if (run == diffRun_)
+                    diff_->setStatusText(t);
+            }, Qt::QueuedConnection);
+        };
+        auto result = std::make_shared<engine::Result<engine::report::VersionChanges>>(
+            backend->compare(older, newer, options, status, stop));
+        QMetaObject::invokeMethod(this, [this, run, result, newer] {
+            if (run != diffRun_)
+                return;  // replaced by a newer comparison
+            if (!*result) {
+                diff_->setError(QString::fromStdString(result->error().primary), QString::fromStdString(result->error().secondary));
+                return;
+            }
+            const auto at = newer.rfind('@');
+            diff_->setChanges(QString::fromStdString(at == 0 || at == std::string::npos ? newer : newer.substr(0, at)), **result);
+        }, Qt::QueuedConnection);
+    });
 }
 
 }  // namespace vigil::ui

@@ -119,8 +119,13 @@ public:
     Q_INVOKABLE void cancel();
     /// Key of the most severe package ("" when none).
     Q_INVOKABLE QString mostSevereKey() const;
-    /// Compares the selected package with its previous version into versionDiff; false when none.
+    /// Compares a package of the report with its previous analysed version into versionDiff: at
+    /// once from the report's changes or the previous-version lookup, else through the backend
+    /// (off the GUI thread; versionDiff.status says when it is done). False when nothing can compare.
     Q_INVOKABLE bool compareWithPrevious(const QString& key);
+    /// Compares two "name@version"s through the backend (analysing any the store has not seen),
+    /// off the GUI thread; the result or the error lands in versionDiff. Ignored while one runs.
+    Q_INVOKABLE void compareVersions(const QString& older, const QString& newer);
 
 signals:
     void statusChanged();
@@ -135,11 +140,14 @@ private:
     void finish(quint64 run, engine::Result<engine::report::ScanReport> result);
     void setStatus(Status status);
     void publishReport();
+    void startComparison(const std::string& older, const std::string& newer);
 
     std::shared_ptr<ScanBackend> backend_;
     ScanOptions options_;
     PreviousVersionLookup previousVersion_;
     std::jthread worker_;
+    std::jthread diffWorker_;  ///< one comparison at a time
+    quint64 diffRun_ = 0;
     quint64 run_ = 0;
     QElapsedTimer clock_;
     QElapsedTimer countingClock_;  ///< since the first report with a package count (the ETA's base)

@@ -1,9 +1,19 @@
 #include "ui/version_diff_model.h"
 
 #include <map>
-#include <set>
 
 namespace vigil::ui {
+
+namespace {
+
+QStringList toList(const std::vector<std::string>& items) {
+    QStringList out;
+    for (const auto& i : items)
+        out << QString::fromStdString(i);
+    return out;
+}
+
+}  // namespace
 
 VersionDiffModel::VersionDiffModel(QObject* parent) : QAbstractListModel(parent) {}
 
@@ -17,15 +27,84 @@ QVariant VersionDiffModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
     case BehaviourRole: return QString::fromStdString(r.behaviour);
     case CategoryRole: return QString::fromStdString(r.category);
-    case ChangeRole: return r.inLeft && r.inRight ? QStringLiteral("same") : r.inRight ? QStringLiteral("added") : QStringLiteral("removed");
-    case InLeftRole: return r.inLeft;
-    case InRightRole: return r.inRight;
+    case ChangeRole: return QString::fromStdString(r.change);
+    case InLeftRole: return r.change != "added";
+    case InRightRole: return r.change != "removed";
+    case EvidenceRole: return QString::fromStdString(r.evidence);
+    case EventsRole: {
+        QVariantList events;
+        for (const auto& e : r.events)
+            events.push_back(QVariantMap{{QStringLiteral("phase"), QString::fromStdString(e.phase)},
+                                         {QStringLiteral("seq"), static_cast<qulonglong>(e.seq)},
+                                         {QStringLiteral("summary"), QString::fromStdString(e.summary)}});
+        return events;
+    }
+    case EventSummaryRole: {
+        QStringList lines;
+        for (const auto& e : r.events)
+            if (!e.summary.empty())
+                lines << QStringLiteral("%1 #%2  %3").arg(QString::fromStdString(e.phase)).arg(e.seq).arg(QString::fromStdString(e.summary));
+        return lines.join(QLatin1Char('\n'));
+    }
     default: return {};
     }
 }
 
 QHash<int, QByteArray> VersionDiffModel::roleNames() const {
-    return {{CategoryRole, "category"}, {BehaviourRole, "behaviour"}, {ChangeRole, "change"}, {InLeftRole, "inLeft"}, {InRightRole, "inRight"}};
+    return {{CategoryRole, "category"}, {BehaviourRole, "behaviour"}, {ChangeRole, "change"},
+            {InLeftRole, "inLeft"},     {InRightRole, "inRight"},     {EvidenceRole, "evidence"},
+            {EventsRole, "events"},     {EventSummaryRole, "eventSummary"}};
+}
+
+void VersionDiffModel::replace(std::vector<Row> rows, const QString& left, const QString& right) {
+    beginResetModel();
+    rows_ = std::move(rows);
+    leftTitle_ = left;
+    rightTitle_ = right;
+    added_ = removed_ = changed_ = 0;
+    for (const auto& r : rows_) {
+        if (r.change == "added")
+            ++added_;
+        else if (r.change == "removed")
+            ++removed_;
+        else if (r.change == "changed")
+            ++changed_;
+    }
+    endResetModel();
+    emit changed();
+}
+
+void VersionDiffModel::setStatus(Status status) {
+    status_ = status;
+    emit statusChanged();
+}
+
+void VersionDiffModel::setChanges(const QString& package, const engine::report::VersionChanges& changes) {
+    // Grouped by section (the page's section headers), added before removed before changed within one.
+    std::map<std::string, std::vector<Row>> bySection;
+    std::vector<std::string> order;
+    for (const auto& l : changes.lines) {
+        if (!bySection.count(l.section))
+            order.push_back(l.section);
+        bySection[l.section].push_back(Row{l.section, l.text, l.change, l.evidence, l.events});
+    }
+    std::vector<Row> rows;
+    for (const auto& section : order)
+        for (auto& r : bySection[section])
+            rows.push_back(std::move(r));
+    summary_ = QString::fromStdString(changes.summary);
+    changes_ = changes;
+    package_ = package;
+    hasFiles_ = changes.files.has_value();
+    filesAdded_ = changes.files ? toList(changes.files->added) : QStringList();
+    filesRemoved_ = changes.files ? toList(changes.files->removed) : QStringList();
+    filesChanged_ = changes.files ? toList(changes.files->changed) : QStringList();
+    errorString_.clear();
+    errorDetail_.clear();
+    statusText_.clear();
+    replace(std::move(rows), package + QLatin1Char('@') + QString::fromStdString(changes.fromVersion),
+            package + QLatin1Char('@') + QString::fromStdString(changes.toVersion));
+    setStatus(Ready);
 }
 
 void VersionDiffModel::compare(const engine::report::PackageReport& older, const engine::report::PackageReport& newer) {
@@ -46,27 +125,63 @@ void VersionDiffModel::compare(const engine::report::PackageReport& older, const
     collect(older.fingerprint, true);
     collect(newer.fingerprint, false);
     std::vector<Row> rows;
-    added_ = removed_ = 0;
     // Changes first within each category: that is what the reader came for.
     for (const auto& [category, behaviours] : merged) {
         std::vector<Row> same;
         for (const auto& [behaviour, where] : behaviours) {
-            Row row{category, behaviour, where.first, where.second};
-            if (row.inLeft && row.inRight) {
-                same.push_back(row);
-                continue;
-            }
-            (row.inRight ? added_ : removed_)++;
-            rows.push_back(row);
+            const char* change = where.first && where.second ? "same" : where.second ? "added" : "removed";
+            (where.first && where.second ? same : rows).push_back(Row{category, behaviour, change, {}, {}});
         }
         rows.insert(rows.end(), same.begin(), same.end());
     }
-    beginResetModel();
-    rows_ = std::move(rows);
-    leftTitle_ = QString::fromStdString(older.key());
-    rightTitle_ = QString::fromStdString(newer.key());
-    endResetModel();
+    changes_.reset();
+    package_ = QString::fromStdString(newer.name);
+    hasFiles_ = false;
+    filesAdded_.clear();
+    filesRemoved_.clear();
+    filesChanged_.clear();
+    errorString_.clear();
+    errorDetail_.clear();
+    statusText_.clear();
+    replace(std::move(rows), QString::fromStdString(older.key()), QString::fromStdString(newer.key()));
+    summary_ = tr("%1 added, %2 removed").arg(added_).arg(removed_);
     emit changed();
+    setStatus(Ready);
+}
+
+void VersionDiffModel::setRunning(const QString& text) {
+    errorString_.clear();
+    errorDetail_.clear();
+    statusText_ = text;
+    setStatus(Running);
+}
+
+void VersionDiffModel::setStatusText(const QString& text) {
+    statusText_ = text;
+    emit statusChanged();
+}
+
+void VersionDiffModel::setError(const QString& primary, const QString& secondary) {
+    summary_.clear();
+    changes_.reset();
+    package_.clear();
+    hasFiles_ = false;
+    filesAdded_.clear();
+    filesRemoved_.clear();
+    filesChanged_.clear();
+    replace({}, {}, {});
+    errorString_ = primary;
+    errorDetail_ = secondary;
+    statusText_.clear();
+    setStatus(Failed);
+}
+
+void VersionDiffModel::clearError() {
+    if (status_ != Failed)
+        return;
+    errorString_.clear();
+    errorDetail_.clear();
+    setStatus(Empty);
 }
 
 }  // namespace vigil::ui

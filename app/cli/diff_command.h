@@ -10,12 +10,17 @@ namespace vigil::cli {
 struct DiffOptions {
     std::string from;  ///< name@version
     std::string to;    ///< name@version
-    bool json = false;
+    bool json = false;             ///< same as format "json"
+    std::string format = "text";   ///< text, json (vigil.diff/1), html or pdf
+    std::string out;               ///< file to write; empty = stdout (pdf needs a file)
+    std::string pageSize = "a4";   ///< pdf: a4 or letter
 };
 
-/// Prints the version diff from the store (vigil.diff/1 with --json). A version the store holds
-/// no fingerprint document of is an error naming it and how to analyse it (exit 4, like any
-/// "not found"); a malformed name@version is a usage error (exit 2).
+/// Prints the version diff from the store (vigil.diff/1 with --json / --format json). html and
+/// pdf render the newer version as a one-package report whose "Changes since" section is this
+/// diff, through the scan report's renderers. A version the store holds no fingerprint document
+/// of is an error naming it and how to analyse it (exit 4, like any "not found"); a malformed
+/// name@version is a usage error (exit 2).
 int runDiff(const engine::Config& config, const DiffOptions& options);
 
 }  // namespace vigil::cli

@@ -239,6 +239,8 @@ int main(int argc, char** argv) {
     auto* report = app.add_subcommand("report", "Render a stored scan (by id) or a vigil.scan/1 JSON file");
     report->add_option("scan", reportScan, "The scan's id (in the scan's header) or a file written by scan --format json")
         ->required();
+    report->add_option("--package,-p", reportOptions.package,
+                       "Only this name@version of the scan (a one-package report, with its changes since the previous version)");
     addOutputOptions(*report, reportOptions);
     addCommonOptions(*report, common);
 
@@ -254,7 +256,13 @@ int main(int argc, char** argv) {
     for (auto* cmd : {diff, whatChanged}) {
         cmd->add_option("from", diffOptions.from, "name@version (usually the older)")->required();
         cmd->add_option("to", diffOptions.to, "name@version (usually the newer)")->required();
-        cmd->add_flag("--json", diffOptions.json, "Print the vigil.diff/1 JSON");
+        cmd->add_flag("--json", diffOptions.json, "Print the vigil.diff/1 JSON (same as --format json)");
+        cmd->add_option("--format,-f", diffOptions.format,
+                        "text, json (vigil.diff/1), html or pdf (the newer version's report with the diff; default: text)")
+            ->check(CLI::IsMember({"text", "json", "html", "pdf"}));
+        cmd->add_option("--out,-o", diffOptions.out, "Write the diff in --format to FILE (pdf needs it)");
+        cmd->add_option("--page-size", diffOptions.pageSize, "PDF paper: a4 or letter (default: a4)")
+            ->check(CLI::IsMember({"a4", "letter"}));
         addCommonOptions(*cmd, common);
     }
     auto* queryNorms = query->add_subcommand("norms", "What is normal for a category: share of packages per behaviour");

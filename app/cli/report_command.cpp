@@ -14,6 +14,7 @@
 #include "engine/plan/scan_orchestrator.h"
 #include "engine/report/html_report.h"
 #include "engine/report/sarif_report.h"
+#include "engine/report/version_comparison.h"
 #include "engine/report/scan_report_json.h"
 #include "engine/report/scan_report_text.h"
 #include "engine/store/store.h"
@@ -151,11 +152,22 @@ int runReport(const engine::Config& config, const std::string& scan, const Repor
         if (!store)
             return fail(store.error());
         report = engine::plan::loadScanReport(*store, std::stoll(scan));
+        if (report)
+            if (auto changes = engine::report::attachVersionChanges(*store, *report); !changes.ok())
+                return fail(changes.error());
     } else {
         report = engine::report::readScanReportFile(scan);
     }
     if (!report)
         return fail(report.error());
+    if (!options.package.empty()) {
+        const auto it = std::find_if(report->packages.begin(), report->packages.end(),
+                                     [&](const auto& p) { return p.key() == options.package; });
+        if (it == report->packages.end())
+            return fail(engine::makeError(engine::ErrorCode::NotFound, options.package + " is not a package of scan " + scan,
+                                          "Give --package as name@version, exactly as the scan's report lists it."));
+        return emitReport(engine::report::singlePackageReport(*it, &*report), options);
+    }
     return emitReport(*report, options);
 }
 

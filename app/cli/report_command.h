@@ -17,6 +17,7 @@ struct ReportOutputOptions {
     std::string failOn;           ///< critical, high, medium (low, info also accepted); empty = never
     std::string colour = "auto";  ///< auto, always, never
     std::string pageSize = "a4";  ///< pdf: a4 or letter
+    std::string package;          ///< report: only this name@version of the scan; empty = all
 };
 
 /// The formats --format accepts, for the CLI's validators.
@@ -29,7 +30,8 @@ engine::Status checkReportOptions(const ReportOutputOptions& options);
 /// Exit code: 0, 1 when --fail-on is met, 130 for a cancelled scan, or the error's code.
 int emitReport(const engine::report::ScanReport& report, const ReportOutputOptions& options);
 
-/// `vigil-cli report SCAN`: SCAN is a scan id of the store or a vigil.scan/1 JSON file.
+/// `vigil-cli report SCAN`: SCAN is a scan id of the store or a vigil.scan/1 JSON file; with
+/// --package only that package, as a one-package report (NotFound naming it when the scan lacks it).
 int runReport(const engine::Config& config, const std::string& scan, const ReportOutputOptions& options);
 
 }  // namespace vigil::cli

@@ -19,6 +19,7 @@
 #include "engine/plan/default_analyzers.h"
 #include "engine/plan/scan_orchestrator.h"
 #include "engine/sandbox/sandbox_client.h"
+#include "engine/report/version_comparison.h"
 #include "engine/store/store.h"
 #include "vigil_version.h"
 
@@ -116,6 +117,9 @@ int runScan(const engine::Config& config, const std::map<std::string, std::strin
         std::fprintf(stderr, "vigil-cli: warning: %s\n", warning.c_str());
     if (!report)
         return fail(report.error());
+    // "Changes since <previous version>" for every package the store analysed before.
+    if (auto changes = engine::report::attachVersionChanges(*store, *report); !changes.ok())
+        return fail(changes.error());
     return emitReport(*report, options.output);
 }
 

@@ -6,6 +6,7 @@
 #include "engine/report/html_report_parts.h"
 #include "engine/report/palette.h"
 #include "engine/report/report_figures.h"
+#include "engine/report/version_changes_table.h"
 
 namespace vigil::engine::report::html {
 
@@ -119,7 +120,33 @@ std::string eventsTable(const PackageReport& p, std::size_t index) {
     return out + "</details>";
 }
 
+std::string htmlTable(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+    std::string out = "<table><thead><tr>";
+    for (const auto& h : headers)
+        out += "<th>" + h + "</th>";
+    out += "</tr></thead><tbody>";
+    for (const auto& row : rows) {
+        out += "<tr>";
+        for (const auto& cell : row)
+            out += "<td>" + cell + "</td>";
+        out += "</tr>";
+    }
+    return out + "</tbody></table>";
+}
+
 }  // namespace
+
+std::string versionChangesSection(const VersionChanges& changes) {
+    const ChangesTable t = changesTable(changes);
+    std::string out = "<div class=\"changes\"><h3>" + t.heading + "</h3><p class=\"note\">" + t.summary + "</p>";
+    if (!t.rows.empty())
+        out += htmlTable(t.headers, t.rows);
+    if (!t.fileRows.empty())
+        out += "<h4>Package contents</h4>" + htmlTable(t.fileHeaders, t.fileRows);
+    if (!t.note.empty())
+        out += "<p class=\"note\">" + t.note + "</p>";
+    return out + "</div>";
+}
 
 std::string packageSection(const PackageReport& p, std::size_t index) {
     const std::string_view color = p.severity > Severity::Info ? palette::severityColor(p.severity) : palette::kNeutral;
@@ -153,6 +180,8 @@ std::string packageSection(const PackageReport& p, std::size_t index) {
     for (const auto& f : p.findings)
         out += finding(p, index, f);
 
+    if (p.changes)
+        out += versionChangesSection(*p.changes);
     out += phasesTable(p);
     const Figure timeline = timelineFigure(p);
     out += "<h3>Timeline</h3>";

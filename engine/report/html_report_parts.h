@@ -16,6 +16,9 @@ std::string severityBadge(Severity s);
 /// "pkg-3": anchors are built from positions, never from package names.
 std::string packageAnchor(std::size_t index);
 
+/// "Changes since <version>": the behaviour lines with their events, then the file diff.
+std::string versionChangesSection(const VersionChanges& changes);
+
 /// The <section> of one package.
 std::string packageSection(const PackageReport& package, std::size_t index);
 

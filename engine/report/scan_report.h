@@ -49,6 +49,31 @@ struct PhaseSummary {
     uint64_t drops = 0;       ///< events the tracer lost
 };
 
+/// Which files of the package contents one version added, removed or changed against another.
+struct FileChanges {
+    std::vector<std::string> added, removed, changed;  ///< paths, sorted
+    [[nodiscard]] bool empty() const { return added.empty() && removed.empty() && changed.empty(); }
+};
+
+/// One line of a version diff as reports and the GUI show it.
+struct ChangeLine {
+    std::string change;    ///< "added", "removed" or "changed"
+    std::string section;   ///< "network.connections"; for a changed line its kind ("outcome", "resource", ...)
+    std::string text;      ///< the behaviour's key, or what changed ("install started failing")
+    std::string evidence;  ///< "(install; events #12,#15)"; "" when none
+    std::vector<EvidenceRef> events;  ///< the events behind it with their summaries, when the store had them
+};
+
+/// What a package version does that an earlier analysed version did not (and the reverse): the
+/// behaviour diff (analysis::VersionDiff flattened for rendering) and the contents' file diff.
+struct VersionChanges {
+    std::string fromVersion, toVersion;
+    std::string summary;  ///< "3 added, 1 removed, 1 changed; behaviour differs"
+    bool sameBehaviour = false;
+    std::vector<ChangeLine> lines;     ///< added, then removed, then changed
+    std::optional<FileChanges> files;  ///< absent when the store holds no file lists to compare
+};
+
 /// Behaviour categories of the heatmap's columns, in display order.
 inline constexpr const char* kHeatmapCategories[] = {"install", "process", "network", "filesystem", "env", "code"};
 
@@ -69,6 +94,8 @@ struct PackageReport {
     std::map<std::string, std::string> installScripts;  ///< "postinstall" -> script text
     nlohmann::json fingerprint = nlohmann::json::object();
     std::vector<collect::Event> events;  ///< for timelines; may be empty (cached / trimmed)
+    /// Since the previous analysed version in the store (attachVersionChanges); absent without one.
+    std::optional<VersionChanges> changes;
 
     [[nodiscard]] std::string key() const { return name + "@" + version; }
 };

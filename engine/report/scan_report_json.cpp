@@ -38,6 +38,22 @@ json phaseToJson(const PhaseSummary& p) {
             {"counts_by_category", p.countsByCategory}, {"drops", p.drops}};
 }
 
+json changesToJson(const VersionChanges& c) {
+    json lines = json::array();
+    for (const auto& l : c.lines) {
+        json events = json::array();
+        for (const auto& e : l.events)
+            events.push_back({{"phase", e.phase}, {"seq", e.seq}, {"summary", e.summary}});
+        lines.push_back({{"change", l.change}, {"section", l.section}, {"text", l.text},
+                         {"evidence", l.evidence}, {"events", std::move(events)}});
+    }
+    json out = {{"from_version", c.fromVersion}, {"to_version", c.toVersion}, {"summary", c.summary},
+                {"same_behaviour", c.sameBehaviour}, {"lines", std::move(lines)}};
+    if (c.files)
+        out["files"] = {{"added", c.files->added}, {"removed", c.files->removed}, {"changed", c.files->changed}};
+    return out;
+}
+
 json packageToJson(const PackageReport& p) {
     json findings = json::array();
     for (const auto& f : p.findings)
@@ -48,7 +64,7 @@ json packageToJson(const PackageReport& p) {
     json events = json::array();
     for (const auto& e : p.events)
         events.push_back(collect::toJson(e));
-    return {{"name", p.name},
+    json out = {{"name", p.name},
             {"version", p.version},
             {"integrity", p.integrity},
             {"category", p.category},
@@ -64,6 +80,10 @@ json packageToJson(const PackageReport& p) {
             {"install_scripts", p.installScripts},
             {"fingerprint", p.fingerprint},
             {"events", std::move(events)}};
+    // Optional (vigil.scan/1 stays compatible): only packages with an earlier analysed version.
+    if (p.changes)
+        out["changes"] = changesToJson(*p.changes);
+    return out;
 }
 
 /// Reads fields of one JSON object, naming its JSON path in every error.
@@ -193,6 +213,51 @@ Result<PhaseSummary> phaseFromJson(const json& j, const std::string& path) {
     return p;
 }
 
+Result<VersionChanges> changesFromJson(const json& j, const std::string& path) {
+    FieldReader r(j, path);
+    VIGIL_TRY(r.requireObject());
+    VersionChanges c;
+    VIGIL_TRY(r.get("from_version", c.fromVersion, true));
+    VIGIL_TRY(r.get("to_version", c.toVersion));
+    VIGIL_TRY(r.get("summary", c.summary));
+    VIGIL_TRY(r.get("same_behaviour", c.sameBehaviour));
+    auto lines = r.array("lines");
+    if (!lines)
+        return std::move(lines).error();
+    for (std::size_t i = 0; i < (*lines)->size(); ++i) {
+        FieldReader lr((**lines)[i], fmt::format("{}/{}", r.at("lines"), i));
+        VIGIL_TRY(lr.requireObject());
+        ChangeLine l;
+        VIGIL_TRY(lr.get("change", l.change, true));
+        VIGIL_TRY(lr.get("section", l.section));
+        VIGIL_TRY(lr.get("text", l.text, true));
+        VIGIL_TRY(lr.get("evidence", l.evidence));
+        auto events = lr.array("events");
+        if (!events)
+            return std::move(events).error();
+        for (std::size_t k = 0; k < (*events)->size(); ++k) {
+            FieldReader er((**events)[k], fmt::format("{}/{}", lr.at("events"), k));
+            VIGIL_TRY(er.requireObject());
+            EvidenceRef ref;
+            VIGIL_TRY(er.get("phase", ref.phase));
+            VIGIL_TRY(er.get("seq", ref.seq, true));
+            VIGIL_TRY(er.get("summary", ref.summary));
+            l.events.push_back(std::move(ref));
+        }
+        c.lines.push_back(std::move(l));
+    }
+    if (const auto it = j.find("files"); it != j.end() && !it->is_null()) {
+        FieldReader fr(*it, r.at("files"));
+        VIGIL_TRY(fr.requireObject());
+        FileChanges files;
+        VIGIL_TRY(fr.get("added", files.added));
+        VIGIL_TRY(fr.get("removed", files.removed));
+        VIGIL_TRY(fr.get("changed", files.changed));
+        c.files = std::move(files);
+    }
+    return c;
+}
+
 Result<PackageReport> packageFromJson(const json& j, const std::string& path) {
     FieldReader r(j, path);
     VIGIL_TRY(r.requireObject());
@@ -240,6 +305,12 @@ Result<PackageReport> packageFromJson(const json& j, const std::string& path) {
         if (!e)
             return std::move(e).error().withContext(fmt::format("scan JSON: {}/{}", r.at("events"), i));
         p.events.push_back(std::move(*e));
+    }
+    if (const auto it = j.find("changes"); it != j.end() && !it->is_null()) {
+        auto changes = changesFromJson(*it, r.at("changes"));
+        if (!changes)
+            return std::move(changes).error();
+        p.changes = std::move(changes).value();
     }
     return p;
 }

@@ -9,6 +9,7 @@ import "../common"
 Page {
     id: page
     signal compare(string key)
+    signal exportPackage(string key, string format)
     background: Rectangle { color: Theme.background }
     readonly property var details: Scan.details
 
@@ -38,6 +39,21 @@ Page {
                         text: qsTr("score %1 / 100 · category %2 · %3").arg(details.score).arg(details.category || "unknown").arg(details.integrity)
                         color: Theme.textMuted
                         elide: Text.ElideRight
+                    }
+                    RowLayout {  // under the title: the header row has no room left at 200 %
+                        spacing: 6
+                        Label { text: qsTr("Export this package:"); color: Theme.textMuted; font.pixelSize: 12 }
+                        Button { objectName: "packageExportHtml"; flat: true; text: qsTr("HTML"); font.pixelSize: 12; onClicked: page.exportPackage(details.key, "html") }
+                        Button { objectName: "packageExportPdf"; flat: true; text: qsTr("PDF"); font.pixelSize: 12; onClicked: page.exportPackage(details.key, "pdf") }
+                    }
+                    Label {
+                        objectName: "packageChanges"
+                        Layout.fillWidth: true
+                        visible: details.changesSummary.length > 0
+                        text: "⇄ " + details.changesSummary
+                        color: Theme.accent
+                        elide: Text.ElideRight
+                        MouseArea { anchors.fill: parent; cursorShape: Qt.PointingHandCursor; onClicked: page.compare(details.key) }
                     }
                 }
                 ComboBox {

@@ -9,6 +9,7 @@ import "../common"
 Page {
     id: page
     signal openPackage(string key)
+    signal showDiff()
     background: Rectangle { color: Theme.background }
 
     FolderDialog {
@@ -92,12 +93,17 @@ Page {
                     ColumnLayout {
                         anchors.fill: parent
                         spacing: 8
-                        TextField { id: olderField; Layout.fillWidth: true; placeholderText: qsTr("older: name@1.0.0") }
-                        TextField { id: newerField; Layout.fillWidth: true; placeholderText: qsTr("newer: name@1.0.1") }
+                        TextField { id: olderField; objectName: "startOlder"; Layout.fillWidth: true; placeholderText: qsTr("older: name@1.0.0 (empty = previous analysed)") }
+                        TextField { id: newerField; objectName: "startNewer"; Layout.fillWidth: true; placeholderText: qsTr("newer: name@1.0.1") }
                         Button {
+                            objectName: "startCompare"
                             text: qsTr("Compare")
-                            enabled: olderField.text.length > 0 && newerField.text.length > 0
-                            onClicked: Scan.start(newerField.text)
+                            // Versions the store has not analysed yet are analysed first (same analyzer as a scan).
+                            enabled: newerField.text.length > 0
+                            onClicked: {
+                                Scan.compareVersions(olderField.text, newerField.text)
+                                page.showDiff()
+                            }
                         }
                     }
                 }

@@ -88,6 +88,18 @@ def main():
         for finding in package["findings"]:
             if visible(finding["title"]) not in text:
                 errors.append(f"finding {finding['rule_id']} of {key} missing: {finding['title']!r}")
+        # "Changes since <previous version>": every diff line and changed file, as text (escaped).
+        changes = package.get("changes")
+        if changes:
+            if f"Changes since {visible(changes['from_version'])}" not in text:
+                errors.append(f"changes section of {key} missing")
+            for line in changes["lines"]:
+                if visible(line["text"]) not in text:
+                    errors.append(f"{line['change']} line of {key} missing: {line['text']!r}")
+            for files in changes.get("files", {}).values():
+                for path in files:
+                    if visible(path) not in text:
+                        errors.append(f"changed file {path!r} of {key} missing")
     for e in errors:
         print("check_html:", e)
     print(f"check_html: {len(checker.elements)} element kinds, {sum(checker.elements.values())} elements, "

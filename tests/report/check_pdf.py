@@ -62,6 +62,15 @@ def main():
             for part in (" ".join(words[:5]), " ".join(words[-5:])):
                 if part not in flat:
                     errors.append(f"finding {f['rule_id']} of {key}: {part!r} missing from the text")
+        changes = p.get("changes")
+        if changes:
+            if f"Changes since {changes['from_version']}" not in flat:
+                errors.append(f"changes section of {key} missing from the text")
+            for line in changes["lines"]:
+                # Keys may wrap anywhere in a cell: their first word is enough to place them.
+                first = visible(line["text"]).split()[0]
+                if first not in flat:
+                    errors.append(f"{line['change']} line of {key}: {first!r} missing from the text")
     outline = json.loads(run("qpdf", "--json", "--json-key=outlines", pdf)).get("outlines", [])
     titles = []
 

@@ -165,7 +165,12 @@ private slots:
         QVERIFY(scan_.compareWithPrevious(QStringLiteral("fast-setup@3.1.0")));
         show("diff");
         QVERIFY(find("diffList")->property("count").toInt() > 5);
+        // The added HTTP request opened on its events, as a click does; the files panel beside.
+        QVERIFY(find("diffList")->setProperty("expandedRow", 2));
+        QVERIFY(find("diffFiles")->property("count").toInt() >= 4);
+        QTest::qWait(100);
         screenshot(QStringLiteral("09-version-diff"));
+        find("diffList")->setProperty("expandedRow", -1);
         show("rules");
         QCOMPARE(find("rulesList")->property("count").toInt(), 8);
         screenshot(QStringLiteral("10-rules"));

@@ -11,6 +11,7 @@
 #include "engine/report/palette.h"
 #include "engine/report/report_figures.h"
 #include "engine/report/scan_report_json.h"
+#include "engine/report/version_changes_table.h"
 #include "ui/report/svg_text_object.h"
 
 namespace vigil::ui::report {
@@ -197,6 +198,17 @@ void package(Builder& b, const engine::report::PackageReport& p) {
                             fmt::format("{} ms", ph.duration.count()), counts, std::to_string(ph.drops)});
         }
         b.html("<h3>Phases</h3>" + table({"Phase", "Outcome", "Exit", "Duration", "Events", "Lost"}, rows));
+    }
+    if (p.changes) {
+        const auto t = engine::report::changesTable(*p.changes);
+        std::string body = "<h3>" + t.heading + "</h3><p class=\"muted\">" + t.summary + "</p>";
+        if (!t.rows.empty())
+            body += table(t.headers, t.rows);
+        if (!t.fileRows.empty())
+            body += "<p><b>Package contents</b></p>" + table(t.fileHeaders, t.fileRows);
+        if (!t.note.empty())
+            body += "<p class=\"muted\">" + t.note + "</p>";
+        b.html(body);
     }
     b.html("<h3>Timeline</h3>");
     b.figure(engine::report::timelineFigure(p, true));
