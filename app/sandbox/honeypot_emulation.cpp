@@ -136,6 +136,7 @@ std::string reasonFor(int status) {
     switch (status) {
     case 200: return "OK";
     case 201: return "Created";
+    case 404: return "Not Found";
     default: return "OK";
     }
 }
@@ -287,6 +288,11 @@ std::optional<HttpReply> npm(const HttpRequest& req, std::string_view host, std:
         }
         return HttpReply{json(200, "{\"success\":true,\"ok\":true,\"id\":" + quote(name) + ",\"rev\":\"1-" + hex(digest(name + version), 32) + "\"}"),
                          "npm.publish", flatJson({{"package", name}, {"version", version}, {"tarball", tarball}})};
+    }
+    if (req.method == "GET" && !pkg.empty() && command == "publish") {
+        // npm reads the packument before publishing (to pick the tag): "not found", as for a
+        // new package, lets any version through.
+        return HttpReply{json(404, "{\"error\":\"Not found\"}"), "npm.metadata", flatJson({{"package", pkg}})};
     }
     if (req.method == "GET" && !pkg.empty() && (npmClient || registryHost)) {
         const std::string base = pkg.substr(pkg.find('/') == std::string::npos ? 0 : pkg.find('/') + 1);

@@ -24,11 +24,14 @@ protected:
         return out;
     }
 
-    /// The first event the honeypot answered with `emulation`, or a failure listing the requests.
-    static std::optional<Event> emulated(const sbx::RunResult& r, const std::string& emulation) {
+    /// The first event the honeypot answered with `emulation` (and, if given, whose `emulated`
+    /// record has key == value), or a failure listing the requests.
+    static std::optional<Event> emulated(const sbx::RunResult& r, const std::string& emulation, const std::string& key = {},
+                                         const std::string& value = {}) {
         const auto events = http(r);
         for (const Event& e : events)
-            if (e.attrs.value("emulation", "") == emulation)
+            if (e.attrs.value("emulation", "") == emulation &&
+                (key.empty() || (e.attrs.contains("emulated") && e.attrs["emulated"].value(key, "") == value)))
                 return e;
         std::string seen;
         for (const Event& e : events)
@@ -66,9 +69,8 @@ TEST_F(EmulationTest, NpmWhoamiViewAndPublishSucceedAndThePublishIsRecorded) {
     EXPECT_EQ(whoami->attrs["host"], "registry.npmjs.org");
     EXPECT_EQ(whoami->attrs["scheme"], "https");
 
-    const auto view = emulated(r, "npm.metadata");
+    const auto view = emulated(r, "npm.metadata", "package", "left-pad");
     ASSERT_TRUE(view);
-    EXPECT_EQ(view->attrs["emulated"]["package"], "left-pad");
 
     const auto publish = emulated(r, "npm.publish");
     ASSERT_TRUE(publish);
@@ -102,7 +104,7 @@ TEST_F(EmulationTest, GithubUserRepoCreationAndWorkflowPushAreAcceptedAndRecorde
                         "node -e \"let b='';process.stdin.on('data',d=>b+=d).on('end',()=>console.log('login='+JSON.parse(b).login))\";"
                         "curl -sS -o /tmp/repo -w 'create=%{http_code}\\n' -X POST -H 'Content-Type: application/json' "
                         "-d '{\"name\":\"s1ngularity-repository\",\"private\":false}' https://api.github.com/user/repos;"
-                        "node -e \"console.log('full_name='+require('/tmp/repo').full_name)\";"
+                        "node -e \"console.log('full_name='+JSON.parse(require('fs').readFileSync('/tmp/repo')).full_name)\";"
                         "curl -sS -o /dev/null -w 'put=%{http_code}\\n' -X PUT "
                         "-d '{\"message\":\"Add workflow\",\"content\":\"b246IHB1c2g=\"}' "
                         "https://api.github.com/repos/victim/app/contents/.github/workflows/formatter.yml"});
