@@ -3,6 +3,7 @@
 // the engine decodes it, names the emulation and what was asked. All traffic stays in the run's
 // namespaces: every name resolves to the honeypot.
 #include <algorithm>
+#include <random>
 
 #include "engine/collect/phase_collector.h"
 #include "tests/sandbox/sandbox_fixture.h"
@@ -42,6 +43,16 @@ protected:
         return std::nullopt;
     }
 
+    /// Incompressible bytes: the package's tarball, base64'd in the publish body, outgrows the
+    /// honeypot's record cap, so the upload must be drained, not cut, for npm to get its answer.
+    static std::string noise(size_t n) {
+        std::mt19937 rng(11);
+        std::string s(n, '\0');
+        for (char& c : s)
+            c = static_cast<char>(rng());
+        return s;
+    }
+
     static bool has(const sbx::RunResult& r, const std::string& text) {
         return r.stdoutTail.find(text) != std::string::npos;
     }
@@ -51,6 +62,7 @@ TEST_F(EmulationTest, NpmWhoamiViewAndPublishSucceedAndThePublishIsRecorded) {
     const auto pkg = makePackage();
     writeFile(pkg / "package.json", R"({"name":"emul-probe-widget","version":"3.1.4","main":"index.js","license":"MIT"})");
     writeFile(pkg / "index.js", "module.exports = 1;\n");
+    writeFile(pkg / "payload.bin", noise(96 * 1024));
     // npm as a worm drives it: the bait home's .npmrc holds the token for registry.npmjs.org.
     const auto r = run({"sh", "-c",
                         "npm whoami > /tmp/who 2>/tmp/err; echo whoami-rc=$? user=$(cat /tmp/who);"
@@ -78,12 +90,14 @@ TEST_F(EmulationTest, NpmWhoamiViewAndPublishSucceedAndThePublishIsRecorded) {
     EXPECT_EQ(publish->attrs["emulated"]["package"], "emul-probe-widget");
     EXPECT_EQ(publish->attrs["emulated"]["version"], "3.1.4");
     EXPECT_EQ(publish->attrs["emulated"]["tarball"], "emul-probe-widget-3.1.4.tgz");
+    EXPECT_EQ(publish->attrs["body_truncated"], true);  // recorded in part, answered in full
 }
 
 TEST_F(EmulationTest, NpmPublishToARegistryThePackageChoseIsRecognisedByItsShape) {
     const auto pkg = makePackage();
     writeFile(pkg / "package.json", R"({"name":"@acme/emul-scoped","version":"0.2.0","license":"MIT"})");
     writeFile(pkg / "index.js", "module.exports = 2;\n");
+    writeFile(pkg / "payload.bin", noise(160 * 1024));
     // Any host: a registry the package points npm at (plain HTTP, a made-up name, its own token).
     const auto r = run({"sh", "-c",
                         "npm publish --registry http://npm.packages-cdn.example:8080/ "
@@ -96,6 +110,8 @@ TEST_F(EmulationTest, NpmPublishToARegistryThePackageChoseIsRecognisedByItsShape
     EXPECT_EQ(publish->attrs["host"], "npm.packages-cdn.example:8080");
     EXPECT_EQ(publish->attrs["emulated"]["package"], "@acme/emul-scoped");
     EXPECT_EQ(publish->attrs["emulated"]["version"], "0.2.0");
+    EXPECT_EQ(publish->attrs["scheme"], "http");
+    EXPECT_EQ(publish->attrs["body_truncated"], true);
 }
 
 TEST_F(EmulationTest, GithubUserRepoCreationAndWorkflowPushAreAcceptedAndRecorded) {
