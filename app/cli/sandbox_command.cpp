@@ -26,7 +26,8 @@ constexpr int kSandboxFailed = 125;  // as `env` and container runners do: the r
 int usage(const std::string& why) {
     std::fprintf(stderr,
                  "vigil-cli sandbox exec: %s\n"
-                 "usage: vigil-cli sandbox exec [--phase NAME] [--pkg DIR] [--json] [--wall-ms N] [--memory-mb N] -- CMD...\n",
+                 "usage: vigil-cli sandbox exec [--phase NAME] [--pkg DIR] [--json] [--wall-ms N] [--memory-mb N]\n"
+                 "                             [--geo-country CC] -- CMD...\n",
                  why.c_str());
     return kUsage;
 }
@@ -180,7 +181,7 @@ int runSandboxExec(const std::vector<std::string>& args) {
         }
         if (a == "--json") {
             asJson = true;
-        } else if (a == "--phase" || a == "--pkg" || a == "--wall-ms" || a == "--memory-mb") {
+        } else if (a == "--phase" || a == "--pkg" || a == "--wall-ms" || a == "--memory-mb" || a == "--geo-country") {
             const std::string* v = value(a.c_str());
             if (v == nullptr)
                 return usage(a + " needs a value");
@@ -189,6 +190,8 @@ int runSandboxExec(const std::vector<std::string>& args) {
                     request.phase = *v;
                 else if (a == "--pkg")
                     request.packageDir = *v;
+                else if (a == "--geo-country")
+                    request.geoCountry = *v;  // checked when the request is encoded
                 else if (a == "--wall-ms")
                     request.limits.wall = std::chrono::milliseconds(std::stoull(*v));
                 else

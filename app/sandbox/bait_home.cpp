@@ -140,6 +140,9 @@ BaitHome makeBaitHome(const std::string& homeDir, const std::string& hostname) {
     BaitHome home;
     Builder b(home, homeDir);
     const Identity id = makeIdentity();
+    home.login = id.login;
+    home.fullName = id.fullName;
+    home.email = id.email;
     const std::string awsId = awsAccessKeyId(), awsSecret = awsSecretAccessKey();
     const std::string npm = checksummedBase62Token("npm_");
     const std::string ghp = checksummedBase62Token("ghp_"), gho = checksummedBase62Token("gho_");

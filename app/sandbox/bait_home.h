@@ -30,6 +30,9 @@ struct BaitFile {
 };
 
 struct BaitHome {
+    std::string login;     ///< the fake developer's GitHub / npm user name (the honeypot answers whoami with it)
+    std::string fullName;
+    std::string email;
     std::vector<BaitToken> tokens;
     std::vector<std::string> env;  ///< NAME=value entries for the command's environment
     std::vector<BaitDir> dirs;     ///< parents before children

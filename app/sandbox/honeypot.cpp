@@ -29,6 +29,17 @@ constexpr uid_t kHoneypotIdOffset = 200000000u;
 
 }  // namespace
 
+EmulationSettings emulationSettingsFor(const RunPlan& plan) {
+    EmulationSettings s;
+    s.login = plan.bait.login.empty() ? s.login : plan.bait.login;
+    s.fullName = plan.bait.fullName;
+    s.email = plan.bait.email;
+    // Checked by vigil_check_run_request: all zero or two upper-case letters.
+    if (plan.limits.geo_country[0] != '\0')
+        s.country = std::string(plan.limits.geo_country, 2);
+    return s;
+}
+
 Honeypot startHoneypot(const RunPlan& plan, const RunCa& ca, int catchAllMap) {
     int events[2], status[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, events) != 0)
@@ -66,7 +77,8 @@ Honeypot startHoneypot(const RunPlan& plan, const RunCa& ca, int catchAllMap) {
         // Named after the run, so tests (and an administrator) can tell which run it belongs to.
         setProcessTitle("vigil-honeypot " + plan.runName);
         prctl(PR_SET_NAME, "vigil-honeypot", 0, 0, 0);
-        serveHoneypot(3, plan.hostUid + kHoneypotIdOffset, plan.hostGid + kHoneypotIdOffset, ca, 5);
+        serveHoneypot(3, plan.hostUid + kHoneypotIdOffset, plan.hostGid + kHoneypotIdOffset, ca, 5,
+                      emulationSettingsFor(plan));
     }
     close(events[1]);
     close(status[1]);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <sys/types.h>
 
+#include "app/sandbox/honeypot_emulation.h"
 #include "app/sandbox/honeypot_tls.h"
 #include "app/sandbox/run_plan.h"
 
@@ -41,7 +42,12 @@ void finishHoneypot(Honeypot& honeypot, int engine);
 /// Any exit path: kills the honeypot now; its namespace and the veth pair go with it.
 void killHoneypot(Honeypot& honeypot);
 
+/// What the honeypot's emulations answer in this run: the bait home's identity, the requested
+/// geo-IP country (or the default).
+EmulationSettings emulationSettingsFor(const RunPlan& plan);
+
 /// The honeypot process itself (honeypot_server.cpp). Never returns.
-[[noreturn]] void serveHoneypot(int events, uid_t uid, gid_t gid, const RunCa& ca, int catchAllMap);
+[[noreturn]] void serveHoneypot(int events, uid_t uid, gid_t gid, const RunCa& ca, int catchAllMap,
+                                const EmulationSettings& settings);
 
 }  // namespace vigil::sandbox

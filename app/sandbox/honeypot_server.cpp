@@ -4,7 +4,9 @@
 //     UDP replies leave from the address the client asked (IP_PKTINFO), as a real resolver's do;
 //   - TCP on every port of every address: one catch-all listener that the namespace's sk_lookup
 //     program (honeypot_steering.cpp) hands each connection to; DNS over TCP keeps port 53's own;
-//   - on each TCP connection: HTTP (method, host, path, headers, body; answered 200); TLS: the
+//   - on each TCP connection: HTTP (method, host, path, headers, body; answered by an emulation
+//     that reveals intent — npm registry, GitHub API, geo-IP, downloads — or a generic 200
+//     page, honeypot_emulation.cpp); TLS: the
 //     ClientHello's SNI is recorded at once, then the session is terminated with a leaf
 //     certificate signed by the run's CA (honeypot_tls.cpp) and what the client sends inside is
 //     recorded exactly like plain HTTP (or as first bytes); anything else: the first bytes;
@@ -30,6 +32,7 @@
 #include "app/sandbox/die.h"
 #include "app/sandbox/honeypot.h"
 #include "app/sandbox/honeypot_dns.h"
+#include "app/sandbox/honeypot_emulation.h"
 #include "app/sandbox/honeypot_stream.h"
 #include "app/sandbox/honeypot_tls.h"
 #include "app/sandbox/protocol.h"
@@ -46,6 +49,9 @@ constexpr size_t kFirstBytes = 4096;                     // kept of a stream we 
 constexpr size_t kTextCap = 8192;
 constexpr uint64_t kIdleNs = 1000000000ull;              // quiet after data: record what came
 constexpr uint64_t kSilentNs = 3000000000ull;            // never spoke (waits for a banner)
+// A request body past the record cap is read and discarded up to this much, so a large upload
+// (an npm publish of a bundled worm) completes and gets its answer instead of a reset.
+constexpr size_t kDrainCap = 64u << 20;
 
 struct Endpoint {
     uint32_t ip = 0;  // network order
@@ -56,6 +62,7 @@ struct Conn {
     int fd = -1;
     Endpoint src, dst;
     std::string buf;                 ///< bytes received; for a TLS connection, only until the hello is parsed
+    size_t seen = 0;                 ///< bytes received in clear, including those past the cap
     std::unique_ptr<TlsStream> tls;  ///< set once the ClientHello is in: the decrypted bytes live there
     std::string out;                 ///< ciphertext the socket did not take yet
     bool spoke = false;              ///< the client sent anything at all
@@ -68,7 +75,8 @@ Endpoint fromSockaddr(const sockaddr_in& a) { return {a.sin_addr.s_addr, ntohs(a
 
 class Server {
 public:
-    Server(int events, TlsInterceptor& tls) : events_(events), tls_(tls) {}
+    Server(int events, TlsInterceptor& tls, const EmulationSettings& settings)
+        : events_(events), tls_(tls), settings_(settings) {}
 
     /// Opens every socket; `catchAllMap` is the steering program's sockmap (closed here).
     void open(int catchAllMap) {
@@ -310,18 +318,29 @@ private:
     bool readConn(Conn& c) {
         char chunk[8192];
         for (;;) {
-            const size_t room = kConnCap - c.buf.size();
-            const ssize_t n = recv(c.fd, chunk, std::min(room, sizeof chunk), MSG_DONTWAIT);
+            const ssize_t n = recv(c.fd, chunk, sizeof chunk, MSG_DONTWAIT);
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
                 return finish(c), true;
             if (n < 0)
                 break;
-            c.buf.append(chunk, static_cast<size_t>(n));
             c.spoke = true;
             c.last = now();
-            if (c.buf.size() >= kConnCap) {
+            if (c.tls) {
+                // Ciphertext is never cut: the session decrypts it and keeps what fits of the plain.
+                c.buf.append(chunk, static_cast<size_t>(n));
+                if (c.buf.size() >= kConnCap)
+                    break;  // fed to the session now; the rest is read on the next poll
+                continue;
+            }
+            const size_t room = kConnCap - std::min(kConnCap, c.buf.size());
+            c.buf.append(chunk, std::min(room, static_cast<size_t>(n)));
+            c.seen += static_cast<size_t>(n);
+            if (static_cast<size_t>(n) > room) {
                 c.truncated = true;
-                return finish(c), true;
+                // Only an HTTP request whose head is in keeps being read (and discarded).
+                const bool http = classifyStream(c.buf) == StreamKind::Http && parseHttpHead(c.buf);
+                if (!http || c.seen > kDrainCap)
+                    return finish(c), true;
             }
         }
         return advance(c);
@@ -336,12 +355,8 @@ private:
         switch (classifyStream(c.buf)) {
         case StreamKind::NeedMore:
             return false;
-        case StreamKind::Http: {
-            const auto head = parseHttpHead(c.buf);
-            if (!head || !httpBodyComplete(*head, c.buf))
-                return false;
-            return finish(c), true;
-        }
+        case StreamKind::Http:
+            return requestComplete(c.buf, c.seen, c.truncated) ? (finish(c), true) : false;
         case StreamKind::Tls: {
             const ClientHello hello = parseClientHello(c.buf);
             if (hello.status == ClientHello::NeedMore)
@@ -375,22 +390,32 @@ private:
         if (!alive)
             return finish(c), true;  // refused (pinned or unknown CA): the SNI record stands alone
         const std::string& plain = c.tls->plain;
-        if (c.tls->plainTruncated) {
-            c.truncated = true;
+        c.truncated = c.truncated || c.tls->plainTruncated;
+        const StreamKind kind = classifyStream(plain);
+        if (c.tls->plainTruncated && (kind != StreamKind::Http || c.tls->plainSeen > kDrainCap))
             return finish(c), true;
-        }
-        switch (classifyStream(plain)) {
+        switch (kind) {
         case StreamKind::NeedMore:
             return false;
-        case StreamKind::Http: {
-            const auto head = parseHttpHead(plain);
-            return head && httpBodyComplete(*head, plain) ? (finish(c), true) : false;
-        }
+        case StreamKind::Http:
+            return requestComplete(plain, c.tls->plainSeen, c.tls->plainTruncated) ? (finish(c), true) : false;
         case StreamKind::Tls:
         case StreamKind::Other:
             return plain.size() >= kFirstBytes ? (finish(c), true) : false;
         }
         return false;
+    }
+
+    /// True once the request in `app` (of which `seen` bytes arrived, the kept part cut short when
+    /// `truncated`) has fully arrived: its head, and its body by Content-Length or final chunk.
+    static bool requestComplete(std::string_view app, size_t seen, bool truncated) {
+        const auto head = parseHttpHead(app);
+        if (!head)
+            return truncated;  // a head longer than the cap: give up on it
+        if (!truncated)
+            return httpBodyComplete(*head, app);
+        // Past the cap the body is counted, not kept; a chunked one ends when the client goes quiet.
+        return !head->chunked && seen >= head->headEnd + head->contentLength;
     }
 
     /// Sends pending ciphertext. The replies are a few KiB against a socket buffer of hundreds:
@@ -439,19 +464,18 @@ private:
         if (c.dst.port == 53 && c.buf.empty() && !c.tls) {
             // A DNS stream that ended cleanly: its queries are recorded already.
         } else if (head) {
-            const std::string response = httpResponse();
+            const std::string_view body = app.substr(head->headEnd);
+            const HttpReply reply = emulateHttp(*head, body, c.tls != nullptr, settings_);
             if (c.tls) {
-                c.tls->write(response);
+                c.tls->write(reply.response);
                 c.tls->close();
             } else {
-                c.out += response;
+                c.out += reply.response;
             }
             flush(c);
-            const std::string_view body = app.substr(head->headEnd);
             const bool cut = c.truncated || (!head->chunked && body.size() < head->contentLength);
-            std::vector<std::string> texts = {head->method, head->host, head->target, head->headers};
-            if (c.tls)
-                texts.push_back("https");
+            std::vector<std::string> texts = {head->method, head->host,          head->target, head->headers,
+                                              c.tls ? "https" : "http", reply.emulation, reply.detail};
             emit(VIGIL_NET_HTTP, c.src, c.dst, texts, body, cut);
         } else if (c.tls) {
             // A session that carried something other than HTTP: its first decrypted bytes.
@@ -498,6 +522,7 @@ private:
 
     int events_;
     TlsInterceptor& tls_;
+    const EmulationSettings& settings_;
     int dns_ = -1, rawUdp_ = -1;
     std::vector<int> listeners_;
     std::vector<Conn> conns_;
@@ -507,10 +532,10 @@ private:
 
 }  // namespace
 
-void serveHoneypot(int events, uid_t uid, gid_t gid, const RunCa& ca, int catchAllMap) {
+void serveHoneypot(int events, uid_t uid, gid_t gid, const RunCa& ca, int catchAllMap, const EmulationSettings& settings) {
     // OpenSSL reads its configuration on first use: while the files are still reachable.
     TlsInterceptor tls(ca);
-    Server server(events, tls);
+    Server server(events, tls, settings);
     server.open(catchAllMap);
     // Everything privileged is done: the sockets exist. From here the process handles hostile
     // bytes, so it keeps nothing: an unprivileged id of its own, no capabilities, no way back.

@@ -150,6 +150,7 @@ bool TlsStream::feed(std::string_view wire, size_t cap) {
             // A close_notify ends the stream like a FIN; WANT_READ means "send more".
             return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_ZERO_RETURN;
         }
+        plainSeen += static_cast<size_t>(n);
         const size_t room = cap > plain.size() ? cap - plain.size() : 0;
         plain.append(chunk, std::min(room, static_cast<size_t>(n)));
         if (static_cast<size_t>(n) > room)

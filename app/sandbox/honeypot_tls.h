@@ -55,6 +55,7 @@ public:
     const std::string& failure() const { return failure_; }
 
     std::string plain;        ///< decrypted bytes from the client
+    size_t plainSeen = 0;     ///< decrypted bytes in all, including those past the cap
     bool plainTruncated = false;
 
 private:

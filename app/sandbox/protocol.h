@@ -24,7 +24,8 @@ extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 3u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11) */
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 4u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
+                                              4: the run request's geo_country, HTTP emulation texts */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -91,6 +92,11 @@ struct vigil_run_request {
     uint32_t cache_root_len;  /* host path the package dir must be inside of */
     uint32_t hostname_len;
     uint32_t phase_len;       /* label only ("install", "import", ...) */
+    /* Stimulus: the country the honeypot's geo-IP emulation reports for the run's address, as two
+     * upper-case ISO 3166-1 letters, NUL-padded; all zero = the helper's default. Malware gated on
+     * a country (node-ipc) only shows its payload when asked from there. */
+    char geo_country[4];
+    uint32_t reserved2; /* 0 */
 };
 
 struct vigil_ready {
@@ -175,7 +181,7 @@ struct vigil_error {
 #define VIGIL_STATIC_ASSERT _Static_assert
 #endif
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_msg_header) == 16, "header layout");
-VIGIL_STATIC_ASSERT(sizeof(struct vigil_run_request) == 80, "run request layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_run_request) == 88, "run request layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_ready) == 80, "ready layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_output) == 8, "output layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_changes) == 8, "changes layout");
@@ -206,6 +212,13 @@ static inline long vigil_count_strings(const char* p, uint64_t n) {
 
 static inline int vigil_has_nul(const char* p, uint64_t n) {
     return n != 0 && memchr(p, '\0', (size_t)n) != NULL;
+}
+
+/* All zero, or two upper-case ASCII letters followed by two NULs. */
+static inline int vigil_geo_country_ok(const char c[4]) {
+    if (c[0] == 0 && c[1] == 0 && c[2] == 0 && c[3] == 0)
+        return 1;
+    return c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] == 0 && c[3] == 0;
 }
 
 static inline const char* vigil_check_run_request(const uint8_t* body, uint64_t len) {
@@ -240,6 +253,10 @@ static inline const char* vigil_check_run_request(const uint8_t* body, uint64_t 
         return "pids limit out of range";
     if (r.cpu_percent == 0 || r.cpu_percent > VIGIL_REQ_MAX_CPU_PERCENT)
         return "cpu limit out of range";
+    if (r.reserved2 != 0)
+        return "run request reserved field not zero";
+    if (!vigil_geo_country_ok(r.geo_country))
+        return "geo country is not two upper-case letters";
     /* All fields are 32-bit, so this 64-bit sum cannot overflow. */
     fixed = (uint64_t)r.cwd_len + r.package_dir_len + r.cache_root_len + r.hostname_len + r.phase_len;
     if ((uint64_t)sizeof r + fixed + r.argv_bytes + r.env_bytes != len)
@@ -347,8 +364,10 @@ static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
 #define VIGIL_HONEYPOT_ANSWER_IPV4 "104.18.32.7"
 
 #define VIGIL_NET_DNS 1u      /* texts: name, type ("A", "AAAA", "TYPE65"...); data: none */
-#define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block[, "https" when decrypted from
-                                 TLS]; data: body (bounded) */
+#define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block, scheme ("http", or "https"
+                                 when decrypted from TLS), emulation ("" when the generic page was
+                                 served, else e.g. "npm.publish"), emulation detail (a flat JSON
+                                 object of strings, "" when none); data: body (bounded) */
 #define VIGIL_NET_TCP 3u      /* texts: none, or "tls" when decrypted from TLS; data: first bytes the
                                  client sent (bounded) */
 #define VIGIL_NET_TLS_SNI 4u  /* texts: server name (empty when absent); data: first bytes */

@@ -25,6 +25,13 @@ std::vector<FactField> makeSchema() {
         {"events.network.connections", T::StringList, "`host:port` of connections and datagrams"},
         {"events.network.http_requests", T::StringList, "`METHOD host path`, query values dropped (`/c?k&v`)"},
         {"events.network.listens", T::StringList, "`address:port` bound or listened on"},
+        {"events.network.emulations", T::StringList,
+         "what the honeypot emulated for the package: `npm.whoami`, `npm.publish`, `npm.search`, `npm.metadata`, "
+         "`github.user`, `github.repo_create`, `github.contents_put`, `geoip`, `download`"},
+        {"events.network.emulated", T::StringList,
+         "each emulated request with what it asked for: `npm.publish <name>@<version>`, `github.contents_put <path>`, "
+         "`github.repo_create <name>`, `geoip <service host>`, `download <file name>`, `npm.metadata <name>`, or the "
+         "emulation alone"},
         {"events.env_read", T::StringList, "environment variable names read"},
         {"events.env_enumerated", T::Bool, "the whole environment was read (keys, entries, JSON.stringify, spread)"},
         {"events.file.reads", T::StringList, "canonical paths read (`$HOME/.npmrc`, `$PKG/lib/x.js`, `/etc/passwd`)"},
@@ -180,6 +187,11 @@ nlohmann::json buildFacts(const Fingerprint& fp, std::string_view phase, const P
     list("events.network.connections", sorted(connections));
     list("events.network.http_requests", keys(Section::NetHttp));
     list("events.network.listens", keys(Section::NetListens));
+    std::set<std::string> emulations;
+    for (const std::string& k : keys(Section::NetEmulations))
+        emulations.insert(k.substr(0, k.find(' ')));
+    list("events.network.emulations", sorted(emulations));
+    list("events.network.emulated", keys(Section::NetEmulations));
     list("events.env_read", keys(Section::EnvReads));
     f["events.env_enumerated"] = !keys(Section::EnvEnumerations).empty();
     list("events.file.reads", keys(Section::FileReads));

@@ -18,7 +18,7 @@ namespace kind = collect::kind;
 
 namespace {
 
-constexpr std::array<std::pair<Section, std::string_view>, 15> kSectionNames = {{
+constexpr std::array<std::pair<Section, std::string_view>, 16> kSectionNames = {{
     {Section::NetConnections, "network.connections"},
     {Section::NetDns, "network.dns"},
     {Section::NetHttp, "network.http"},
@@ -34,6 +34,7 @@ constexpr std::array<std::pair<Section, std::string_view>, 15> kSectionNames = {
     {Section::CodeDynamic, "code.dynamic"},
     {Section::CodeGlobalOverrides, "code.global_overrides"},
     {Section::SandboxDenied, "sandbox.denied"},
+    {Section::NetEmulations, "network.emulations"},
 }};
 
 /// Commands nesting deeper than this are not unwrapped further: `sh -c "sh -c \"…\""` loops are
@@ -276,6 +277,30 @@ std::string Normalizer::httpRequest(std::string_view method, std::string_view ho
     return fmt::format("{} {} {}", m, host(hostName), path);
 }
 
+std::string Normalizer::emulation(const nlohmann::json& a) {
+    const std::string name = str(a, "emulation");
+    if (name.empty())
+        return {};
+    const auto it = a.find("emulated");
+    const nlohmann::json& d = it != a.end() && it->is_object() ? *it : nlohmann::json::object();
+    // What the package chose (a package name, a pushed path, a service), never what the run
+    // answered (the user name, the country): the key must compare across runs.
+    std::string what;
+    if (name == "npm.publish")
+        what = str(d, "package") + "@" + str(d, "version");
+    else if (name == "npm.metadata")
+        what = str(d, "package");
+    else if (name == "github.repo_create")
+        what = str(d, "name");
+    else if (name == "github.contents_put")
+        what = str(d, "path");
+    else if (name == "geoip")
+        what = host(str(d, "service"));
+    else if (name == "download")
+        what = str(d, "name");
+    return what.empty() || what == "@" ? name : name + " " + what;
+}
+
 std::string Normalizer::program(std::string_view argv0) const {
     const std::string canonical = path(argv0);
     if (!canonical.empty() && canonical[0] == '$')
@@ -499,6 +524,8 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
         add(Section::NetDns, host(str(a, "name")));
     } else if (k == kind::NetHttp) {
         add(Section::NetHttp, httpRequest(str(a, "method"), str(a, "host"), str(a, "path")));
+        if (const std::string e = emulation(a); !e.empty())
+            add(Section::NetEmulations, e);
     } else if (k == kind::NetTlsSni) {
         const int port = num(a, "port");
         if (const std::string name = str(a, "server_name"); !name.empty())

@@ -33,12 +33,15 @@ enum class Section : uint8_t {
     CodeDynamic,       ///< "eval", "function", "vm", "wasm", "dynamic_require", "binding"
     CodeGlobalOverrides,  ///< the global that was replaced: "fetch", "Array.prototype.map", ...
     SandboxDenied,     ///< syscall name the sandbox refused
+    /// What the honeypot emulated: "<emulation>[ <what>]", e.g. "npm.publish left-pad@1.3.1",
+    /// "github.contents_put .github/workflows/ci.yml", "geoip ipinfo.io", "download x.sh", "npm.whoami"
+    NetEmulations,
 };
 inline constexpr Section kAllSections[] = {
     Section::NetConnections,  Section::NetDns,          Section::NetHttp,         Section::NetListens,
     Section::FileReads,       Section::FileWrites,      Section::FileDeletes,     Section::EnvReads,
     Section::EnvEnumerations, Section::ProcessCommands, Section::ProcessPrograms, Section::ShellCommands,
-    Section::CodeDynamic,     Section::CodeGlobalOverrides, Section::SandboxDenied};
+    Section::CodeDynamic,     Section::CodeGlobalOverrides, Section::SandboxDenied,   Section::NetEmulations};
 
 /// "network.connections", "file.reads", ... — the names used in JSON and baselines.
 const char* sectionName(Section section);
@@ -68,6 +71,8 @@ public:
     static std::string connection(std::string_view host, int port, std::string_view protocol);
     /// "METHOD host path", method upper case, query values dropped (they carry run-unique data).
     static std::string httpRequest(std::string_view method, std::string_view host, std::string_view path);
+    /// The NetEmulations key of a network.http event's `emulation` and `emulated` attrs; "" when none.
+    static std::string emulation(const nlohmann::json& attrs);
 
     /// The program name as the fingerprint records it (see Section::ProcessPrograms).
     [[nodiscard]] std::string program(std::string_view argv0) const;

@@ -83,7 +83,14 @@ inline constexpr std::string_view NetListen = "network.listen";    ///< {backlog
 inline constexpr std::string_view NetSend = "network.send";        ///< {family, address, port, bytes, host, dns_traffic}
 inline constexpr std::string_view NetCall = "network.call";        ///< runtime {api, host, port, method, path, protocol}
 inline constexpr std::string_view NetDns = "network.dns";          ///< honeypot/runtime {name, type}
-inline constexpr std::string_view NetHttp = "network.http";        ///< honeypot {method, host, path, headers{}, body, body_truncated, scheme (http|https)}
+/// honeypot {method, host, path, headers{}, body, body_truncated, scheme (http|https)[, emulation, emulated{}]}:
+/// `emulation` names what the honeypot played instead of its generic page — npm.whoami,
+/// npm.publish, npm.search, npm.metadata, github.user, github.repo_create, github.contents_put,
+/// geoip, download — and `emulated` holds what was asked, as strings: npm.publish {package,
+/// version, tarball}; npm.metadata {package}; npm.search {text}; npm.whoami {username};
+/// github.user {login}; github.repo_create {owner, name}; github.contents_put {owner, repo, path};
+/// geoip {service, country (the run's answer)}; download {name, format (elf|script), bytes}.
+inline constexpr std::string_view NetHttp = "network.http";
 inline constexpr std::string_view NetTlsSni = "network.tls_sni";   ///< honeypot {server_name}
 inline constexpr std::string_view NetTcpData = "network.tcp_data"; ///< honeypot {address, port, data, truncated}
 inline constexpr std::string_view NetTcpSyn = "network.tcp_syn";   ///< honeypot {address, port}

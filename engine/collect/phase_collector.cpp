@@ -228,6 +228,19 @@ SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const
                 a["body_encoding"] = "hex";
             }
             a["body_truncated"] = r.dataTruncated;
+            // What the honeypot emulated for it (npm registry, GitHub API, geo-IP, download):
+            // the name, and the flat record of what was asked. The honeypot handled hostile
+            // bytes, so only a flat object of strings is taken.
+            if (const std::string emulation = printable(r.text(5)); !emulation.empty()) {
+                a["emulation"] = emulation;
+                nlohmann::json detail = nlohmann::json::parse(r.text(6), nullptr, false);
+                nlohmann::json emulated = nlohmann::json::object();
+                if (detail.is_object())
+                    for (const auto& [k, v] : detail.items())
+                        if (v.is_string())
+                            emulated[printable(k)] = printable(v.get<std::string>());
+                a["emulated"] = std::move(emulated);
+            }
             break;
         case K::TlsSni:
             e.kind = std::string(kind::NetTlsSni);

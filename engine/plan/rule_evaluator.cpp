@@ -35,6 +35,8 @@ const std::vector<FieldSections>& fieldSections() {
         {"network.connections", {Section::NetConnections}},
         {"network.http_requests", {Section::NetHttp}},
         {"network.listens", {Section::NetListens}},
+        {"network.emulations", {Section::NetEmulations}},
+        {"network.emulated", {Section::NetEmulations}},
         {"network", {Section::NetConnections, Section::NetDns, Section::NetHttp, Section::NetListens}},
         {"env_read", {Section::EnvReads}},
         {"env_enumerated", {Section::EnvEnumerations}},
@@ -62,6 +64,8 @@ std::string valueOf(std::string_view field, Section section, const std::string& 
         if (section == Section::NetHttp)
             return analysis::parseHttpRequest(key).host;
     }
+    if (field == "network.emulations")
+        return key.substr(0, key.find(' '));
     if (field == "network.connections") {
         const analysis::Connection c = analysis::parseConnection(key);
         return c.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", c.host, c.port)

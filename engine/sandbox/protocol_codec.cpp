@@ -48,6 +48,14 @@ Result<std::vector<uint8_t>> encodeRunRequest(const RunRequest& request) {
     r.pids_max = request.limits.pids;
     r.cpu_percent = request.limits.cpuPercent;
     r.test_mode = request.untracedForBenchmark ? VIGIL_TEST_MODE_UNTRACED : VIGIL_TEST_MODE_NONE;
+    if (!request.geoCountry.empty()) {
+        const std::string& c = request.geoCountry;
+        if (c.size() != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z')
+            return makeError(ErrorCode::Usage, "geo country '" + c.substr(0, 16) + "' is not a two-letter ISO 3166-1 code",
+                             "use upper case, e.g. RU, DE, US");
+        r.geo_country[0] = c[0];
+        r.geo_country[1] = c[1];
+    }
     std::string argv, env;
     for (const std::string& a : request.argv) {
         if (a.find('\0') != std::string::npos)

@@ -27,6 +27,9 @@ struct RunRequest {
     std::string hostname;               ///< empty = a plausible workstation name
     std::string phase;                  ///< label: "install", "import", "api", "debug"
     std::vector<std::string> env;       ///< extra NAME=value entries for the command
+    /// Stimulus: the ISO 3166-1 alpha-2 country ("RU", "DE") the honeypot's geo-IP emulation
+    /// answers for the run; empty = the helper's default ("US").
+    std::string geoCountry;
     Limits limits;
     /// Benchmark only (VIGIL_TEST_MODE_UNTRACED): run without the eBPF tracer. The result's
     /// TraceStats then say `untraced`, so no analysis can take the silence for a clean package.
@@ -67,7 +70,8 @@ struct NetEvent {
     std::chrono::system_clock::time_point time;
     std::string srcIp, dstIp;  ///< dotted IPv4; dst is what the run asked for (any address answers)
     uint16_t srcPort = 0, dstPort = 0;
-    std::vector<std::string> texts;  ///< per kind: Dns {name, type}; Http {method, host, path, headers[, "https"]};
+    std::vector<std::string> texts;  ///< per kind: Dns {name, type}; Http {method, host, path, headers, scheme,
+                                     ///< emulation ("" or "npm.publish", ...), emulation detail (flat JSON object)};
                                      ///< TlsSni {server name}; Dropped {count}; others none
     std::string data;                ///< Http: body; Tcp/Udp/TlsSni: first bytes (bounded)
     bool dataTruncated = false;

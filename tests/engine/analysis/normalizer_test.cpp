@@ -191,5 +191,25 @@ TEST(NormalizerObserve, FilesNetworkEnvAndCode) {
     EXPECT_EQ(keysOf(obs, Section::CodeGlobalOverrides), (V{"fetch"}));
 }
 
+TEST(NormalizerObserve, HoneypotEmulationsKeepWhatThePackageChoseNotWhatTheRunAnswered) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    auto http = [](uint64_t seq, const char* emulation, nlohmann::json emulated) {
+        return ev(seq, kind::NetHttp, {{"method", "GET"}, {"host", "h.example"}, {"path", "/"}, {"emulation", emulation},
+                                       {"emulated", std::move(emulated)}});
+    };
+    const auto obs = n.observe(std::vector<collect::Event>{
+        http(1, "npm.whoami", {{"username", "maria-kowalski"}}),
+        http(2, "npm.publish", {{"package", "@acme/w"}, {"version", "2.0.1"}, {"tarball", "w.tgz"}}),
+        http(3, "github.contents_put", {{"owner", "maria-kowalski"}, {"repo", "r"}, {"path", ".github/workflows/x.yml"}}),
+        http(4, "geoip", {{"service", "IPInfo.io"}, {"country", "RU"}}),
+        http(5, "download", {{"name", "a.sh"}, {"format", "script"}}),
+        http(6, "npm.publish", "not an object"),
+        ev(7, kind::NetHttp, {{"method", "GET"}, {"host", "h.example"}, {"path", "/"}}),
+    });
+    EXPECT_EQ(keysOf(obs, Section::NetEmulations),
+              (V{"npm.whoami", "npm.publish @acme/w@2.0.1", "github.contents_put .github/workflows/x.yml", "geoip ipinfo.io",
+                 "download a.sh", "npm.publish"}));
+}
+
 }  // namespace
 }  // namespace vigil::engine::analysis

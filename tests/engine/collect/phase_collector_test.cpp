@@ -114,6 +114,33 @@ TEST(PhaseCollector, HoneypotWallClockTimesLandOnTheMonotonicAxis) {
     EXPECT_NO_THROW((void)toJson(m.events[1]).dump());
 }
 
+TEST(PhaseCollector, HoneypotEmulationBecomesAttrsAndOnlyAFlatStringObjectIsTaken) {
+    PhaseClock clock;
+    auto http = [](std::string emulation, std::string detail) {
+        sandbox::NetEvent e;
+        e.kind = sandbox::NetEvent::Kind::Http;
+        e.texts = {"PUT", "registry.npmjs.org", "/w", "Host: registry.npmjs.org\r\n", "https", std::move(emulation),
+                   std::move(detail)};
+        return e;
+    };
+    sandbox::NetEvent plain = http("", "");
+    plain.texts.resize(4);  // a record without the emulation texts (the generic page)
+    const SourceEvents hp = honeypotEvents(
+        {http("npm.publish", R"({"package":"w","version":"1.0.1","tarball":"w-1.0.1.tgz"})"),
+         http("npm.publish", R"({"package":{"nested":1},"version":2,"ok":"yes"})"), http("geoip", "{not json"), plain},
+        clock);
+    ASSERT_EQ(hp.events.size(), 4u);
+    EXPECT_EQ(hp.events[0].attrs["scheme"], "https");
+    EXPECT_EQ(hp.events[0].attrs["emulation"], "npm.publish");
+    EXPECT_EQ(hp.events[0].attrs["emulated"],
+              nlohmann::json({{"package", "w"}, {"version", "1.0.1"}, {"tarball", "w-1.0.1.tgz"}}));
+    EXPECT_EQ(hp.events[1].attrs["emulated"], nlohmann::json({{"ok", "yes"}}));
+    EXPECT_EQ(hp.events[2].attrs["emulation"], "geoip");
+    EXPECT_EQ(hp.events[2].attrs["emulated"], nlohmann::json::object());
+    EXPECT_FALSE(hp.events[3].attrs.contains("emulation"));
+    EXPECT_EQ(hp.events[3].attrs["scheme"], "http");
+}
+
 TEST(PhaseCollector, OverlayChangesAndLimitsAreEventsAtTheEndOfTheRun) {
     PhaseClock clock;
     clock.execMonoNs = 100;
