@@ -19,6 +19,7 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using vigil::test::ProcessResult;
+using vigil::test::runCliWithStore;
 using vigil::test::runProcess;
 namespace store = vigil::engine::store;
 namespace report = vigil::engine::report;
@@ -63,12 +64,7 @@ protected:
     }
     void TearDown() override { fs::remove_all(home_); }
 
-    ProcessResult cli(std::vector<std::string> args) {
-        args.insert(args.begin(), kCli);
-        args.push_back("--store");
-        args.push_back((home_ / "vigil.db").string());
-        return runProcess(args, {{"HOME", home_.string()}, {"PATH", "/usr/bin:/bin"}}, home_.string());
-    }
+    ProcessResult cli(std::vector<std::string> args) { return runCliWithStore(kCli, std::move(args), home_.string()); }
 
     fs::path home_;
 };

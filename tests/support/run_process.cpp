@@ -62,4 +62,11 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<st
     return result;
 }
 
+ProcessResult runCliWithStore(const std::string& cli, std::vector<std::string> args, const std::string& home) {
+    args.insert(args.begin(), cli);
+    args.push_back("--store");
+    args.push_back(home + "/vigil.db");
+    return runProcess(args, {{"HOME", home}, {"PATH", "/usr/bin:/bin"}}, home);
+}
+
 }  // namespace vigil::test

@@ -17,4 +17,8 @@ struct ProcessResult {
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                          const std::string& cwd = {});
 
+/// Runs `cli args… --store <home>/vigil.db` in `home` as a user whose HOME is `home` and whose PATH
+/// is the system's only: the CLI tests' way of calling vigil-cli against their own store.
+ProcessResult runCliWithStore(const std::string& cli, std::vector<std::string> args, const std::string& home);
+
 }  // namespace vigil::test

@@ -13,17 +13,10 @@ using namespace vigil::engine;
 using namespace vigil::engine::store;
 using vigil::engine::store::testing::RawDb;
 using vigil::engine::store::testing::TempDir;
+using vigil::engine::store::testing::openOrFail;
 
 namespace {
 
-Store openOrFail(const std::filesystem::path& path) {
-    auto store = Store::open(path);
-    if (!store.ok()) {
-        ADD_FAILURE() << store.error().describe();
-        std::abort();
-    }
-    return std::move(store).value();
-}
 
 // Written in the store's canonical form (keys sorted, compact), which is what it reads back.
 std::string doc(const std::string& name, const std::string& version) {

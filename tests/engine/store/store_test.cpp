@@ -12,17 +12,10 @@ using namespace vigil::engine;
 using namespace vigil::engine::store;
 using vigil::engine::store::testing::RawDb;
 using vigil::engine::store::testing::TempDir;
+using vigil::engine::store::testing::openOrFail;
 
 namespace {
 
-Store openOrFail(const std::filesystem::path& path) {
-    auto store = Store::open(path);
-    if (!store.ok()) {
-        ADD_FAILURE() << store.error().describe();
-        std::abort();
-    }
-    return std::move(store).value();
-}
 
 VersionRecord record(std::string name, std::string version, std::string integrity = {}) {
     VersionRecord r;

@@ -10,7 +10,19 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/store.h"
+
 namespace vigil::engine::store::testing {
+
+/// Opens (creating) the store at `path`; a failure ends the test binary with the store's error.
+inline Store openOrFail(const std::filesystem::path& path) {
+    auto store = Store::open(path);
+    if (!store.ok()) {
+        ADD_FAILURE() << store.error().describe();
+        std::abort();
+    }
+    return std::move(store).value();
+}
 
 /// A fresh directory under $TMPDIR, removed with everything in it at the end of the test.
 class TempDir {
