@@ -31,8 +31,7 @@ std::vector<RuleInfo> defaultAnalyzerRules() {
     if (!rules)
         return out;
     for (const engine::analysis::RuleInfo& r : rules->rules())
-        out.push_back({r.id, engine::parseSeverity(engine::analysis::severityName(r.severity)).value_or(engine::Severity::Info),
-                       r.description, r.source});
+        out.push_back({r.id, r.severity, r.description, r.source});
     return out;
 }
 

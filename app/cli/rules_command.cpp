@@ -46,7 +46,7 @@ int runRulesCheck(const std::vector<std::string>& dirs, const std::string& schem
         return failCheck(set.error());
     if (listRules) {
         for (const auto& r : set->rules())
-            std::printf("%-9s %-40s %s%s\n", analysis::severityName(r.severity), r.id.c_str(), r.source.c_str(),
+            std::printf("%-9s %-40s %s%s\n", std::string(engine::severityName(r.severity)).c_str(), r.id.c_str(), r.source.c_str(),
                         r.enabled ? "" : "  (disabled)");
     }
     const auto s = set->stats();

@@ -9,32 +9,19 @@
 
 namespace vigil::engine::analysis {
 
-const char* severityName(Severity severity) noexcept {
-    switch (severity) {
-    case Severity::Info: return "info";
-    case Severity::Low: return "low";
-    case Severity::Medium: return "medium";
-    case Severity::High: return "high";
-    case Severity::Critical: return "critical";
-    }
-    return "?";
-}
-
-std::optional<Severity> parseSeverity(const std::string& name) {
-    std::string lower = name;
-    for (char& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (Severity s : {Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical})
-        if (lower == severityName(s))
-            return s;
-    return std::nullopt;
-}
-
 std::string SourcePlace::where() const {
     return (file ? file->name : std::string("?")) + ":" + std::to_string(line);
 }
 
 namespace {
+
+/// Rule files may spell a severity in any case ("HIGH", "High").
+std::optional<Severity> parseSeverityAnyCase(const std::string& name) {
+    std::string lower = name;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return parseSeverity(lower);
+}
 
 constexpr std::array<const char*, 13> kKeywords{"and",      "or",         "not",      "in",   "intersects", "outside", "contains",
                                                 "startswith", "endswith", "glob",     "exists", "true",     "false"};
@@ -375,7 +362,7 @@ private:
                     return std::move(v).error();
                 if (e->key == "description") {
                     given.description = *v;
-                } else if (auto s = parseSeverity(*v)) {
+                } else if (auto s = parseSeverityAnyCase(*v)) {
                     given.severity = *s;
                 } else {
                     return errorAt(e->value, v->size(), "unknown severity '" + *v + "'",

@@ -9,6 +9,7 @@
 
 #include "engine/analysis/condition_source.h"
 #include "engine/core/result.h"
+#include "engine/core/severity.h"
 
 namespace vigil::engine::analysis {
 
@@ -16,9 +17,6 @@ namespace vigil::engine::analysis {
 /// higher is refused: it may use keys or operators this engine would misread.
 inline constexpr int kRulesEngineVersion = 1;
 
-enum class Severity { Info, Low, Medium, High, Critical };
-const char* severityName(Severity severity) noexcept;
-std::optional<Severity> parseSeverity(const std::string& name);
 
 /// Where a definition starts: "FILE:LINE".
 struct SourcePlace {

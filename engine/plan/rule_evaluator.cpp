@@ -240,7 +240,7 @@ std::vector<report::Finding> RuleEvaluator::judge(const AnalysisDocument& doc) c
     for (Merged& m : merged) {
         report::Finding f;
         f.ruleId = m.match.id;
-        f.severity = static_cast<Severity>(static_cast<int>(m.match.severity));
+        f.severity = m.match.severity;
         f.title = m.match.description;
         f.description = fmt::format("{} (rule {} at {})", m.match.description, m.match.id, m.match.source);
         f.tags = m.match.tags;

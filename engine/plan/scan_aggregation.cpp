@@ -37,7 +37,7 @@ std::string findingEvidenceJson(const report::Finding& f) {
 report::Finding findingFromStored(const store::StoredFinding& stored) {
     report::Finding f;
     f.ruleId = stored.record.ruleId;
-    f.severity = static_cast<Severity>(static_cast<int>(stored.record.severity));
+    f.severity = stored.record.severity;
     f.title = stored.record.title;
     const json j = json::parse(stored.record.evidenceJson, nullptr, false);
     if (!j.is_object())

@@ -76,7 +76,7 @@ store::AnalysisRecord toRecord(store::VersionId version, const PackageAnalysis& 
                 break;
             }
         af.finding.ruleId = f.ruleId;
-        af.finding.severity = static_cast<store::Severity>(static_cast<int>(f.severity));
+        af.finding.severity = f.severity;
         af.finding.title = f.title;
         af.finding.evidenceJson = findingEvidenceJson(f);
         r.findings.push_back(std::move(af));

@@ -132,17 +132,6 @@ const char* phaseName(Phase phase) noexcept {
     return "unknown";
 }
 
-const char* severityName(Severity severity) noexcept {
-    switch (severity) {
-    case Severity::Info: return "info";
-    case Severity::Low: return "low";
-    case Severity::Medium: return "medium";
-    case Severity::High: return "high";
-    case Severity::Critical: return "critical";
-    }
-    return "unknown";
-}
-
 const char* scanStatusName(ScanStatus status) noexcept {
     switch (status) {
     case ScanStatus::Running: return "running";

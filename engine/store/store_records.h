@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/severity.h"
+
 namespace vigil::engine::store {
 
 using PackageId = std::int64_t;
@@ -128,8 +130,6 @@ struct StoredEvent {
     EventRecord event;
 };
 
-enum class Severity { Info = 0, Low = 1, Medium = 2, High = 3, Critical = 4 };
-const char* severityName(Severity severity) noexcept;
 
 struct FindingRecord {
     VersionId versionId = 0;

@@ -111,7 +111,7 @@ TEST(ShippedRules, EveryRuleIsInTheReadmeTable) {
     auto text = engine::readWholeFile((kRulesDir / "README.md").string());
     ASSERT_TRUE(text.ok()) << text.error().describe();
     for (const RuleInfo& r : shipped().rules())
-        EXPECT_NE(text->find("| `" + r.id + "` | " + severityName(r.severity) + " |"), std::string::npos)
+        EXPECT_NE(text->find("| `" + r.id + "` | " + std::string(severityName(r.severity)) + " |"), std::string::npos)
             << r.id << " (" << severityName(r.severity) << ") is missing from rules/README.md's table or has another severity there";
 }
 
