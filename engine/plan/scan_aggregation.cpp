@@ -1,6 +1,7 @@
 #include "engine/plan/scan_aggregation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <functional>
 #include <map>
@@ -136,19 +137,37 @@ json fingerprintJsonOf(const store::StoredFingerprint& stored) {
     return j;
 }
 
-int packageScore(const std::vector<report::Finding>& findings) {
-    static constexpr int kBase[] = {0, 15, 40, 70, 90};  // by Severity
-    int base = 0, counted = 0;
-    for (const auto& f : findings) {
-        if (f.expected)
+ScoreBreakdown scoreFindings(const std::vector<report::Finding>& findings) {
+    static constexpr double kWeight[] = {0.0, 0.10, 0.30, 0.60, 0.90};  // by Severity
+    ScoreBreakdown out;
+    out.contributions.assign(findings.size(), 0);
+    // The heaviest finding of each rule, heaviest rules first.
+    std::map<std::string, std::size_t> heaviest;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (findings[i].expected)
             continue;
-        base = std::max(base, kBase[static_cast<int>(f.severity)]);
-        ++counted;
+        auto [it, fresh] = heaviest.try_emplace(findings[i].ruleId, i);
+        if (!fresh && findings[i].severity > findings[it->second].severity)
+            it->second = i;
     }
-    if (counted == 0)
-        return 0;
-    return std::min(100, base + std::min(10, 3 * (counted - 1)));
+    std::vector<std::size_t> order;
+    for (const auto& [rule, i] : heaviest)
+        order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return findings[a].severity > findings[b].severity; });
+    double clean = 1.0;  // Π(1 − w) so far
+    int before = 0;
+    for (std::size_t i : order) {
+        clean *= 1.0 - kWeight[static_cast<int>(findings[i].severity)];
+        const int now = static_cast<int>(std::lround(100.0 * (1.0 - clean)));
+        out.contributions[i] = now - before;
+        before = now;
+    }
+    out.score = std::clamp(before, 0, 100);
+    return out;
 }
+
+int packageScore(const std::vector<report::Finding>& findings) { return scoreFindings(findings).score; }
 
 Severity packageSeverity(const std::vector<report::Finding>& findings) {
     Severity s = Severity::Info;
@@ -254,7 +273,10 @@ void finalizeReport(report::ScanReport& report, const store::ScanGraph& graph) {
         std::stable_sort(p.findings.begin(), p.findings.end(), [](const auto& a, const auto& b) {
             return a.severity > b.severity;
         });
-        p.score = packageScore(p.findings);
+        const ScoreBreakdown score = scoreFindings(p.findings);
+        p.score = score.score;
+        for (std::size_t i = 0; i < p.findings.size(); ++i)
+            p.findings[i].scoreContribution = score.contributions[i];
         p.severity = packageSeverity(p.findings);
         p.heat = heatOf(p.fingerprint, !p.installScripts.empty());
         if (const auto it = p.fingerprint.find("category"); p.category.empty() && it != p.fingerprint.end() &&

@@ -29,8 +29,17 @@ store::FingerprintRecord fingerprintRecordOf(const nlohmann::json& fingerprint, 
 /// A stored fingerprint as one JSON object: its document's keys and its six arrays.
 nlohmann::json fingerprintJsonOf(const store::StoredFingerprint& stored);
 
-/// 0..100: the worst non-expected finding sets the base (critical 90, high 70, medium 40, low 15),
-/// each further one adds 3, up to 10 more. Expected findings do not count.
+/// A package's 0..100 risk score and each finding's share of it.
+struct ScoreBreakdown {
+    int score = 0;
+    std::vector<int> contributions;  ///< parallel to the findings; they sum to `score`
+};
+/// Weighted aggregation: each rule counts once, with the weight of its severity (info 0, low .10,
+/// medium .30, high .60, critical .90); weights combine like independent pieces of evidence,
+/// score = 100 × (1 − Π(1 − w)), so one critical is 90, a second high lifts it to 96, and three
+/// mediums (66) stay below one critical. A finding's contribution is its marginal share, heaviest
+/// first. Expected findings and repeats of a rule contribute 0.
+ScoreBreakdown scoreFindings(const std::vector<report::Finding>& findings);
 int packageScore(const std::vector<report::Finding>& findings);
 /// Highest non-expected severity, Info when none.
 Severity packageSeverity(const std::vector<report::Finding>& findings);

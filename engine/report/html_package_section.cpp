@@ -57,6 +57,8 @@ std::string finding(const PackageReport& p, std::size_t index, const Finding& f)
     }
     if (f.expected)
         out += " · <strong>expected for this kind of package</strong>";
+    else if (f.scoreContribution > 0)
+        out += fmt::format(" · <span title=\"points of the package's risk score\">+{} score</span>", f.scoreContribution);
     out += "</div>";
     for (const auto& tag : f.tags)
         out += "<span class=\"pill\">" + escapeHtml(tag) + "</span>";

@@ -36,6 +36,7 @@ struct Finding {
     nlohmann::json evidence = nlohmann::json::object();  ///< field -> matched values, exfiltration proofs
     std::vector<EvidenceRef> events;    ///< the events behind it (bounded)
     bool expected = false;    ///< explained as legitimate ("native addon compiler run"): shown, not alarmed
+    int scoreContribution = 0;  ///< points of the package's 0..100 score this finding accounts for
 };
 
 /// How one phase of one package ran.

@@ -27,9 +27,12 @@ json findingToJson(const Finding& f) {
     json events = json::array();
     for (const auto& e : f.events)
         events.push_back({{"phase", e.phase}, {"seq", e.seq}, {"summary", e.summary}});
-    return {{"rule_id", f.ruleId},   {"severity", severityName(f.severity)}, {"title", f.title},
-            {"description", f.description}, {"tags", f.tags}, {"phases", f.phases},
-            {"evidence", f.evidence}, {"events", std::move(events)}, {"expected", f.expected}};
+    json j = {{"rule_id", f.ruleId},   {"severity", severityName(f.severity)}, {"title", f.title},
+              {"description", f.description}, {"tags", f.tags}, {"phases", f.phases},
+              {"evidence", f.evidence}, {"events", std::move(events)}, {"expected", f.expected}};
+    if (f.scoreContribution > 0)  // optional: absent means it adds nothing to the score
+        j["score_contribution"] = f.scoreContribution;
+    return j;
 }
 
 json phaseToJson(const PhaseSummary& p) {
@@ -180,6 +183,10 @@ Result<Finding> findingFromJson(const json& j, const std::string& path) {
     VIGIL_TRY(r.get("tags", f.tags));
     VIGIL_TRY(r.get("phases", f.phases));
     VIGIL_TRY(r.get("expected", f.expected));
+    VIGIL_TRY(r.get("score_contribution", f.scoreContribution));
+    if (f.scoreContribution < 0 || f.scoreContribution > 100)
+        return makeError(ErrorCode::Input, fmt::format("scan JSON: {} is {}, outside 0..100", r.at("score_contribution"),
+                                                       f.scoreContribution));
     if (const auto it = j.find("evidence"); it != j.end() && !it->is_null())
         f.evidence = *it;
     auto events = r.array("events");

@@ -109,6 +109,8 @@ TEST_F(ScanOrchestratorTest, AnalysesEachVersionOnceAndRanksTheHarmfulOneFirst) 
     EXPECT_EQ(report.packages.front().key(), "evil-d@1.0.0");
     EXPECT_EQ(report.packages.front().severity, Severity::Critical);
     EXPECT_EQ(report.packages.front().score, 90);
+    ASSERT_EQ(report.packages.front().findings.size(), 1u);
+    EXPECT_EQ(report.packages.front().findings.front().scoreContribution, 90);  // listed as what made the score
     EXPECT_EQ(report.findingsBySeverity.at(Severity::Critical), 1u);
     EXPECT_EQ(report.packages.front().heat.at("network"), 10);
     EXPECT_EQ(report.edges.size(), 5u);

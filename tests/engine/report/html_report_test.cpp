@@ -44,6 +44,12 @@ TEST(HtmlReport, ShowsEveryFindingAndPackage) {
     EXPECT_THAT(html, HasSubstr("<svg"));
 }
 
+TEST(HtmlReport, SaysHowMuchEachFindingAddsToTheScore) {
+    auto r = demo();
+    r.packages[0].findings[0].scoreContribution = 90;
+    EXPECT_THAT(renderHtml(r), HasSubstr("+90 score"));
+}
+
 TEST(HtmlReport, LoadsNothingFromOutside) {
     const std::string html = renderHtml(demo());
     // URLs may appear as escaped text (evidence); never in markup that loads.
