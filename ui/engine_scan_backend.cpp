@@ -8,6 +8,7 @@
 #include "engine/plan/behaviour_queries.h"
 #include "engine/plan/scan_aggregation.h"
 #include "engine/plan/scan_orchestrator.h"
+#include "engine/report/stored_events.h"
 #include "engine/report/version_comparison.h"
 #include "engine/store/store.h"
 
@@ -93,19 +94,21 @@ public:
             p.fingerprint = result->fingerprint;
             p.findings = result->findings;
             p.phases = result->phases;
-            p.events = result->events;
             p.severity = plan::packageSeverity(p.findings);
             p.score = plan::packageScore(p.findings);
             p.heat = plan::heatOf(p.fingerprint, !p.installScripts.empty());
         }
         std::lock_guard lock(mutex_);
         analysed_ = std::max(analysed_, ++finished_);
-        for (std::size_t from = 0; from < p.events.size(); from += kEventSlice) {
-            ScanProgress slice;
-            const auto to = std::min(p.events.size(), from + kEventSlice);
-            slice.events.assign(p.events.begin() + static_cast<std::ptrdiff_t>(from),
-                                p.events.begin() + static_cast<std::ptrdiff_t>(to));
-            send(std::move(slice));
+        if (result) {
+            const auto& events = result->events;
+            for (std::size_t from = 0; from < events.size(); from += kEventSlice) {
+                ScanProgress slice;
+                const auto to = std::min(events.size(), from + kEventSlice);
+                slice.events.assign(events.begin() + static_cast<std::ptrdiff_t>(from),
+                                    events.begin() + static_cast<std::ptrdiff_t>(to));
+                send(std::move(slice));
+            }
         }
         ScanProgress done;
         done.finished = std::move(p);
@@ -213,6 +216,17 @@ engine::Result<engine::report::ScanReport> EngineScanBackend::run(const std::str
                              " packages were analysed; they are stored, so the next scan continues where this one stopped.");
     }
     return report;
+}
+
+engine::Result<std::shared_ptr<const engine::report::EventSource>> EngineScanBackend::eventSource(
+    const ScanOptions& options) {
+    auto config = configFor(options);
+    if (!config)
+        return std::move(config).error();
+    auto source = engine::report::StoreEventSource::open(config->storePath);
+    if (!source)
+        return std::move(source).error();
+    return std::shared_ptr<const engine::report::EventSource>(std::move(source).value());
 }
 
 engine::Result<engine::report::VersionChanges> EngineScanBackend::compare(const std::string& older, const std::string& newer,

@@ -16,8 +16,9 @@ namespace vigil::ui {
 ///
 /// Progress: every orchestrator report becomes a ScanProgress with the stage, the package count
 /// (to analyse + cached) and the analyses in flight; every finished analysis becomes a
-/// PackageReport with its events (in batches), before the orchestrator aggregates — so findings
-/// show while the scan goes on. Cached packages appear with the final report.
+/// PackageReport (its events go to the live stream in batches, not into the report), before the
+/// orchestrator aggregates — so findings show while the scan goes on. Cached packages appear with
+/// the final report. Events of any package, cached or not, are read from the store on demand.
 class EngineScanBackend : public ScanBackend {
 public:
     explicit EngineScanBackend(AnalyzerFactory analyzers = defaultAnalyzerFactory(),
@@ -27,6 +28,9 @@ public:
     /// otherwise the engine's error as it is — its secondary text names the fix (e.g. run as root).
     engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
                                                    const ProgressCallback& progress, std::stop_token stop) override;
+
+    /// A StoreEventSource over the store `options` name (its own connection).
+    engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(const ScanOptions& options) override;
 
     /// From the store (BehaviourQueries + the stored events and file lists). A version the store
     /// has not analysed yet is first scanned as "name@version" with the same analyzer as run().

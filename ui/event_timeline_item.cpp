@@ -101,6 +101,7 @@ void EventTimelineItem::relayout() {
         return;
     }
     const auto& package = *details_->package();
+    const auto& events = details_->eventList();
     // Severity of the most severe finding each event backs: those ticks carry colour.
     std::map<std::pair<std::string, uint64_t>, int> evidence;
     for (const auto& f : package.findings)
@@ -116,7 +117,7 @@ void EventTimelineItem::relayout() {
     const double phaseWidth = std::max(kMinPhaseWidth, available / phases) * zoom_;
     for (const auto& phase : package.phases) {
         double lastMs = 0;
-        for (const auto& e : package.events)
+        for (const auto& e : events)
             if (e.phase == phase.phase)
                 lastMs = std::max(lastMs, static_cast<double>(e.tsNs) / 1e6);
         if (lastMs <= 0)
@@ -126,8 +127,8 @@ void EventTimelineItem::relayout() {
         const double scale = (width - 24) / std::max(1.0, lastMs);
         bands_.push_back({QString::fromStdString(phase.phase), x, x + width, static_cast<double>(phase.duration.count()),
                           QString::fromStdString(phase.outcome), (width - 24) / scale});
-        for (std::size_t row = 0; row < package.events.size(); ++row) {
-            const auto& e = package.events[row];
+        for (std::size_t row = 0; row < events.size(); ++row) {
+            const auto& e = events[row];
             if (e.phase != phase.phase)
                 continue;
             const auto ev = evidence.find({e.phase, e.seq});
@@ -203,10 +204,13 @@ void EventTimelineItem::paint(QPainter* painter) {
         painter->drawText(QRectF(12, y, kLaneHeaderWidth - 12, kLaneHeight), Qt::AlignVCenter | Qt::AlignLeft,
                           QString::fromStdString(kLanes[i]));
     }
-    if (marks_.empty() && bands_.empty()) {
+    // Loading or unavailable events say so instead of empty phase bands.
+    if (marks_.empty() && (bands_.empty() || (details_ && !details_->eventsNote().isEmpty()))) {
         painter->setPen(muted);
         painter->drawText(QRectF(kLaneHeaderWidth, kPhaseHeaderHeight, width() - kLaneHeaderWidth, lanesBottom - kPhaseHeaderHeight),
-                          Qt::AlignCenter, tr("No events recorded for this package"));
+                          Qt::AlignCenter,
+                          details_ && !details_->eventsNote().isEmpty() ? details_->eventsNote()
+                                                                        : tr("No events recorded for this package"));
         return;
     }
     // Phase bands: name, outcome and duration on top, a separator and a time scale below.

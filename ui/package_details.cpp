@@ -11,17 +11,33 @@ PackageDetails::PackageDetails(QObject* parent)
       events_(new EventListModel(this, 200000)),
       processes_(new ProcessTreeModel(this)) {}
 
-void PackageDetails::setPackage(std::optional<engine::report::PackageReport> package) {
+void PackageDetails::setPackage(std::optional<engine::report::PackageReport> package, bool loading) {
     package_ = std::move(package);
-    if (package_) {
-        findings_->setFromPackages({*package_});
-        events_->setEvents(package_->events);
-        processes_->setEvents(package_->events);
+    eventList_.clear();
+    events_->clear();
+    processes_->setEvents({});
+    eventsNote_ = package_ && loading ? tr("Loading events…") : QString();
+    if (package_ && !loading)
+        eventsNote_ = tr("The events of this package are not available here.");
+    findings_->setFromPackages(package_ ? std::vector<engine::report::PackageReport>{*package_}
+                                        : std::vector<engine::report::PackageReport>{});
+    emit changed();
+}
+
+void PackageDetails::setEvents(engine::Result<std::vector<engine::collect::Event>> events) {
+    if (!package_)
+        return;
+    if (!events) {
+        const engine::Error& e = events.error();
+        eventList_.clear();
+        eventsNote_ = package_->analysisFailed ? tr("No events: the analysis did not complete.")
+                                               : QString::fromStdString(e.primary + (e.secondary.empty() ? "" : "\n" + e.secondary));
     } else {
-        findings_->setFromPackages({});
-        events_->clear();
-        processes_->setEvents({});
+        eventList_ = std::move(events).value();
+        eventsNote_.clear();
     }
+    events_->setEvents(eventList_);
+    processes_->setEvents(eventList_);
     emit changed();
 }
 

@@ -1,5 +1,5 @@
 // @brief PackageDetails: the package the user selected, exposed to the details page — metadata,
-// findings, fingerprint, install scripts, events (for the timeline) and the process tree.
+// findings, fingerprint, install scripts, events (for the timeline, loaded on demand) and the process tree.
 #pragma once
 
 #include <QObject>
@@ -35,12 +35,21 @@ class PackageDetails : public QObject {
     Q_PROPERTY(QVariantList fingerprint READ fingerprint NOTIFY changed)
     Q_PROPERTY(QObject* findings READ findings CONSTANT)
     Q_PROPERTY(QObject* events READ events CONSTANT)
+    /// Why the timeline and event list are empty: "Loading events…", the store's error, ""
+    /// once the events are shown (an empty list then means the package did nothing recorded).
+    Q_PROPERTY(QString eventsNote READ eventsNote NOTIFY changed)
     Q_PROPERTY(QObject* processes READ processes CONSTANT)
 public:
     explicit PackageDetails(QObject* parent = nullptr);
 
-    void setPackage(std::optional<engine::report::PackageReport> package);
+    /// Shows `package` with no events yet (eventsNote says they are loading when `loading`).
+    void setPackage(std::optional<engine::report::PackageReport> package, bool loading = false);
     const std::optional<engine::report::PackageReport>& package() const { return package_; }
+    /// The selected package's events, read from the store on demand (the report holds none), or
+    /// the error that prevented it.
+    void setEvents(engine::Result<std::vector<engine::collect::Event>> events);
+    const std::vector<engine::collect::Event>& eventList() const { return eventList_; }
+    QString eventsNote() const { return eventsNote_; }
 
     bool valid() const { return package_.has_value(); }
     QString key() const;
@@ -69,6 +78,8 @@ signals:
 
 private:
     std::optional<engine::report::PackageReport> package_;
+    std::vector<engine::collect::Event> eventList_;
+    QString eventsNote_;
     FindingListModel* findings_;
     EventListModel* events_;
     ProcessTreeModel* processes_;

@@ -115,7 +115,7 @@ bool ReportExporter::exportHtml(const QString& path) {
     const auto report = controller_->report();
     if (!report)
         return fail(nothingToExport());
-    return writeText(toLocalPath(path), engine::report::renderHtml(*report));
+    return writeText(toLocalPath(path), engine::report::renderHtml(*report, controller_->eventSource().get()));
 }
 
 bool ReportExporter::exportJson(const QString& path) {
@@ -132,18 +132,26 @@ bool ReportExporter::exportPdf(const QString& path) {
     const QString target = toLocalPath(path);
     // writePdf needs the GUI thread (fonts); a report of a few hundred packages takes about a second.
     const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
-    if (auto written = report::writePdf(*report, target.toStdString(), size); !written.ok())
+    if (auto written = report::writePdf(*report, target.toStdString(), size, controller_->eventSource().get()); !written.ok())
         return fail(written.error());
     return succeed(target);
 }
 
 bool ReportExporter::write(const engine::report::ScanReport& report, const QString& format, const QString& path) {
-    if (format == QLatin1String("json"))
-        return writeText(path, engine::report::scanReportToJson(report).dump(2) + "\n");
+    // Events are read one package at a time (reports hold none); a one-package JSON carries them.
+    const auto events = controller_->eventSource();
+    if (format == QLatin1String("json")) {
+        if (!events || report.packages.size() != 1)
+            return writeText(path, engine::report::scanReportToJson(report).dump(2) + "\n");
+        auto json = engine::report::scanReportToJson(report, *events);
+        if (!json)
+            return fail(json.error());
+        return writeText(path, json->dump(2) + "\n");
+    }
     if (format != QLatin1String("pdf"))
-        return writeText(path, engine::report::renderHtml(report));
+        return writeText(path, engine::report::renderHtml(report, events.get()));
     const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
-    if (auto written = report::writePdf(report, path.toStdString(), size); !written.ok())
+    if (auto written = report::writePdf(report, path.toStdString(), size, events.get()); !written.ok())
         return fail(written.error());
     return succeed(path);
 }

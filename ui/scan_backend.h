@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "engine/collect/event.h"
 #include "engine/core/result.h"
+#include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
 
 namespace vigil::ui {
@@ -41,8 +43,10 @@ struct ScanProgress {
     std::string stage;
     uint64_t stageDone = 0, stageTotal = 0;
     std::vector<std::string> running;  ///< "name@version phase" of every analysis in flight
-    std::vector<engine::collect::Event> events;           ///< events seen since the last report
-    std::optional<engine::report::PackageReport> finished;  ///< a package whose analysis just ended
+    std::vector<engine::collect::Event> events;           ///< events seen since the last report (live stream only)
+    /// A package whose analysis just ended; like every PackageReport it holds no events: they
+    /// are read on demand through the backend's eventSource().
+    std::optional<engine::report::PackageReport> finished;
 };
 
 using ProgressCallback = std::function<void(ScanProgress)>;
@@ -58,6 +62,16 @@ public:
                                                                          const ScanOptions& options,
                                                                          const ProgressCallback& progress,
                                                                          std::stop_token stop) = 0;
+
+    /// Where the packages' events are read for the details page and the exports, one package at
+    /// a time (reports hold none). Called on the controller's worker thread before run(); the
+    /// source is then used from other threads. Null (the default) when this backend keeps none,
+    /// or the error that prevents reading them (the details page shows it).
+    [[nodiscard]] virtual engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(
+        const ScanOptions& options) {
+        (void)options;
+        return std::shared_ptr<const engine::report::EventSource>{};
+    }
 
     /// Compares two versions of one package: `older` and `newer` are "name@version"; an empty
     /// `older` means the analysed version before `newer`. Blocks (the controller calls it off the

@@ -45,7 +45,8 @@ ScanController::ScanController(std::shared_ptr<ScanBackend> backend, QObject* pa
       rules_(new RuleListModel(this)),
       recent_(new RecentProjectsModel(this)),
       details_(new PackageDetails(this)),
-      diff_(new VersionDiffModel(this)) {}
+      diff_(new VersionDiffModel(this)),
+      loader_(new PackageEventLoader(this)) {}
 
 ScanController::~ScanController() {
     // jthread's destructor would do the same; explicit so the order against the models is clear.
@@ -85,12 +86,31 @@ void ScanController::setSelectedKey(const QString& key) {
     if (key == selectedKey_)
         return;
     selectedKey_ = key;
+    loadSelectedEvents();
+    emit selectedKeyChanged();
+}
+
+void ScanController::loadSelectedEvents() {
     std::optional<engine::report::PackageReport> selected;
     for (const auto& p : packages_->packages())
-        if (QString::fromStdString(p.key()) == key)
+        if (QString::fromStdString(p.key()) == selectedKey_)
             selected = p;
-    details_->setPackage(std::move(selected));
-    emit selectedKeyChanged();
+    loader_->cancel();
+    const bool canLoad = selected && loader_->source() != nullptr;
+    const std::string name = selected ? selected->name : std::string();
+    const std::string version = selected ? selected->version : std::string();
+    details_->setPackage(std::move(selected), canLoad || eventSourceError_.has_value());
+    if (canLoad)
+        loader_->load(name, version, [this](PackageEventLoader::Events events) { details_->setEvents(std::move(events)); });
+    else if (details_->valid() && eventSourceError_)
+        details_->setEvents(*eventSourceError_);
+}
+
+void ScanController::setEventSource(std::shared_ptr<const engine::report::EventSource> source) {
+    eventSourceError_.reset();
+    loader_->setSource(std::move(source));
+    if (details_->valid())
+        loadSelectedEvents();
 }
 
 QString ScanController::mostSevereKey() const { return packages_->keyAt(0); }
@@ -178,6 +198,19 @@ void ScanController::start(const QString& project) {
             if (changed || !batch->finished.empty() || std::chrono::steady_clock::now() - lastPost >= kBatchInterval)
                 post();
         };
+        // The events of finished and cached packages are read from here on demand, also mid-scan.
+        auto source = std::make_shared<engine::Result<std::shared_ptr<const engine::report::EventSource>>>(
+            backend->eventSource(options));
+        QMetaObject::invokeMethod(this, [this, run, source] {
+            if (run != run_)
+                return;
+            if (*source) {
+                setEventSource(source->value());
+            } else {
+                loader_->setSource(nullptr);
+                eventSourceError_ = source->error();
+            }
+        }, Qt::QueuedConnection);
         auto result = backend->run(project, options, progress, stop);
         post();
         QMetaObject::invokeMethod(this, [this, run, r = std::make_shared<decltype(result)>(std::move(result))]() mutable {

@@ -18,6 +18,7 @@
 #include "ui/finding_list_model.h"
 #include "ui/heatmap_model.h"
 #include "ui/package_details.h"
+#include "ui/package_event_loader.h"
 #include "ui/package_list_model.h"
 #include "ui/recent_projects_model.h"
 #include "ui/rule_list_model.h"
@@ -110,6 +111,10 @@ public:
     std::shared_ptr<const engine::report::ScanReport> report() const { return report_; }
     /// Shows a report without scanning (a stored scan, a fixture).
     void setReport(engine::report::ScanReport report);
+    /// Where the details page and the exports read the packages' events. A scan sets it from its
+    /// backend (ScanBackend::eventSource); setReport users set it themselves.
+    void setEventSource(std::shared_ptr<const engine::report::EventSource> source);
+    std::shared_ptr<const engine::report::EventSource> eventSource() const { return loader_->source(); }
     void setOptions(ScanOptions options) { options_ = std::move(options); }
     void setPreviousVersionLookup(PreviousVersionLookup lookup) { previousVersion_ = std::move(lookup); }
 
@@ -141,6 +146,7 @@ private:
     void setStatus(Status status);
     void publishReport();
     void startComparison(const std::string& older, const std::string& newer);
+    void loadSelectedEvents();
 
     std::shared_ptr<ScanBackend> backend_;
     ScanOptions options_;
@@ -171,6 +177,8 @@ private:
     RecentProjectsModel* recent_;
     PackageDetails* details_;
     VersionDiffModel* diff_;
+    PackageEventLoader* loader_;
+    std::optional<engine::Error> eventSourceError_;  ///< why the backend has no event source
 };
 
 }  // namespace vigil::ui

@@ -7,6 +7,7 @@
 #include "app/cli/exit_codes.h"
 #include "app/cli/report_command.h"
 #include "engine/plan/behaviour_queries.h"
+#include "engine/report/stored_events.h"
 #include "engine/report/version_comparison.h"
 #include "engine/store/store.h"
 
@@ -80,7 +81,8 @@ int runDiff(const engine::Config& config, const DiffOptions& options) {
     output.out = options.out;
     output.pageSize = options.pageSize;
     output.colour = "never";
-    return emitReport(engine::report::singlePackageReport(std::move(package).value()), output);
+    const engine::report::StoreEventSource events(*store);
+    return emitReport(engine::report::singlePackageReport(std::move(package).value()), output, {&events, true});
 }
 
 }  // namespace vigil::cli

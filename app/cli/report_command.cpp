@@ -14,6 +14,7 @@
 #include "engine/plan/scan_orchestrator.h"
 #include "engine/report/html_report.h"
 #include "engine/report/sarif_report.h"
+#include "engine/report/stored_events.h"
 #include "engine/report/version_comparison.h"
 #include "engine/report/scan_report_json.h"
 #include "engine/report/scan_report_text.h"
@@ -53,27 +54,36 @@ engine::Status writeFile(const std::string& path, const std::string& body) {
     return {};
 }
 
-engine::Status writePdf(const engine::report::ScanReport& report, const ReportOutputOptions& o) {
+engine::Status writePdf(const engine::report::ScanReport& report, const ReportOutputOptions& o,
+                        const engine::report::EventSource* events) {
 #if VIGIL_HAVE_PDF
     const auto size = o.pageSize == "letter" ? ui::report::PageSize::Letter : ui::report::PageSize::A4;
-    auto written = ui::report::writePdfHeadless(report, o.out, size);
+    auto written = ui::report::writePdfHeadless(report, o.out, size, events);
     if (!written)
         return written.error();
     return {};
 #else
     (void)report;
     (void)o;
+    (void)events;
     return engine::makeError(engine::ErrorCode::Usage, "this vigil-cli was built without PDF support",
                              "PDF reports are drawn with Qt: rebuild with -DVIGIL_BUILD_GUI=ON");
 #endif
 }
 
 /// The body of a textual format (everything but pdf).
-std::string renderBody(const engine::report::ScanReport& report, const ReportOutputOptions& o, bool colour) {
-    if (o.format == "json")
-        return engine::report::scanReportToJson(report).dump(2) + "\n";
+engine::Result<std::string> renderBody(const engine::report::ScanReport& report, const ReportOutputOptions& o, bool colour,
+                                       const ReportEvents& events) {
+    if (o.format == "json") {
+        if (!events.inJson || events.source == nullptr)
+            return engine::report::scanReportToJson(report).dump(2) + "\n";
+        auto json = engine::report::scanReportToJson(report, *events.source);
+        if (!json)
+            return std::move(json).error();
+        return json->dump(2) + "\n";
+    }
     if (o.format == "html")
-        return engine::report::renderHtml(report);
+        return engine::report::renderHtml(report, events.source);
     if (o.format == "sarif") {
         engine::report::SarifOptions sarif;
         std::error_code ec;
@@ -104,7 +114,7 @@ engine::Status checkReportOptions(const ReportOutputOptions& o) {
     return {};
 }
 
-int emitReport(const engine::report::ScanReport& report, const ReportOutputOptions& o) {
+int emitReport(const engine::report::ScanReport& report, const ReportOutputOptions& o, ReportEvents events) {
     if (auto ok = checkReportOptions(o); !ok.ok())
         return fail(ok.error());
     const auto failOn = parseFailOn(o.failOn).value();
@@ -114,10 +124,19 @@ int emitReport(const engine::report::ScanReport& report, const ReportOutputOptio
 
     const bool toStdout = o.out.empty() || o.out == "-";
     if (toStdout) {
-        std::cout << renderBody(report, o, colour) << std::flush;
+        auto body = renderBody(report, o, colour, events);
+        if (!body)
+            return fail(body.error());
+        std::cout << *body << std::flush;
     } else {
-        const engine::Status written =
-            o.format == "pdf" ? writePdf(report, o) : writeFile(o.out, renderBody(report, o, /*colour=*/false));
+        engine::Status written;
+        if (o.format == "pdf") {
+            written = writePdf(report, o, events.source);
+        } else if (auto body = renderBody(report, o, /*colour=*/false, events)) {
+            written = writeFile(o.out, *body);
+        } else {
+            written = std::move(body).error();
+        }
         if (!written.ok())
             return fail(written.error());
         if (o.format != "text") {
@@ -147,16 +166,25 @@ int runReport(const engine::Config& config, const std::string& scan, const Repor
         return c >= '0' && c <= '9';
     });
     engine::Result<engine::report::ScanReport> report = engine::makeError(engine::ErrorCode::Internal, "unset");
+    // A stored scan's events come from the store; a file's from the file (when it has them).
+    std::optional<engine::store::Store> store;
+    std::optional<engine::report::StoreEventSource> stored;
+    engine::report::MemoryEventSource inFile;
+    ReportEvents events;
     if (isId) {
-        auto store = engine::store::Store::open(config.storePath);
-        if (!store)
-            return fail(store.error());
+        auto opened = engine::store::Store::open(config.storePath);
+        if (!opened)
+            return fail(opened.error());
+        store.emplace(std::move(opened).value());
         report = engine::plan::loadScanReport(*store, std::stoll(scan));
         if (report)
             if (auto changes = engine::report::attachVersionChanges(*store, *report); !changes.ok())
                 return fail(changes.error());
+        events.source = &stored.emplace(*store);
     } else {
-        report = engine::report::readScanReportFile(scan);
+        report = engine::report::readScanReportFile(scan, &inFile);
+        events.source = &inFile;
+        events.inJson = !inFile.empty();
     }
     if (!report)
         return fail(report.error());
@@ -166,9 +194,10 @@ int runReport(const engine::Config& config, const std::string& scan, const Repor
         if (it == report->packages.end())
             return fail(engine::makeError(engine::ErrorCode::NotFound, options.package + " is not a package of scan " + scan,
                                           "Give --package as name@version, exactly as the scan's report lists it."));
-        return emitReport(engine::report::singlePackageReport(*it, &*report), options);
+        events.inJson = true;  // one package: its events are bounded
+        return emitReport(engine::report::singlePackageReport(*it, &*report), options, events);
     }
-    return emitReport(*report, options);
+    return emitReport(*report, options, events);
 }
 
 }  // namespace vigil::cli

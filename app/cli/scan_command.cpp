@@ -19,6 +19,7 @@
 #include "engine/plan/default_analyzers.h"
 #include "engine/plan/scan_orchestrator.h"
 #include "engine/sandbox/sandbox_client.h"
+#include "engine/report/stored_events.h"
 #include "engine/report/version_comparison.h"
 #include "engine/store/store.h"
 #include "vigil_version.h"
@@ -120,7 +121,9 @@ int runScan(const engine::Config& config, const std::map<std::string, std::strin
     // "Changes since <previous version>" for every package the store analysed before.
     if (auto changes = engine::report::attachVersionChanges(*store, *report); !changes.ok())
         return fail(changes.error());
-    return emitReport(*report, options.output);
+    // HTML and PDF timelines read each package's events from the store as they render it.
+    const engine::report::StoreEventSource events(*store);
+    return emitReport(*report, options.output, {&events, false});
 }
 
 }  // namespace vigil::cli

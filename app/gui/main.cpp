@@ -80,13 +80,16 @@ int main(int argc, char* argv[]) {
     }
     if (cli.isSet(reportOption)) {
         const QString file = cli.value(reportOption);
-        auto report = vigil::engine::report::readScanReportFile(file.toStdString());
+        // The file's events (when it has them) are what the details page and the exports show.
+        auto events = std::make_shared<vigil::engine::report::MemoryEventSource>();
+        auto report = vigil::engine::report::readScanReportFile(file.toStdString(), events.get());
         if (!report) {
             std::fprintf(stderr, "vigil: %s\n", report.error().primary.c_str());
             if (!report.error().secondary.empty())
                 std::fprintf(stderr, "  %s\n", report.error().secondary.c_str());
             return 2;
         }
+        scan.setEventSource(events);
         scan.setReport(std::move(report).value());
         QMetaObject::invokeMethod(engine.rootObjects().constFirst(), "showPage", Q_ARG(QVariant, QStringLiteral("graph")));
     }

@@ -28,6 +28,21 @@ void orderBySemver(std::vector<store::AnalysedVersion>& versions) {
         versions[i] = std::move(parsed[i].second);
 }
 
+/// orderBySemver for bare version numbers.
+void orderBySemver(std::vector<std::string>& versions) {
+    std::vector<std::pair<resolve::Version, std::string>> parsed;
+    for (auto& v : versions) {
+        auto semver = resolve::Version::parse(v);
+        if (!semver)
+            return;
+        parsed.emplace_back(std::move(*semver), v);
+    }
+    std::stable_sort(parsed.begin(), parsed.end(),
+                     [](const auto& a, const auto& b) { return (a.first <=> b.first) < 0; });
+    for (std::size_t i = 0; i < parsed.size(); ++i)
+        versions[i] = std::move(parsed[i].second);
+}
+
 std::string analyseHint(std::string_view name, std::string_view version) {
     const std::string ref = std::string(name) + "@" + std::string(version);
     return "analyse it first with `vigil-cli scan " + ref + "` (or `vigil-cli analyze " + ref +
@@ -108,6 +123,14 @@ Result<std::vector<analysis::Fingerprint>> BehaviourQueries::analysedVersions(st
     return out;
 }
 
+Result<std::vector<std::string>> BehaviourQueries::analysedVersionNumbers(std::string_view name) {
+    auto stored = store_.analysedVersionNumbersOf(ecosystem_, name);
+    if (!stored)
+        return std::move(stored).error();
+    orderBySemver(*stored);
+    return stored;
+}
+
 Result<analysis::VersionDiff> BehaviourQueries::whatChanged(const PackageVersionRef& from, const PackageVersionRef& to) {
     auto a = fingerprint(from.name, from.version);
     if (!a)
@@ -171,30 +194,37 @@ Result<PriorFacts> BehaviourQueries::priorFactsFor(const analysis::Fingerprint& 
     }
     prior.category = category;
 
-    auto stored = store_.analysedVersionsOf(ecosystem_, current.package);
+    // Version numbers first, then the one document needed: reading every analysed version's
+    // document made re-judging a cached package cost more the more versions the store holds.
+    auto stored = store_.analysedVersionNumbersOf(ecosystem_, current.package);
     if (!stored)
         return std::move(stored).error();
-    std::erase_if(*stored, [&](const store::AnalysedVersion& v) { return v.version == current.version; });
+    std::erase_if(*stored, [&](const std::string& v) { return v == current.version; });
     const auto self = resolve::Version::parse(current.version);
-    const bool semver = self && std::all_of(stored->begin(), stored->end(), [](const store::AnalysedVersion& v) {
-                            return resolve::Version::parse(v.version).has_value();
+    const bool semver = self && std::all_of(stored->begin(), stored->end(), [](const std::string& v) {
+                            return resolve::Version::parse(v).has_value();
                         });
-    const store::AnalysedVersion* previous = nullptr;
+    const std::string* previous = nullptr;
     if (semver) {
         // The highest analysed version below this one; none when this is the lowest analysed.
         orderBySemver(*stored);
         for (const auto& v : *stored)
-            if ((*resolve::Version::parse(v.version) <=> *self) < 0)
+            if ((*resolve::Version::parse(v) <=> *self) < 0)
                 previous = &v;
     } else if (!stored->empty()) {
         previous = &stored->back();  // the newest other version in the store's order
     }
     if (previous) {
-        auto fp = parseDocument(previous->name, previous->version, previous->documentJson);
-        if (!fp)
-            return std::move(fp).error();
-        prior.previous = std::move(fp).value();
-        prior.diff = analysis::diffFacts(*prior.previous, current);
+        auto document = store_.analysedVersion(ecosystem_, current.package, *previous);
+        if (!document)
+            return std::move(document).error();
+        if (*document) {
+            auto fp = parseDocument((*document)->name, (*document)->version, (*document)->documentJson);
+            if (!fp)
+                return std::move(fp).error();
+            prior.previous = std::move(fp).value();
+            prior.diff = analysis::diffFacts(*prior.previous, current);
+        }
     }
 
     if (!category.empty()) {

@@ -55,6 +55,8 @@ public:
     /// Every analysed version of a package, oldest first: semver order when every version parses,
     /// else the store's (publish time, then insertion).
     Result<std::vector<analysis::Fingerprint>> analysedVersions(std::string_view name);
+    /// The version numbers of analysedVersions, in its order, without reading any document.
+    Result<std::vector<std::string>> analysedVersionNumbers(std::string_view name);
 
     /// "What did X@a do vs X@b": what `to` does that `from` did not, and the reverse.
     Result<analysis::VersionDiff> whatChanged(const PackageVersionRef& from, const PackageVersionRef& to);

@@ -358,7 +358,8 @@ Result<report::ScanReport> ScanOrchestrator::analyseRecorded(
                 p.fingerprint = result->fingerprint;
                 p.findings = std::move(result->findings);
                 p.phases = std::move(result->phases);
-                p.events = std::move(result->events);
+                // The events stay in the store only (recordAnalysis above): a report of a large
+                // scan holding every package's events ran to gigabytes. Readers use an EventSource.
             }
             done[key] = std::move(p);
             ++finished;

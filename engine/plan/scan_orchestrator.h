@@ -79,7 +79,8 @@ private:
 };
 
 /// A stored scan read back into a report (`vigil-cli report <scan-id>`, the GUI's history).
-/// Findings are the versions' current ones; events are not loaded.
+/// Findings are the versions' current ones; events, as for every report, are read on demand
+/// (report::StoreEventSource).
 Result<report::ScanReport> loadScanReport(store::Store& store, std::int64_t scanId);
 
 }  // namespace vigil::engine::plan

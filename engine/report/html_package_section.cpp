@@ -18,10 +18,10 @@ constexpr std::size_t kMaxEventRows = 2000;
 constexpr std::size_t kMaxScriptBytes = 8192;
 constexpr std::size_t kOpenEventRows = 30;
 
-/// Index of the event (phase, seq) in package.events, or -1.
-long eventIndex(const PackageReport& p, const std::string& phase, uint64_t seq) {
-    for (std::size_t i = 0; i < p.events.size() && i < kMaxEventRows; ++i)
-        if (p.events[i].phase == phase && p.events[i].seq == seq)
+/// Index of the event (phase, seq) in the package's events, or -1.
+long eventIndex(const std::vector<collect::Event>& events, const std::string& phase, uint64_t seq) {
+    for (std::size_t i = 0; i < events.size() && i < kMaxEventRows; ++i)
+        if (events[i].phase == phase && events[i].seq == seq)
             return static_cast<long>(i);
     return -1;
 }
@@ -45,7 +45,7 @@ std::string evidenceTable(const nlohmann::json& evidence) {
     return out + "</tbody></table>";
 }
 
-std::string finding(const PackageReport& p, std::size_t index, const Finding& f) {
+std::string finding(const std::vector<collect::Event>& events, std::size_t index, const Finding& f) {
     std::string out = fmt::format("<div class=\"finding{}\" style=\"--sevc:{}\"><div class=\"t\">{} {}</div>",
                                   f.expected ? " expected" : "", palette::severityColor(f.severity), severityBadge(f.severity),
                                   escapeHtml(f.title));
@@ -69,7 +69,7 @@ std::string finding(const PackageReport& p, std::size_t index, const Finding& f)
         out += "<h4>Evidence events</h4><table><thead><tr><th>Phase</th><th class=\"num\">#</th><th>What happened</th>"
                "</tr></thead><tbody>";
         for (const auto& ref : f.events) {
-            const long at = eventIndex(p, ref.phase, ref.seq);
+            const long at = eventIndex(events, ref.phase, ref.seq);
             const std::string seq = at >= 0 ? fmt::format("<a href=\"#{}-ev-{}\">{}</a>", packageAnchor(index), at, ref.seq)
                                             : std::to_string(ref.seq);
             out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>", escapeHtml(ref.phase),
@@ -99,16 +99,16 @@ std::string phasesTable(const PackageReport& p) {
     return out + "</tbody></table>";
 }
 
-std::string eventsTable(const PackageReport& p, std::size_t index) {
-    if (p.events.empty())
+std::string eventsTable(const std::vector<collect::Event>& events, std::size_t index) {
+    if (events.empty())
         return {};
     // Short lists start open so they also print (a closed <details> prints only its summary).
     std::string out = fmt::format("<details{}><summary>All {} recorded events</summary><table><thead><tr><th>Phase</th>"
                                   "<th class=\"num\">#</th><th class=\"num\">ms</th><th>Kind</th><th>Source</th><th>Process</th>"
                                   "<th>What happened</th><th>Code</th></tr></thead><tbody>",
-                                  p.events.size() <= kOpenEventRows ? " open" : "", p.events.size());
-    for (std::size_t i = 0; i < p.events.size() && i < kMaxEventRows; ++i) {
-        const auto& e = p.events[i];
+                                  events.size() <= kOpenEventRows ? " open" : "", events.size());
+    for (std::size_t i = 0; i < events.size() && i < kMaxEventRows; ++i) {
+        const auto& e = events[i];
         out += fmt::format("<tr id=\"{}-ev-{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}</td>"
                            "<td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{} {}</td><td class=\"mono\">{}</td>"
                            "<td class=\"mono\">{}</td></tr>",
@@ -117,8 +117,9 @@ std::string eventsTable(const PackageReport& p, std::size_t index) {
                            escapeHtmlTruncated(eventSummary(e), kMaxValueBytes), escapeHtml(e.attribution.text()));
     }
     out += "</tbody></table>";
-    if (p.events.size() > kMaxEventRows)
-        out += fmt::format("<p class=\"note\">{} more events are in the JSON export.</p>", p.events.size() - kMaxEventRows);
+    if (events.size() > kMaxEventRows)
+        out += fmt::format("<p class=\"note\">{} more events are in the store and the package's JSON export.</p>",
+                           events.size() - kMaxEventRows);
     return out + "</details>";
 }
 
@@ -150,7 +151,7 @@ std::string versionChangesSection(const VersionChanges& changes) {
     return out + "</div>";
 }
 
-std::string packageSection(const PackageReport& p, std::size_t index) {
+std::string packageSection(const PackageReport& p, std::size_t index, const PackageEvents& events) {
     const std::string_view color = p.severity > Severity::Info ? palette::severityColor(p.severity) : palette::kNeutral;
     std::string out = fmt::format(
         "<section class=\"card pkg\" id=\"{}\"><div class=\"pkg-head\"><h2>{}</h2>{}<span class=\"score\" title=\"risk score\">"
@@ -180,12 +181,12 @@ std::string packageSection(const PackageReport& p, std::size_t index) {
     if (p.findings.empty())
         out += "<p class=\"clean\">No findings: nothing this package did matched a rule.</p>";
     for (const auto& f : p.findings)
-        out += finding(p, index, f);
+        out += finding(events.events, index, f);
 
     if (p.changes)
         out += versionChangesSection(*p.changes);
     out += phasesTable(p);
-    const Figure timeline = timelineFigure(p);
+    const Figure timeline = timelineFigure(p, events);
     out += "<h3>Timeline</h3>";
     if (!timeline.svg.empty())
         out += "<figure>" + timeline.svg + "</figure>";
@@ -199,7 +200,7 @@ std::string packageSection(const PackageReport& p, std::size_t index) {
                                escapeHtmlTruncated(script, kMaxScriptBytes));
         out += "</tbody></table>";
     }
-    out += eventsTable(p, index);
+    out += eventsTable(events.events, index);
     return out + "</section>";
 }
 

@@ -8,10 +8,13 @@
 
 #include <string>
 
+#include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
 
 namespace vigil::engine::report {
 
-std::string renderHtml(const ScanReport& report);
+/// `events` (may be null) gives each package's events for its timeline and event table, read one
+/// package at a time; without it each package says its events are not part of the report.
+std::string renderHtml(const ScanReport& report, const EventSource* events = nullptr);
 
 }  // namespace vigil::engine::report

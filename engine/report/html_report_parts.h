@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
 
 namespace vigil::engine::report::html {
@@ -19,7 +20,7 @@ std::string packageAnchor(std::size_t index);
 /// "Changes since <version>": the behaviour lines with their events, then the file diff.
 std::string versionChangesSection(const VersionChanges& changes);
 
-/// The <section> of one package.
-std::string packageSection(const PackageReport& package, std::size_t index);
+/// The <section> of one package, with its events (or the note saying why there are none).
+std::string packageSection(const PackageReport& package, std::size_t index, const PackageEvents& events);
 
 }  // namespace vigil::engine::report::html

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
 
 namespace vigil::engine::report {
@@ -21,7 +22,7 @@ Figure heatmapFigure(const ScanReport& report, bool standalone = false);
 
 /// One lane per event category, time on x, the phases side by side each on its own scale; events
 /// a finding rests on are drawn in that finding's severity colour.
-Figure timelineFigure(const PackageReport& package, bool standalone = false);
+Figure timelineFigure(const PackageReport& package, const PackageEvents& events, bool standalone = false);
 
 struct GraphFigureOptions {
     std::size_t maxNodes = 300;  ///< above this, only the paths from the root to risky packages

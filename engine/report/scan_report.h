@@ -3,6 +3,8 @@
 //
 // Filled by the scan orchestrator (from its results or from the store for `vigil-cli report
 // <scan-id>`); read by every renderer. Plain data: renderers never query the store themselves.
+// Events are not part of it — a large scan has millions — but are read one package at a time
+// through an EventSource (event_source.h) by whatever shows them.
 #pragma once
 
 #include <chrono>
@@ -94,7 +96,6 @@ struct PackageReport {
     std::vector<PhaseSummary> phases;
     std::map<std::string, std::string> installScripts;  ///< "postinstall" -> script text
     nlohmann::json fingerprint = nlohmann::json::object();
-    std::vector<collect::Event> events;  ///< for timelines; may be empty (cached / trimmed)
     /// Since the previous analysed version in the store (attachVersionChanges); absent without one.
     std::optional<VersionChanges> changes;
 

@@ -57,16 +57,13 @@ json changesToJson(const VersionChanges& c) {
     return out;
 }
 
-json packageToJson(const PackageReport& p) {
+json packageToJson(const PackageReport& p, json events) {
     json findings = json::array();
     for (const auto& f : p.findings)
         findings.push_back(findingToJson(f));
     json phases = json::array();
     for (const auto& ph : p.phases)
         phases.push_back(phaseToJson(ph));
-    json events = json::array();
-    for (const auto& e : p.events)
-        events.push_back(collect::toJson(e));
     json out = {{"name", p.name},
             {"version", p.version},
             {"integrity", p.integrity},
@@ -265,7 +262,7 @@ Result<VersionChanges> changesFromJson(const json& j, const std::string& path) {
     return c;
 }
 
-Result<PackageReport> packageFromJson(const json& j, const std::string& path) {
+Result<PackageReport> packageFromJson(const json& j, const std::string& path, MemoryEventSource* into) {
     FieldReader r(j, path);
     VIGIL_TRY(r.requireObject());
     PackageReport p;
@@ -307,12 +304,17 @@ Result<PackageReport> packageFromJson(const json& j, const std::string& path) {
     auto events = r.array("events");
     if (!events)
         return std::move(events).error();
+    std::vector<collect::Event> parsed;
     for (std::size_t i = 0; i < (*events)->size(); ++i) {
         auto e = collect::eventFromJson((**events)[i]);
         if (!e)
             return std::move(e).error().withContext(fmt::format("scan JSON: {}/{}", r.at("events"), i));
-        p.events.push_back(std::move(*e));
+        parsed.push_back(std::move(*e));
     }
+    // A file without a package's events says nothing about them: no entry, so a reader reports
+    // them as missing rather than as "did nothing".
+    if (into && !parsed.empty())
+        into->add(p.key(), std::move(parsed));
     if (const auto it = j.find("changes"); it != j.end() && !it->is_null()) {
         auto changes = changesFromJson(*it, r.at("changes"));
         if (!changes)
@@ -381,10 +383,9 @@ std::optional<std::chrono::system_clock::time_point> parseIsoTimestamp(std::stri
     return std::chrono::system_clock::time_point(std::chrono::seconds(secs) + std::chrono::milliseconds(ms));
 }
 
-nlohmann::json scanReportToJson(const ScanReport& r) {
-    json packages = json::array();
-    for (const auto& p : r.packages)
-        packages.push_back(packageToJson(p));
+namespace {
+
+json reportToJson(const ScanReport& r, json packages) {
     json edges = json::array();
     for (const auto& e : r.edges)
         edges.push_back({{"from", e.from}, {"to", e.to}, {"dev", e.dev}, {"optional", e.optional}});
@@ -410,7 +411,31 @@ nlohmann::json scanReportToJson(const ScanReport& r) {
             {"comparison", std::move(comparison)}};
 }
 
-Result<ScanReport> scanReportFromJson(const nlohmann::json& j) {
+}  // namespace
+
+nlohmann::json scanReportToJson(const ScanReport& r) {
+    json packages = json::array();
+    for (const auto& p : r.packages)
+        packages.push_back(packageToJson(p, json::array()));
+    return reportToJson(r, std::move(packages));
+}
+
+Result<nlohmann::json> scanReportToJson(const ScanReport& r, const EventSource& events) {
+    json packages = json::array();
+    for (const auto& p : r.packages) {
+        json list = json::array();
+        auto loaded = events.eventsOf(p.name, p.version);
+        if (!loaded && loaded.error().code != ErrorCode::NotFound)
+            return std::move(loaded).error();
+        if (loaded)
+            for (const auto& e : *loaded)
+                list.push_back(collect::toJson(e));
+        packages.push_back(packageToJson(p, std::move(list)));
+    }
+    return reportToJson(r, std::move(packages));
+}
+
+Result<ScanReport> scanReportFromJson(const nlohmann::json& j, MemoryEventSource* events) {
     FieldReader r(j, "");
     VIGIL_TRY(r.requireObject());
     std::string schema;
@@ -458,7 +483,7 @@ Result<ScanReport> scanReportFromJson(const nlohmann::json& j) {
     if (!packages)
         return std::move(packages).error();
     for (std::size_t i = 0; i < (*packages)->size(); ++i) {
-        auto p = packageFromJson((**packages)[i], fmt::format("/packages/{}", i));
+        auto p = packageFromJson((**packages)[i], fmt::format("/packages/{}", i), events);
         if (!p)
             return std::move(p).error();
         out.packages.push_back(std::move(*p));
@@ -485,7 +510,7 @@ Result<ScanReport> scanReportFromJson(const nlohmann::json& j) {
     return out;
 }
 
-Result<ScanReport> readScanReportFile(const std::filesystem::path& path) {
+Result<ScanReport> readScanReportFile(const std::filesystem::path& path, MemoryEventSource* events) {
     auto text = readWholeFile(path);
     if (!text)
         return std::move(text).error();
@@ -505,7 +530,7 @@ Result<ScanReport> readScanReportFile(const std::filesystem::path& path) {
         }
         return makeError(ErrorCode::Input, fmt::format("{}:{}:{}: not valid JSON", path.string(), line, column), ex.what());
     }
-    auto report = scanReportFromJson(j);
+    auto report = scanReportFromJson(j, events);
     if (!report)
         return std::move(report).error().withContext(path.string());
     return report;

@@ -30,17 +30,20 @@ int phaseRank(const std::string& phase) {
 }
 }  // namespace
 
-Figure timelineFigure(const PackageReport& package, bool standalone) {
+Figure timelineFigure(const PackageReport& package, const PackageEvents& events, bool standalone) {
     Figure fig;
-    if (package.events.empty()) {
-        fig.note = package.cached ? "Served from the store: the events of the original analysis are not part of this report."
-                                  : "No events were recorded for this package.";
+    if (!events.loaded()) {
+        fig.note = events.note;
+        return fig;
+    }
+    if (events.events.empty()) {
+        fig.note = "No events were recorded for this package.";
         return fig;
     }
     // Phases in run order, with their time span (the summary's duration, or the last event).
     std::vector<std::string> phases;
     std::map<std::string, double> spanMs;
-    for (const auto& e : package.events) {
+    for (const auto& e : events.events) {
         if (std::find(phases.begin(), phases.end(), e.phase) == phases.end())
             phases.push_back(e.phase);
         spanMs[e.phase] = std::max(spanMs[e.phase], static_cast<double>(e.tsNs) / 1e6);
@@ -51,7 +54,7 @@ Figure timelineFigure(const PackageReport& package, bool standalone) {
     std::stable_sort(phases.begin(), phases.end(), [](const auto& a, const auto& b) { return phaseRank(a) < phaseRank(b); });
 
     std::vector<std::string> lanes(std::begin(kMainLanes), std::end(kMainLanes));
-    for (const auto& e : package.events) {
+    for (const auto& e : events.events) {
         const auto lane = eventLane(e);
         if (std::find(lanes.begin(), lanes.end(), lane) == lanes.end())
             lanes.push_back(lane);
@@ -101,7 +104,7 @@ Figure timelineFigure(const PackageReport& package, bool standalone) {
         }
         // Plain events first so flagged ones are drawn on top.
         for (int pass = 0; pass < 2; ++pass) {
-            for (const auto& e : package.events) {
+            for (const auto& e : events.events) {
                 if (e.phase != phase)
                     continue;
                 const auto flag = flagged.find({e.phase, e.seq});

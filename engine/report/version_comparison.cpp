@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -40,18 +41,42 @@ Result<EventIndex> storedEvents(store::Store& store, const std::string& name, co
     std::map<std::string, store::RunId> newest;
     for (const auto& run : *runs)
         newest[store::phaseName(run.phase)] = run.id;
+    const auto parse = [](const store::StoredEvent& row) -> std::optional<collect::Event> {
+        const auto parsed = json::parse(row.event.dataJson, nullptr, /*allow_exceptions=*/false);
+        if (parsed.is_discarded())
+            return std::nullopt;
+        auto event = collect::eventFromJson(parsed);
+        return event ? std::optional<collect::Event>(std::move(event).value()) : std::nullopt;
+    };
     for (const auto& [phase, run] : newest) {
         const auto want = wanted.find(phase);
         if (want == wanted.end())
             continue;
+        // The store numbers a run's rows in append order, which is the collector's seq order from
+        // 0: read only the rows asked for. Reading and parsing whole runs for a few lines made
+        // this most of a warm scan. A row that is not the event asked for means the numbering
+        // differs (a gap, an older store): then the whole run is read as before.
+        bool exact = true;
+        for (uint64_t seq : want->second) {
+            auto rows = store.eventsOf(run, static_cast<std::int64_t>(seq), 1);
+            if (!rows)
+                return std::move(rows).error();
+            const auto event = rows->empty() ? std::nullopt : parse(rows->front());
+            if (!event || event->seq != seq) {
+                exact = false;
+                break;
+            }
+            index[phase][seq] = eventSummary(*event);
+        }
+        if (exact)
+            continue;
+        index.erase(phase);
         auto events = store.eventsOf(run);
         if (!events)
             return std::move(events).error();
         for (const auto& e : *events) {
-            const auto parsed = json::parse(e.event.dataJson, nullptr, /*allow_exceptions=*/false);
-            if (parsed.is_discarded())
-                continue;  // a row this build cannot read: the seq stays in the evidence text
-            auto event = collect::eventFromJson(parsed);
+            // A row this build cannot read is skipped: the seq stays in the evidence text.
+            const auto event = parse(e);
             if (event && want->second.count(event->seq) != 0)
                 index[phase][event->seq] = eventSummary(*event);
         }
@@ -219,16 +244,18 @@ Result<VersionChanges> compareStoredVersions(store::Store& store, const plan::Pa
 
 Result<std::optional<std::string>> previousAnalysedVersion(store::Store& store, const std::string& name,
                                                            const std::string& version) {
+    // Version numbers only: parsing every analysed version's document to learn its number made
+    // a warm scan's cost grow with the store.
     plan::BehaviourQueries queries(store);
-    auto versions = queries.analysedVersions(name);
+    auto versions = queries.analysedVersionNumbers(name);
     if (!versions) {
         if (versions.error().code == ErrorCode::NotFound)
             return std::optional<std::string>{};
         return std::move(versions).error();
     }
     for (std::size_t i = 1; i < versions->size(); ++i)
-        if ((*versions)[i].version == version)
-            return std::optional<std::string>{(*versions)[i - 1].version};
+        if ((*versions)[i] == version)
+            return std::optional<std::string>{(*versions)[i - 1]};
     return std::optional<std::string>{};
 }
 

@@ -78,6 +78,9 @@ public:
     /// Every version of the package with a current document, oldest first in the store's order
     /// (publish time, unknown times last, then insertion) — semver order is the caller's (resolve).
     Result<std::vector<AnalysedVersion>> analysedVersionsOf(std::string_view ecosystem, std::string_view name);
+    /// The versions analysedVersionsOf lists, in its order, without reading their documents (a
+    /// warm scan asks this of every package to find the one to compare with).
+    Result<std::vector<std::string>> analysedVersionNumbersOf(std::string_view ecosystem, std::string_view name);
     /// Per package (baselines excluded) its newest version with a current document in the order
     /// above, by name; only packages of `category` when given. The samples of the category norms.
     Result<std::vector<AnalysedVersion>> latestAnalysedPackages(std::string_view ecosystem,

@@ -61,6 +61,22 @@ Result<std::vector<AnalysedVersion>> Store::analysedVersionsOf(std::string_view 
     return readAll(*stmt, "analysed versions of " + std::string(name));
 }
 
+Result<std::vector<std::string>> Store::analysedVersionNumbersOf(std::string_view ecosystem, std::string_view name) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare(detail::kAnalysedVersionNumbersOfSql);
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, ecosystem).bind(2, name);
+    std::vector<std::string> out;
+    for (;;) {
+        auto row = stmt->step("analysed versions of " + std::string(name));
+        VIGIL_STORE_CHECK(row);
+        if (!*row)
+            return out;
+        out.push_back(stmt->text(0));
+    }
+}
+
 Result<std::vector<AnalysedVersion>> Store::latestAnalysedPackages(std::string_view ecosystem,
                                                                    std::optional<std::string_view> category) {
     if (!impl_)

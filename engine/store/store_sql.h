@@ -60,6 +60,15 @@ inline constexpr const char* kAnalysedVersionsOfSql =
     " WHERE p.ecosystem = ?1 AND p.name = ?2 AND f.document <> '{}'"
     " ORDER BY v.published_at = '', v.published_at, v.id";
 
+/// The version numbers of kAnalysedVersionsOfSql, in its order.
+inline constexpr const char* kAnalysedVersionNumbersOfSql =
+    "SELECT v.version"
+    " FROM packages p"
+    " JOIN versions v ON v.package_id = p.id"
+    " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
+    " WHERE p.ecosystem = ?1 AND p.name = ?2 AND f.document <> '{}'"
+    " ORDER BY v.published_at = '', v.published_at, v.id";
+
 /// The newest analysed version of every package (optionally of one category), by name: the
 /// samples of the category norms. Newest = last in the order of kAnalysedVersionsOfSql.
 /// Path: packages_by_category (or a packages scan without a category) → versions → fingerprint PK.

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/file_io.h"
 #include "engine/store/store.h"
 #include "tests/support/local_registry.h"
 #include "tests/support/run_process.h"
@@ -159,11 +160,18 @@ TEST_F(CliScanSandbox, ExfiltrationIsCriticalWithEvidenceAndTheBenignPackageIsCl
     EXPECT_NE(said.find("npm_token"), std::string::npos) << (*exfil)["evidence"].dump(1);
     EXPECT_NE(said.find("base64"), std::string::npos) << (*exfil)["evidence"].dump(1);
     // Every evidence event is one of the package's own events, and one of them is the request.
+    // A whole scan's JSON carries no events (they stay in the store); the package's own report does.
+    EXPECT_TRUE((*thief)["events"].empty());
+    const std::string thiefKey = "npmrc-thief@" + (*thief)["version"].get<std::string>();
+    auto single = cli({"report", std::to_string(cold["scan_id"].get<std::int64_t>()), "--package", thiefKey, "--format",
+                       "json", "--out", (home_ / "thief.json").string()});
+    ASSERT_EQ(single.exitCode, 0) << single.err;
+    const json thiefEvents = (*package(readJson(home_ / "thief.json"), "npmrc-thief"))["events"];
     ASSERT_FALSE((*exfil)["events"].empty());
     bool sawRequest = false;
     for (const auto& ref : (*exfil)["events"]) {
         const json* event = nullptr;
-        for (const auto& e : (*thief)["events"])
+        for (const auto& e : thiefEvents)
             if (e["phase"] == ref["phase"] && e["seq"] == ref["seq"])
                 event = &e;
         ASSERT_NE(event, nullptr) << "evidence " << ref.dump() << " is not among the package's events";
@@ -261,6 +269,17 @@ TEST_F(CliScanSandbox, DemoProjectYieldsItsVerdictsAndTheSecondScanComesFromTheS
     EXPECT_LT(warmTime * 2, coldTime) << "warm " << std::chrono::duration<double>(warmTime).count() << " s, cold "
                                       << std::chrono::duration<double>(coldTime).count() << " s";
     EXPECT_LT(warmTime, std::chrono::seconds(2));
+
+    // The warm scan's HTML report shows the cached packages' events, read from the store.
+    auto html = cli({"scan", demo, "--rules", kFixtureRules, "--format", "html", "--out", (home_ / "warm.html").string()});
+    ASSERT_EQ(html.exitCode, 0) << html.err;
+    const std::string page = vigil::engine::readWholeFile(home_ / "warm.html").value();
+    const auto inspector = page.find("<h2>env-inspector@");
+    ASSERT_NE(inspector, std::string::npos);
+    const auto section = page.substr(inspector, page.find("</section>", inspector) - inspector);
+    EXPECT_NE(section.find("served from the store"), std::string::npos);
+    EXPECT_NE(section.find("recorded events</summary>"), std::string::npos) << section.substr(0, 2000);
+    EXPECT_EQ(section.find("not part of this report"), std::string::npos);
 }
 
 TEST_F(CliScanSandbox, InterruptStopsRunningSandboxesPromptlyAndTheRerunResumes) {

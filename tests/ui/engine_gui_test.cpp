@@ -24,6 +24,7 @@
 #include "ui/dependency_graph_item.h"
 #include "ui/engine_analyzers.h"
 #include "ui/engine_scan_backend.h"
+#include "ui/event_timeline_item.h"
 #include "ui/qml_types.h"
 #include "ui/report_exporter.h"
 #include "ui/scan_controller.h"
@@ -210,6 +211,36 @@ private slots:
         screenshot(QStringLiteral("07-settings"));
         show("start");
         screenshot(QStringLiteral("08-start"));
+    }
+
+    /// The same store again: every package is served from the store (none re-run), yet the details
+    /// page and the HTML export show the worst package's events, read from the store on demand.
+    void warmScanShowsTheCachedPackagesEvents() {
+        QVERIFY(scanned(kDemo));  // the store of screensAfterARealScanOfTheDemo
+        QCOMPARE(scan_.report()->cached, 6u);
+        QCOMPARE(scan_.report()->analysed, 0u);
+        const QString worst = scan_.mostSevereKey();
+        QCOMPARE(scan_.selectedKey(), worst);
+        auto* details = scan_.packageDetails();
+        QVERIFY(details->cached());
+        QTRY_VERIFY_WITH_TIMEOUT(details->eventModel()->rowCount() > 5, 5000);
+        QVERIFY2(details->eventsNote().isEmpty(), qPrintable(details->eventsNote()));
+        show("package");
+        auto* timeline = find<ui::EventTimelineItem>("eventTimeline");
+        QVERIFY(timeline);
+        QTRY_VERIFY(timeline->eventCount() > 5);
+        screenshot(QStringLiteral("09-package-details-cached"));
+
+        const QString html = store_.path() + QStringLiteral("/demo-warm.html");
+        QVERIFY2(exporter_.exportHtml(QUrl::fromLocalFile(html).toString()), qPrintable(exporter_.errorString()));
+        QFile file(html);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        const auto at = text.indexOf(QStringLiteral("<h2>") + worst.toHtmlEscaped());
+        QVERIFY(at >= 0);
+        const QString section = text.mid(at, text.indexOf(QStringLiteral("</section>"), at) - at);
+        QVERIFY(section.contains(QStringLiteral("served from the store")));
+        QVERIFY2(section.contains(QStringLiteral("recorded events</summary>")), qPrintable(section.left(2000)));
     }
 
     // QML binding errors are bugs a user would see as missing text or broken layout.

@@ -136,7 +136,7 @@ private slots:
         QCOMPARE(find("packageSeverity")->property("severity").toInt(), 4);
         auto* timeline = find<ui::EventTimelineItem>("eventTimeline");
         QVERIFY(timeline);
-        QVERIFY(timeline->eventCount() > 15);
+        QTRY_VERIFY(timeline->eventCount() > 15);  // read from the event source off the GUI thread
         // The exfiltrating POST (install #12, evidence) sits in the network lane; selecting it
         // shows the raw event.
         QVERIFY(timeline->selectEvent(QStringLiteral("install"), 12));

@@ -66,7 +66,7 @@ private slots:
         ui::EventListModel model(nullptr, 10);
         Tester tester(&model, Tester::FailureReportingMode::QtTest);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-        const auto events = ui::makeDemoScanReport().packages[0].events;
+        const auto events = ui::makeDemoEvents()->eventsOf("env-inspector", "1.0.3").value();
         QVERIFY(events.size() > 12);
         model.appendBatch({events.begin(), events.begin() + 6});
         model.appendBatch({events.begin() + 6, events.end()});
@@ -139,7 +139,7 @@ private slots:
     void processTreeNestsChildrenUnderParents() {
         ui::ProcessTreeModel model;
         Tester tester(&model, Tester::FailureReportingMode::QtTest);
-        model.setEvents(ui::makeDemoScanReport().packages[1].events);  // fast-setup
+        model.setEvents(ui::makeDemoEvents()->eventsOf("fast-setup", "3.1.0").value());
         QVERIFY(model.rowCount() >= 5);
         QCOMPARE(model.data(model.index(0), ui::ProcessTreeModel::DepthRole).toInt(), 0);
         QVERIFY(model.data(model.index(0), ui::ProcessTreeModel::CommandRole).toString().startsWith(QStringLiteral("sh -c")));

@@ -154,7 +154,7 @@ std::string evidence(const nlohmann::json& ev) {
     return table({"Evidence", ""}, rows);
 }
 
-void package(Builder& b, const engine::report::PackageReport& p) {
+void package(Builder& b, const engine::report::PackageReport& p, const engine::report::PackageEvents& events) {
     b.heading(2, p.key() + " (" + std::string(engine::severityName(p.severity)) + ")",
               escapeHtml(p.key()) + " &nbsp;" + badge(p.severity), true, 1);
     std::string meta = fmt::format("<p class=\"muted\">Risk score <b>{}</b>/100 · {}{}</p>", p.score,
@@ -211,24 +211,24 @@ void package(Builder& b, const engine::report::PackageReport& p) {
         b.html(body);
     }
     b.html("<h3>Timeline</h3>");
-    b.figure(engine::report::timelineFigure(p, true));
+    b.figure(engine::report::timelineFigure(p, events, true));
     if (!p.installScripts.empty()) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& [name, script] : p.installScripts)
             rows.push_back({escapeHtml(name), "<span class=\"mono\">" + escapeHtmlTruncated(script, 4096) + "</span>"});
         b.html("<h3>Install scripts</h3>" + table({"Script", "Command"}, rows));
     }
-    if (!p.events.empty()) {
+    if (!events.events.empty()) {
         std::vector<std::vector<std::string>> rows;
-        for (std::size_t i = 0; i < p.events.size() && i < kMaxEventRows; ++i) {
-            const auto& e = p.events[i];
+        for (std::size_t i = 0; i < events.events.size() && i < kMaxEventRows; ++i) {
+            const auto& e = events.events[i];
             rows.push_back({escapeHtml(e.phase), std::to_string(e.seq), fmt::format("{:.1f}", static_cast<double>(e.tsNs) / 1e6),
                             "<span class=\"mono\">" + escapeHtml(e.kind) + "</span>",
                             "<span class=\"mono\">" + escapeHtmlTruncated(engine::report::eventSummary(e), 512) + "</span>"});
         }
-        std::string note = p.events.size() > kMaxEventRows
-                               ? fmt::format("<p class=\"muted\">{} more events are in the JSON export.</p>",
-                                             p.events.size() - kMaxEventRows)
+        std::string note = events.events.size() > kMaxEventRows
+                               ? fmt::format("<p class=\"muted\">{} more events are in the store and the package's JSON export.</p>",
+                                             events.events.size() - kMaxEventRows)
                                : "";
         b.html("<h3>Events</h3>" + table({"Phase", "#", "ms", "Kind", "What happened"}, rows) + note);
     }
@@ -236,7 +236,8 @@ void package(Builder& b, const engine::report::PackageReport& p) {
 
 }  // namespace
 
-std::vector<OutlineEntry> buildPdfContent(QTextDocument& doc, const engine::report::ScanReport& r, double contentWidth) {
+std::vector<OutlineEntry> buildPdfContent(QTextDocument& doc, const engine::report::ScanReport& r, double contentWidth,
+                                          const engine::report::EventSource* events) {
     doc.setDefaultStyleSheet(kStyle);
     Builder b(doc, contentWidth);
     summary(b, r);
@@ -247,7 +248,7 @@ std::vector<OutlineEntry> buildPdfContent(QTextDocument& doc, const engine::repo
     if (r.comparison)
         comparison(b, *r.comparison);
     for (const auto& p : r.packages)
-        package(b, p);
+        package(b, p, engine::report::loadPackageEvents(events, p));
     auto outline = std::move(b).outline();
     // A "Packages" parent over the package entries, at the first one's heading.
     const auto first = std::find_if(outline.begin(), outline.end(), [](const auto& e) { return e.level == 1; });

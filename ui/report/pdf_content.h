@@ -6,6 +6,7 @@
 
 #include <QTextDocument>
 
+#include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
 
 namespace vigil::ui::report {
@@ -17,6 +18,8 @@ struct OutlineEntry {
 };
 
 /// Fills `doc` (layout already bound to the PDF writer); figures are at most `contentWidth` wide.
-std::vector<OutlineEntry> buildPdfContent(QTextDocument& doc, const engine::report::ScanReport& report, double contentWidth);
+/// `events` (may be null): each package's events, read one package at a time.
+std::vector<OutlineEntry> buildPdfContent(QTextDocument& doc, const engine::report::ScanReport& report, double contentWidth,
+                                          const engine::report::EventSource* events);
 
 }  // namespace vigil::ui::report

@@ -122,7 +122,8 @@ void drawHeaderFooter(QPainter& p, const QRectF& page, const QString& title, int
 
 }  // namespace
 
-engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size) {
+engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size,
+                        const engine::report::EventSource* events) {
     if (!QGuiApplication::instance())
         return engine::makeError(engine::ErrorCode::Internal, "writePdf needs a QGuiApplication");
     std::filesystem::path partial = path;
@@ -143,7 +144,7 @@ engine::Status writePdf(const engine::report::ScanReport& report, const std::fil
         doc.documentLayout()->registerHandler(SvgTextObject::kType, &svgHandler);
         const double bodyHeight = page.height() - kHeaderHeight - kFooterHeight;
         doc.setPageSize(QSizeF(page.width(), bodyHeight));
-        const auto outline = buildPdfContent(doc, report, page.width() - 2 * doc.documentMargin());
+        const auto outline = buildPdfContent(doc, report, page.width() - 2 * doc.documentMargin(), events);
         const int bodyPages = doc.pageCount();
 
         QPainter painter;
@@ -180,15 +181,16 @@ engine::Status writePdf(const engine::report::ScanReport& report, const std::fil
     }
 }
 
-engine::Status writePdfHeadless(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size) {
+engine::Status writePdfHeadless(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size,
+                                const engine::report::EventSource* events) {
     if (QGuiApplication::instance())
-        return writePdf(report, path, size);
+        return writePdf(report, path, size, events);
     // Only this path needs Qt's platform layer, and never a display: the offscreen plugin does fonts.
     int argc = 3;
     char arg0[] = "vigil-cli", arg1[] = "-platform", arg2[] = "offscreen";
     char* argv[] = {arg0, arg1, arg2, nullptr};
     QGuiApplication app(argc, argv);
-    return writePdf(report, path, size);
+    return writePdf(report, path, size, events);
 }
 
 }  // namespace vigil::ui::report

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "engine/core/result.h"
+#include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
 
 namespace vigil::ui::report {
@@ -14,10 +15,12 @@ namespace vigil::ui::report {
 enum class PageSize { A4, Letter };
 
 /// Needs a QGuiApplication (fonts); call it on the thread that owns it.
-engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size);
+/// `events` (may be null) gives the packages' timelines and event tables, one package at a time.
+engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size,
+                        const engine::report::EventSource* events = nullptr);
 
 /// For command-line tools: creates an offscreen QGuiApplication when none exists, then writePdf.
 engine::Status writePdfHeadless(const engine::report::ScanReport& report, const std::filesystem::path& path,
-                                PageSize size);
+                                PageSize size, const engine::report::EventSource* events = nullptr);
 
 }  // namespace vigil::ui::report

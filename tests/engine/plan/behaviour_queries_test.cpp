@@ -114,6 +114,13 @@ TEST_F(BehaviourQueriesTest, NetworkHistoryListsVersionsInSemverOrderAndRefusesT
     EXPECT_TRUE(history->madeNetworkCalls);
     EXPECT_EQ(history->versionsWithCalls, std::vector<std::string>{"1.9.0"});
     EXPECT_TRUE(contains(history->hosts, "evil.example"));
+    // The version numbers alone (no document read) come in the same semver order.
+    auto numbers = q.analysedVersionNumbers("evil");
+    ASSERT_TRUE(numbers.ok());
+    EXPECT_EQ(*numbers, (std::vector<std::string>{"1.2.0", "1.9.0", "1.10.0"}));
+    auto none = q.analysedVersionNumbers("left-pad");
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none->empty());
 
     auto never = q.networkHistory("left-pad");
     ASSERT_FALSE(never.ok());

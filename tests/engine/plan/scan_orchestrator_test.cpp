@@ -10,6 +10,8 @@
 
 #include "engine/plan/scan_aggregation.h"
 #include "engine/plan/scan_orchestrator.h"
+#include "engine/report/html_report.h"
+#include "engine/report/stored_events.h"
 #include "engine/store/store.h"
 #include "tests/engine/plan/fake_analyzer.h"
 #include "tests/engine/store/store_test_support.h"
@@ -151,6 +153,41 @@ TEST_F(ScanOrchestratorTest, SecondScanIsServedFromTheStore) {
     EXPECT_EQ(evil->findings[0].events[0].summary, "POST http://evil.invalid/");
     EXPECT_EQ(evil->fingerprint.at("network_calls"), nlohmann::json::array({"evil.invalid:443"}));
     EXPECT_EQ(evil->phases.size(), 3u);  // from the stored runs
+}
+
+TEST_F(ScanOrchestratorTest, EventsStayInTheStoreAndAreReadPerPackageAlsoWhenCached) {
+    const auto first = run(diamond());
+    const report::StoreEventSource events(store);
+    auto analysed = events.eventsOf("evil-d", "1.0.0");
+    ASSERT_TRUE(analysed.ok()) << analysed.error().primary;
+    ASSERT_EQ(analysed->size(), 1u);
+    EXPECT_EQ((*analysed)[0].kind, "process.exec");
+    EXPECT_EQ((*analysed)[0].phase, "install");
+
+    // The warm scan re-analyses nothing, yet its cached packages' events are there to show.
+    const auto second = run(diamond());
+    ASSERT_TRUE(find(second, "evil-d@1.0.0")->cached);
+    auto cached = events.eventsOf("evil-d", "1.0.0");
+    ASSERT_TRUE(cached.ok());
+    EXPECT_EQ(cached->size(), 1u);
+    const std::string html = report::renderHtml(second, &events);
+    EXPECT_THAT(html, ::testing::HasSubstr("All 1 recorded events"));
+    EXPECT_THAT(html, ::testing::HasSubstr("/bin/sh"));
+    EXPECT_THAT(report::renderHtml(second), ::testing::HasSubstr("not part of this report"));
+
+    // One phase at a time: a phase that ran and did nothing is an empty list, not an error.
+    auto import = events.eventsOf("evil-d", "1.0.0", "import");
+    ASSERT_TRUE(import.ok());
+    EXPECT_TRUE(import->empty());
+    auto unknownPhase = events.eventsOf("evil-d", "1.0.0", "postinstall");
+    ASSERT_FALSE(unknownPhase.ok());
+    EXPECT_EQ(unknownPhase.error().code, ErrorCode::NotFound);
+    EXPECT_THAT(unknownPhase.error().primary, ::testing::HasSubstr("evil-d@1.0.0"));
+    auto unknown = events.eventsOf("left-pad", "1.3.0");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().code, ErrorCode::NotFound);
+    EXPECT_EQ(unknown.error().primary, "left-pad@1.3.0 is not in the store");
+    EXPECT_THAT(unknown.error().secondary, ::testing::HasSubstr("vigil-cli scan left-pad@1.3.0"));
 }
 
 TEST_F(ScanOrchestratorTest, ANewAnalyzerVersionAnalysesAgain) {

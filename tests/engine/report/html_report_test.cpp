@@ -14,8 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-ScanReport demo() {
-    auto r = readScanReportFile(std::string(VIGIL_FIXTURES_DIR) + "/report/demo-scan.json");
+ScanReport demo(MemoryEventSource* events = nullptr) {
+    auto r = readScanReportFile(std::string(VIGIL_FIXTURES_DIR) + "/report/demo-scan.json", events);
     EXPECT_TRUE(r.ok()) << r.error().describe();
     return std::move(r).value();
 }
@@ -67,9 +67,11 @@ TEST(HtmlReport, LoadsNothingFromOutside) {
 }
 
 /// A package written by an attacker who knows the report format.
-ScanReport hostile() {
-    ScanReport r = demo();
+ScanReport hostile(MemoryEventSource& events) {
+    MemoryEventSource original;
+    ScanReport r = demo(&original);
     auto& p = r.packages[0];
+    auto stream = original.eventsOf(p.name, p.version).value();
     p.name = "</script><script>alert(1)</script><img src=x onerror=alert(2)>";
     p.version = "1.0.0\"><svg onload=alert(3)>";
     p.category = "]]><!--";
@@ -78,16 +80,19 @@ ScanReport hostile() {
     p.findings[0].evidence = {{"<b>key</b>", "<a href=\"javascript:alert(6)\">x</a>"}};
     p.findings[0].events[0].summary = "read \xE2\x80\xAEgnp.exe";
     p.installScripts["postinstall"] = "</pre><style>body{display:none}</style>";
-    p.events[2].attrs["argv"] = {"node", "-e", "</td></tr></table><form action=//evil.example>"};
+    stream[2].attrs["argv"] = {"node", "-e", "</td></tr></table><form action=//evil.example>"};
     p.paths = {{"<base href=//evil.example/>"}};
     r.projectName = "<title>owned</title>";
     r.projectPath = "/tmp/\"><meta http-equiv=refresh content=0;url=//evil.example>";
     r.edges.push_back({"", p.key(), false, false});
+    events.add(p.key(), std::move(stream));
     return r;
 }
 
 TEST(HtmlReport, HostileStringsAreInert) {
-    const std::string html = renderHtml(hostile());
+    MemoryEventSource events;
+    const std::string html = renderHtml(hostile(events), &events);
+    ASSERT_THAT(html, HasSubstr("recorded events"));  // the hostile event is rendered, escaped
     // Escaped text may still spell "onerror=alert": what matters is that no tag opens.
     for (const char* raw : {"<script>", "<img", "<svg onload", "<iframe", "javascript:alert(4)\"",
                             "<style>body", "<form", "<base", "<meta http-equiv=refresh", "<title>owned", "\xE2\x80\xAE",
@@ -137,15 +142,20 @@ TEST(ReportFigures, LargeGraphIsReducedToRiskyPathsWithANote) {
 }
 
 TEST(ReportFigures, TimelineColoursTheEvidenceEvents) {
-    const auto r = demo();
-    const auto fig = timelineFigure(r.packages[0]);
+    MemoryEventSource events;
+    const auto r = demo(&events);
+    const auto fig = timelineFigure(r.packages[0], loadPackageEvents(&events, r.packages[0]));
     // install #3 backs the critical finding: drawn in the critical colour with its tooltip.
     EXPECT_THAT(fig.svg, HasSubstr("fill=\"#cf2c3f\" stroke=\"#ffffff\" stroke-width=\"1.5\"><title>install #3 +38.4 ms env.enumerate"));
     EXPECT_THAT(fig.svg, HasSubstr(">install<"));
     EXPECT_THAT(fig.svg, HasSubstr(">api<"));
-    const auto cached = timelineFigure(r.packages[5]);
-    EXPECT_TRUE(cached.svg.empty());
-    EXPECT_THAT(cached.note, HasSubstr("store"));
+    // Without a source, or with one that lacks the package, the figure says why it is empty.
+    const auto none = timelineFigure(r.packages[0], loadPackageEvents(nullptr, r.packages[0]));
+    EXPECT_TRUE(none.svg.empty());
+    EXPECT_THAT(none.note, HasSubstr("not part of this report"));
+    const auto missing = timelineFigure(r.packages[5], loadPackageEvents(&events, r.packages[5]));
+    EXPECT_TRUE(missing.svg.empty());
+    EXPECT_THAT(missing.note, HasSubstr("No events recorded"));
 }
 
 }  // namespace

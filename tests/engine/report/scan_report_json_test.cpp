@@ -14,15 +14,19 @@ const std::string kDemo = std::string(VIGIL_FIXTURES_DIR) + "/report/demo-scan.j
 nlohmann::json demoJson() { return nlohmann::json::parse(readWholeFile(kDemo).value()); }
 
 TEST(ScanReportJson, DemoFixtureReadsIntoTheModel) {
-    auto report = readScanReportFile(kDemo);
+    MemoryEventSource events;
+    auto report = readScanReportFile(kDemo, &events);
     ASSERT_TRUE(report.ok()) << report.error().describe();
     EXPECT_EQ(report->scanId, 42);
     EXPECT_EQ(report->packages.size(), 6u);
     EXPECT_EQ(report->packages[0].key(), "env-inspector@1.0.3");
     EXPECT_EQ(report->packages[0].severity, Severity::Critical);
     EXPECT_EQ(report->packages[0].findings[0].ruleId, "install-env-exfiltration");
-    EXPECT_EQ(report->packages[0].events[3].kind, "env.enumerate");
-    EXPECT_EQ(report->packages[0].events[3].attribution.file, "collect.js");
+    // The file's events go to the source, not into the report.
+    const auto inspector = events.eventsOf("env-inspector", "1.0.3");
+    ASSERT_TRUE(inspector.ok());
+    EXPECT_EQ((*inspector)[3].kind, "env.enumerate");
+    EXPECT_EQ((*inspector)[3].attribution.file, "collect.js");
     EXPECT_EQ(report->findingsBySeverity.at(Severity::High), 2u);
     EXPECT_EQ(report->packages[1].phases[0].duration, std::chrono::milliseconds(43));
     ASSERT_TRUE(report->comparison.has_value());
@@ -32,10 +36,27 @@ TEST(ScanReportJson, DemoFixtureReadsIntoTheModel) {
 
 TEST(ScanReportJson, RoundTripIsLossless) {
     const auto original = demoJson();
-    auto report = scanReportFromJson(original);
+    MemoryEventSource events;
+    auto report = scanReportFromJson(original, &events);
     ASSERT_TRUE(report.ok()) << report.error().describe();
-    const auto again = scanReportToJson(*report);
-    EXPECT_EQ(again, original) << nlohmann::json::diff(original, again).dump(1);
+    const auto again = scanReportToJson(*report, events);
+    ASSERT_TRUE(again.ok()) << again.error().describe();
+    EXPECT_EQ(*again, original) << nlohmann::json::diff(original, *again).dump(1);
+}
+
+TEST(ScanReportJson, AWholeScanCarriesNoEventsButStaysValidSlashOne) {
+    auto report = scanReportFromJson(demoJson());
+    ASSERT_TRUE(report.ok());
+    const auto json = scanReportToJson(*report);
+    EXPECT_EQ(json.at("schema"), kScanSchema);
+    for (const auto& p : json.at("packages")) {
+        ASSERT_TRUE(p.contains("events")) << p.at("name");  // /1 readers index it: kept, empty
+        EXPECT_TRUE(p.at("events").empty()) << p.at("name");
+    }
+    // Read back: no events to give, so a renderer says so instead of "did nothing".
+    MemoryEventSource events;
+    ASSERT_TRUE(scanReportFromJson(json, &events).ok());
+    EXPECT_EQ(events.eventsOf("env-inspector", "1.0.3").error().code, ErrorCode::NotFound);
 }
 
 TEST(ScanReportJson, NoComparisonIsNull) {
