@@ -33,8 +33,17 @@ std::vector<FactField> makeSchema() {
          "`github.repo_create <name>`, `geoip <service host>`, `download <file name>`, `npm.metadata <name>`, or the "
          "emulation alone"},
         {"events.env_read", T::StringList, "environment variable names read"},
-        {"events.env_enumerated", T::Bool, "the whole environment was read (keys, entries, JSON.stringify, spread)"},
-        {"events.file.reads", T::StringList, "canonical paths read (`$HOME/.npmrc`, `$PKG/lib/x.js`, `/etc/passwd`)"},
+        {"events.env_enumerated", T::Bool,
+         "the whole environment was enumerated: its names listed (`Object.keys`) or its values read"},
+        {"events.env_serialised", T::Bool,
+         "the values of the whole environment were read (JSON.stringify, entries, spread, or a value read for most "
+         "listed names), not only their names"},
+        {"events.file.reads", T::StringList,
+         "canonical paths read (`$HOME/.npmrc`, `$PKG/lib/x.js`, `/etc/passwd`) by the package, its interpreters or "
+         "programs told to (see `events.file.tool_reads`)"},
+        {"events.file.tool_reads", T::StringList,
+         "`<program> <path>`: files under `$HOME` a host program (`/usr/bin/docker`) read on its own initiative, the "
+         "path not among its arguments (docker reading `$HOME/.docker/config.json` for `docker --version`)"},
         {"events.file.writes", T::StringList, "canonical paths created, modified, chmod/chown'ed, mkdir'ed"},
         {"events.file.deletes", T::StringList, "canonical paths unlinked, removed or renamed away"},
         {"events.process.commands", T::StringList,
@@ -193,8 +202,12 @@ nlohmann::json buildFacts(const Fingerprint& fp, std::string_view phase, const P
     list("events.network.emulations", sorted(emulations));
     list("events.network.emulated", keys(Section::NetEmulations));
     list("events.env_read", keys(Section::EnvReads));
-    f["events.env_enumerated"] = !keys(Section::EnvEnumerations).empty();
+    const std::vector<std::string> enumerations = keys(Section::EnvEnumerations);
+    f["events.env_enumerated"] = !enumerations.empty();
+    f["events.env_serialised"] = std::any_of(enumerations.begin(), enumerations.end(),
+                                             [](const std::string& k) { return k.starts_with("values:"); });
     list("events.file.reads", keys(Section::FileReads));
+    list("events.file.tool_reads", keys(Section::FileToolReads));
     list("events.file.writes", keys(Section::FileWrites));
     list("events.file.deletes", keys(Section::FileDeletes));
     list("events.process.commands", keys(Section::ProcessCommands));

@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -18,7 +19,7 @@ namespace kind = collect::kind;
 
 namespace {
 
-constexpr std::array<std::pair<Section, std::string_view>, 16> kSectionNames = {{
+constexpr std::array<std::pair<Section, std::string_view>, 17> kSectionNames = {{
     {Section::NetConnections, "network.connections"},
     {Section::NetDns, "network.dns"},
     {Section::NetHttp, "network.http"},
@@ -35,6 +36,7 @@ constexpr std::array<std::pair<Section, std::string_view>, 16> kSectionNames = {
     {Section::CodeGlobalOverrides, "code.global_overrides"},
     {Section::SandboxDenied, "sandbox.denied"},
     {Section::NetEmulations, "network.emulations"},
+    {Section::FileToolReads, "file.tool_reads"},
 }};
 
 /// Commands nesting deeper than this are not unwrapped further: `sh -c "sh -c \"…\""` loops are
@@ -79,6 +81,12 @@ bool flag(const nlohmann::json& attrs, const char* name) {
     return it->is_number() && it->get<double>() != 0;
 }
 
+/// A kernel file event whose syscall failed (result is a negative errno): nothing changed.
+bool failed(const nlohmann::json& attrs) {
+    const auto it = attrs.find("result");
+    return it != attrs.end() && it->is_number() && it->get<double>() < 0;
+}
+
 std::vector<std::string> strList(const nlohmann::json& attrs, const char* name) {
     std::vector<std::string> out;
     const auto it = attrs.find(name);
@@ -87,6 +95,28 @@ std::vector<std::string> strList(const nlohmann::json& attrs, const char* name) 
     for (const auto& v : *it)
         out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
     return out;
+}
+
+/// Whether an env.enumerate event read the variables' values or only listed their names. The hook
+/// says so (`values`); events recorded before it did are judged by how: Object.keys,
+/// getOwnPropertyNames and Reflect.ownKeys list names only.
+bool enumerationReadsValues(const nlohmann::json& attrs) {
+    if (const auto it = attrs.find("values"); it != attrs.end() && it->is_boolean())
+        return it->get<bool>();
+    const std::string how = str(attrs, "how");
+    return how != "keys" && how != "getOwnPropertyNames" && how != "Reflect.ownKeys";
+}
+
+/// Programs that run code they are given (a script, `-c`, `-e`): what they read is what the
+/// package told them to read, whatever their arguments say.
+bool isInterpreter(std::string_view prog) {
+    static constexpr std::array<std::string_view, 18> kExact = {
+        "node", "nodejs", "deno", "bun", "sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "fish", "busybox",
+        "awk", "gawk", "mawk", "osascript", "tclsh"};
+    static constexpr std::array<std::string_view, 5> kPrefixes = {"python", "perl", "ruby", "php", "lua"};
+    if (std::find(kExact.begin(), kExact.end(), prog) != kExact.end())
+        return true;
+    return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return prog.starts_with(p); });
 }
 
 std::string lower(std::string_view s) {
@@ -194,6 +224,8 @@ std::string Normalizer::path(std::string_view raw) const {
     }
     if (auto dep = under(p, id_.projectDir + "/node_modules"))
         return nodeModules(*dep);
+    if (auto rest = under(p, id_.stimulus))
+        return join("$STIMULUS", *rest);
     if (auto rest = under(p, id_.home))
         return join("$HOME", *rest);
     if (auto rest = under(p, id_.tmp))
@@ -205,6 +237,7 @@ std::string Normalizer::pathsInText(std::string_view text) const {
     // Longest directory first so the package dir wins over the home that contains it.
     std::vector<std::pair<std::string, std::string>> dirs = {{id_.dir, "$PKG"},
                                                              {id_.projectDir + "/node_modules", "$NODE_MODULES"},
+                                                             {id_.stimulus, "$STIMULUS"},
                                                              {id_.home, "$HOME"},
                                                              {id_.tmp, "$TMP"}};
     std::erase_if(dirs, [](const auto& d) { return d.first.empty() || d.first == "/node_modules"; });
@@ -464,17 +497,21 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
         const std::string p = path(str(a, "path"));
         const bool writes = access == "write" || access == "readwrite" || flag(a, "create") || flag(a, "truncate");
         if (access == "read" || access == "readwrite" || access.empty())
-            add(Section::FileReads, p);
-        if (writes)
+            add(Section::FileReads, p);  // trying to read a secret is telling even when it is missing
+        if (writes && !failed(a))
             add(Section::FileWrites, p);
     } else if (k == kind::FileUnlink) {
-        add(Section::FileDeletes, path(str(a, "path")));
+        if (!failed(a))
+            add(Section::FileDeletes, path(str(a, "path")));
     } else if (k == kind::FileRename) {
-        add(Section::FileDeletes, path(str(a, "from")));
-        add(Section::FileWrites, path(str(a, "to")));
+        if (!failed(a)) {
+            add(Section::FileDeletes, path(str(a, "from")));
+            add(Section::FileWrites, path(str(a, "to")));
+        }
     } else if (k == kind::FileChmod || k == kind::FileChown || k == kind::FileMkdir || k == kind::FileSymlink ||
                k == kind::FileLink) {
-        add(Section::FileWrites, path(str(a, "path")));
+        if (!failed(a))
+            add(Section::FileWrites, path(str(a, "path")));
     } else if (k == kind::FileChange) {
         const std::string p = path(str(a, "path"));
         if (flag(a, "deleted"))
@@ -534,7 +571,8 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
         add(Section::EnvReads, str(a, "name"));
     } else if (k == kind::EnvEnumerate) {
         const std::string how = str(a, "how");
-        add(Section::EnvEnumerations, how.empty() ? std::string("unknown") : how);
+        add(Section::EnvEnumerations, fmt::format("{}:{}", enumerationReadsValues(a) ? "values" : "names",
+                                                  how.empty() ? std::string("unknown") : how));
     } else if (k == kind::CodeEval || k == kind::CodeFunction || k == kind::CodeVm || k == kind::CodeWasm ||
                k == kind::CodeDynamicRequire || k == kind::CodeBinding) {
         add(Section::CodeDynamic, std::string(k.substr(k.find('.') + 1)));
@@ -546,10 +584,61 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
     return out;
 }
 
+bool Normalizer::namedInArgv(const std::string& absolute, const std::vector<std::string>& argv) {
+    const std::string wrapped = absolute + "/";
+    for (size_t i = 1; i < argv.size(); ++i) {
+        std::string_view w = argv[i];
+        if (const size_t eq = w.find('='); eq != std::string_view::npos)
+            w = w.substr(eq + 1);  // --config=/home/dev/.docker/config.json
+        if (w.empty() || w[0] == '-')
+            continue;
+        std::string word = std::filesystem::path(w).lexically_normal().generic_string();
+        while (word.size() > 1 && word.back() == '/')
+            word.pop_back();
+        if (word == "." || word == ".." || word == "/")
+            return true;  // the working directory or the root: names anything below (`tar czf x.tgz .`)
+        if (word.starts_with("./"))
+            word = word.substr(2);
+        if (word.empty())
+            continue;
+        // The file itself or a directory above it (`tar czf x.tgz ~/.ssh`, `grep -r token ~`); a
+        // relative word names the path's tail, whatever the cwd was (`cat .ssh/id_rsa` from $HOME).
+        if (word[0] == '/' ? absolute == word || under(absolute, word).has_value()
+                           : wrapped.find("/" + word + "/") != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
 std::vector<Observation> Normalizer::observe(const std::vector<collect::Event>& events) const {
     std::vector<Observation> out;
+    std::map<int32_t, std::vector<std::string>> argvOf;  // pid -> argv of its last exec
+    std::set<int32_t> enumerating;  // Node processes between an env enumeration and their next other event
     for (const collect::Event& e : events) {
+        if (e.kind == kind::ProcessExec && e.pid != 0)
+            argvOf[e.pid] = strList(e.attrs, "argv");
+        if (e.pid != 0 && enumerating.contains(e.pid)) {
+            if (e.kind == kind::EnvRead && e.source == collect::Source::Kernel)
+                continue;  // V8 asking the environment for each enumerated key's descriptor
+            enumerating.erase(e.pid);
+        }
+        if (e.kind == kind::EnvEnumerate && e.source == collect::Source::Runtime && e.pid != 0)
+            enumerating.insert(e.pid);
         std::vector<Observation> one = observe(e);
+        if (e.kind == kind::FileOpen && e.source == collect::Source::Kernel && !e.exe.empty()) {
+            const std::string prog(basename(e.exe));
+            const std::string raw = std::filesystem::path(str(e.attrs, "path")).lexically_normal().generic_string();
+            const auto argv = argvOf.find(e.pid);
+            const bool hostTool = path(e.exe) == std::filesystem::path(e.exe).lexically_normal().generic_string() &&
+                                  !isInterpreter(prog);
+            if (hostTool && under(raw, id_.home) &&
+                !namedInArgv(raw, argv == argvOf.end() ? std::vector<std::string>() : argv->second))
+                for (Observation& o : one)
+                    if (o.section == Section::FileReads) {
+                        o.section = Section::FileToolReads;
+                        o.key = prog + " " + o.key;
+                    }
+        }
         out.insert(out.end(), std::make_move_iterator(one.begin()), std::make_move_iterator(one.end()));
     }
     return out;

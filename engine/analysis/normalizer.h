@@ -36,12 +36,18 @@ enum class Section : uint8_t {
     /// What the honeypot emulated: "<emulation>[ <what>]", e.g. "npm.publish left-pad@1.3.1",
     /// "github.contents_put .github/workflows/ci.yml", "geoip ipinfo.io", "download x.sh", "npm.whoami"
     NetEmulations,
+    /// "<program> <canonical path>": a file under $HOME that a host program (a binary of the
+    /// system, not an interpreter, not the package's own) read on its own initiative — the path
+    /// was not among its arguments. `docker --version` reading ~/.docker/config.json is docker's
+    /// business, not the package reading credentials; such reads are not in FileReads.
+    FileToolReads,
 };
 inline constexpr Section kAllSections[] = {
     Section::NetConnections,  Section::NetDns,          Section::NetHttp,         Section::NetListens,
     Section::FileReads,       Section::FileWrites,      Section::FileDeletes,     Section::EnvReads,
     Section::EnvEnumerations, Section::ProcessCommands, Section::ProcessPrograms, Section::ShellCommands,
-    Section::CodeDynamic,     Section::CodeGlobalOverrides, Section::SandboxDenied,   Section::NetEmulations};
+    Section::CodeDynamic,     Section::CodeGlobalOverrides, Section::SandboxDenied,   Section::NetEmulations,
+    Section::FileToolReads};
 
 /// "network.connections", "file.reads", ... — the names used in JSON and baselines.
 const char* sectionName(Section section);
@@ -60,7 +66,8 @@ class Normalizer {
 public:
     explicit Normalizer(PackageIdentity identity);
 
-    /// Absolute sandbox path -> "$PKG/…", "$NODE_MODULES/<dep>/…", "$HOME/…", "$TMP/…" or itself,
+    /// Absolute sandbox path -> "$PKG/…", "$NODE_MODULES/<dep>/…", "$STIMULUS/…" (the api driver's
+    /// scratch directory), "$HOME/…", "$TMP/…" or itself,
     /// after lexical normalisation ("a//b/./c/../d" -> "a/b/d"). Relative paths stay as given.
     [[nodiscard]] std::string path(std::string_view raw) const;
     /// Replaces the layout's directories inside free text (scripts), longest first.
@@ -84,10 +91,22 @@ public:
     static std::vector<std::string> unwrapWrapper(const std::vector<std::string>& argv);
 
     /// Every observation one event supports (none for bookkeeping kinds such as process.exit).
+    /// Failed writes, deletes and renames (a kernel `result` < 0) support none: a failed unlink
+    /// deleted nothing. A failed open for reading still counts as the attempt it was.
     [[nodiscard]] std::vector<Observation> observe(const collect::Event& event) const;
+    /// The observations of a phase's stream, in order, with what only the stream shows:
+    /// - the kernel getenv reads a Node process makes right after its runtime hook reported an
+    ///   enumeration of process.env (V8 asks the environment for each key's descriptor) are that
+    ///   enumeration, not reads of each variable;
+    /// - a file under $HOME read by a host program whose arguments do not name it is that
+    ///   program's own doing (Section::FileToolReads), not a read by the package.
     [[nodiscard]] std::vector<Observation> observe(const std::vector<collect::Event>& events) const;
 
     [[nodiscard]] const PackageIdentity& identity() const { return id_; }
+
+    /// Whether argv (after argv[0]) names `absolute` or a directory above it: as an absolute path,
+    /// or as a relative one matching the path's tail (the cwd is not known).
+    static bool namedInArgv(const std::string& absolute, const std::vector<std::string>& argv);
 
 private:
     void addCommand(const std::vector<std::string>& argv, const collect::Event& e, int depth,

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,16 @@
 namespace vigil::engine::analysis {
 
 /// Who ran and where its files sit inside the sandbox: what canonical paths are relative to.
+/// The scratch directory the api phase's driver (resources/node/phase_api.mjs) works in: its cwd,
+/// and the parent of every path argument it invents. The normaliser names it $STIMULUS, so a file
+/// library writing or deleting what the driver asked it to is told apart from the user's files by
+/// prefix. Inside the project, so configuration searches walking up from the cwd still find the
+/// consumer's package.json.
+inline constexpr std::string_view kApiStimulusDir = "/home/dev/project/.vigil-stimulus";
+/// The host of every URL the api driver invents: RFC 2606 reserves .example, so no payload can
+/// live there, and the honeypot answers it like any other name.
+inline constexpr std::string_view kApiStimulusHost = "stimulus.example";
+
 struct PackageIdentity {
     std::string name;     ///< "left-pad" or "@scope/name"
     std::string version;  ///< "1.3.0"
@@ -27,6 +38,7 @@ struct PackageIdentity {
     std::string projectDir = "/home/dev/project";
     std::string home = "/home/dev";
     std::string tmp = "/tmp";
+    std::string stimulus = std::string(kApiStimulusDir);  ///< see kApiStimulusDir; "$STIMULUS"
 
     /// The identity of `name@version` installed into the consumer project (the usual layout).
     static PackageIdentity inConsumer(std::string name, std::string version);

@@ -97,7 +97,9 @@ inline constexpr std::string_view NetTcpSyn = "network.tcp_syn";   ///< honeypot
 inline constexpr std::string_view NetUdpData = "network.udp_data"; ///< honeypot {address, port, data, truncated}
 // env
 inline constexpr std::string_view EnvRead = "env.read";            ///< {name, via: getenv|secure_getenv|process.env}
-inline constexpr std::string_view EnvEnumerate = "env.enumerate";  ///< runtime {how: keys|entries|stringify|spread|...}
+/// runtime {how: keys|entries|stringify|spread|...|<names-only how>+get, count, values (bool: the values were
+/// read, not only the names listed; absent in older records: see the normaliser), values_read}
+inline constexpr std::string_view EnvEnumerate = "env.enumerate";
 // code — dynamic code and tampering with the runtime.
 inline constexpr std::string_view CodeEval = "code.eval";                  ///< {length, preview}
 inline constexpr std::string_view CodeFunction = "code.function";          ///< {length, preview}

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/analysis/phase_record.h"
+
 namespace vigil::engine::plan {
 namespace {
 
@@ -242,8 +244,11 @@ PhaseRunner::Prepared PhaseRunner::prepare(const ConsumerProject& project, const
         // The driver stops starting calls a little before the wall limit, so its summary survives.
         const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(req.limits.wall);
         const auto budget = std::max(std::chrono::milliseconds(1000), wall - options_.grace - std::chrono::milliseconds(5000));
+        // Every path and URL the driver invents lives under these, so the analysis can tell what a
+        // package did because the driver asked from what it did of its own accord.
         req.argv = {"node", "--input-type=module", "-e", bootstrap(options_.runtimeDir, "phase_api.mjs"), tag,
-                    project.sandboxPackageDir, project.name, ms(budget), ms(options_.callTimeout), ms(options_.grace)};
+                    project.sandboxPackageDir, project.name, ms(budget), ms(options_.callTimeout), ms(options_.grace),
+                    std::string(analysis::kApiStimulusDir), std::string(analysis::kApiStimulusHost)};
     }
     return p;
 }

@@ -40,7 +40,9 @@ const std::vector<FieldSections>& fieldSections() {
         {"network", {Section::NetConnections, Section::NetDns, Section::NetHttp, Section::NetListens}},
         {"env_read", {Section::EnvReads}},
         {"env_enumerated", {Section::EnvEnumerations}},
+        {"env_serialised", {Section::EnvEnumerations}},
         {"file.reads", {Section::FileReads}},
+        {"file.tool_reads", {Section::FileToolReads}},
         {"file.writes", {Section::FileWrites}},
         {"file.deletes", {Section::FileDeletes}},
         {"process.commands", {Section::ProcessCommands}},
@@ -130,7 +132,7 @@ void collectRefs(const AnalysisDocument& doc, const std::optional<analysis::Diff
                                    [&](const FieldSections& f) { return f.field == field; });
     if (spec == fieldSections().end())
         return;
-    if (field == "env_enumerated" || field == "network" || field == "code.dynamic")
+    if (field == "env_enumerated" || field == "env_serialised" || field == "network" || field == "code.dynamic")
         wholeField = true;
     std::string onlyKey;  // eval / function counts: that kind only
     if (field == "code.eval" || field == "code.function") {
@@ -144,6 +146,8 @@ void collectRefs(const AnalysisDocument& doc, const std::optional<analysis::Diff
         for (const auto& [key, seqsByPhase] : items->second) {
             if (!onlyKey.empty() && key != onlyKey)
                 continue;
+            if (field == "env_serialised" && !key.starts_with("values:"))
+                continue;  // names listed only: not what the field says
             const std::string shown = valueOf(field, section, key);
             if (!wholeField && shown != value)
                 continue;

@@ -17,9 +17,14 @@ function str(v) {
 
 // --- process.env ----------------------------------------------------------------------------
 
-// Enumeration recorded once; the reads that immediately follow it (JSON.stringify, entries,
-// spread, for-in fetching each value) belong to it and are not separate env.read events.
-let pendingKeys = null;
+// Enumeration recorded once, saying whether it read the values or only listed the names:
+// JSON.stringify, entries, values, assign, spread and for-in read every value, and those reads
+// (right after, in the same tick) belong to the enumeration rather than being separate env.read
+// events. Object.keys, getOwnPropertyNames and Reflect.ownKeys list names only (debug looking for
+// DEBUG_* variables); values read afterwards are ordinary env.read events, until the package has
+// read most of them — then it is serialising the environment by hand, recorded once as such.
+const NAMES_ONLY = new Set(['keys', 'getOwnPropertyNames', 'Reflect.ownKeys']);
+let pending = null;  // {keys, how, count, values, read, reported}
 
 function enumerationHow() {
   const sites = core.callSites(12);
@@ -35,6 +40,22 @@ function enumerationHow() {
   return 'spread|for-in';
 }
 
+/// A read of `key` right after an enumeration: true when it is part of that enumeration.
+function readOfEnumerated(key) {
+  if (!pending || !pending.keys.delete(key))
+    return false;
+  if (pending.values || pending.reported)
+    return true;
+  pending.read++;
+  // Most of the listed values read by hand: serialising. (At least 3, so a lone HOME is a read.)
+  if (pending.read < Math.max(3, Math.ceil(pending.count / 2)))
+    return false;
+  pending.reported = true;
+  const {how, count, read} = pending;
+  capture(true, () => ['env.enumerate', {how: how + '+get', count, values: true, values_read: read}]);
+  return true;
+}
+
 function hookEnv() {
   const d = saved.getOwnPropertyDescriptor(process, 'env');
   if (!d || !('value' in d))
@@ -43,13 +64,8 @@ function hookEnv() {
   const proxy = new Proxy(env, {
     get(target, key, receiver) {
       // JSON.stringify and await probe these; they are not environment variables being read.
-      if (typeof key === 'string' && key !== 'toJSON' && key !== 'then') {
-        if (pendingKeys && pendingKeys.delete(key)) {
-          // part of an enumeration already recorded
-        } else {
-          capture(true, () => ['env.read', {name: key, via: 'process.env'}]);
-        }
-      }
+      if (typeof key === 'string' && key !== 'toJSON' && key !== 'then' && !readOfEnumerated(key))
+        capture(true, () => ['env.read', {name: key, via: 'process.env'}]);
       return Reflect.get(target, key);
     },
     has(target, key) {
@@ -59,12 +75,16 @@ function hookEnv() {
     },
     ownKeys(target) {
       const keys = Reflect.ownKeys(target);
+      const how = enumerationHow();
+      const values = !NAMES_ONLY.has(how);
       // Node copying the env for a child or a worker is not the package enumerating it; the
       // spawn/worker itself is recorded.
-      capture(false, () => ['env.enumerate', {how: enumerationHow(), count: keys.length}],
+      capture(false, () => ['env.enumerate', {how, count: keys.length, values}],
               /^node:(child_process|internal\/child_process|internal\/worker|worker_threads)/);
-      pendingKeys = new Set(keys.filter((k) => typeof k === 'string'));
-      queueMicrotask(() => { pendingKeys = null; });
+      const names = keys.filter((k) => typeof k === 'string');
+      pending = {keys: new Set(names), how, count: names.length, values, read: 0, reported: false};
+      const mine = pending;
+      queueMicrotask(() => { if (pending === mine) pending = null; });
       return keys;
     },
     getOwnPropertyDescriptor(target, key) {

@@ -3,8 +3,13 @@
 // URL-, path- and JSON-like), numbers, booleans, objects, arrays, callbacks. Classes are
 // constructed and their methods called; promises are awaited. Each call is time-bounded, errors
 // are swallowed and counted, and the whole phase stops starting calls at its budget.
-// Started like phase_import.mjs (bootstrap in the project's cwd).
-// argv: <report tag> <package dir> <package name> <budget ms> <call timeout ms> <grace ms>.
+// Started like phase_import.mjs (bootstrap in the project's cwd), then works in the stimulus
+// directory: every path it invents, and every relative path a package derives from its arguments
+// ('hello' + '.lock', String({}) + '.tmp'), lands there, and every URL it invents names the
+// stimulus host — so the analysis sees by prefix what a package did because it was asked.
+// argv: <report tag> <package dir> <package name> <budget ms> <call timeout ms> <grace ms>
+//       <stimulus dir> <stimulus host>.
+import fs from 'node:fs';
 import entries from './phase_entries.js';
 
 const { readManifest, entryPoints, withTimeout, errorText, watchPending } = entries;
@@ -15,7 +20,15 @@ const MAX_CALLS = 5000;
 const MAX_REPORTED = 200;
 
 export async function run({ importFn, resolveFn }) {
-  const [tag, pkgDir, name, budgetText, timeoutText, graceText] = process.argv.slice(1);
+  const [tag, pkgDir, name, budgetText, timeoutText, graceText, stimulusArg, hostArg] = process.argv.slice(1);
+  const stimulus = stimulusArg || `${process.cwd()}/.vigil-stimulus`;
+  const host = hostArg || 'stimulus.example';
+  try {
+    fs.mkdirSync(stimulus, { recursive: true });
+    process.chdir(stimulus);
+  } catch {
+    // a read-only project: the calls still run, their relative paths land in the project
+  }
   const budget = Number(budgetText) || 20000;
   const callTimeout = Number(timeoutText) || 500;
   const grace = Number(graceText) || 0;
@@ -32,9 +45,9 @@ export async function run({ importFn, resolveFn }) {
   const argSets = () => [
     [],
     ['hello'],
-    ['https://example.com/api/v1/items?id=1'],
+    [`https://${host}/api/v1/items?id=1`],
     ['./data/input.txt'],
-    ['/tmp/input.txt'],
+    [`${stimulus}/input.txt`],
     ['{"name":"test","items":[1,2,3]}'],
     [0],
     [42],
@@ -42,7 +55,7 @@ export async function run({ importFn, resolveFn }) {
     [true],
     [false],
     [{}],
-    [{ name: 'test', url: 'http://localhost:8080/', path: './file.txt', value: 1 }],
+    [{ name: 'test', url: `http://${host}:8080/`, path: './file.txt', value: 1 }],
     [[1, 2, 3]],
     [['a', 'b']],
     [callback],

@@ -87,14 +87,23 @@ std::string at(const std::string& file, int line) { return std::string(kPkg) + "
 TEST_F(RuntimeHookTest, EnvironmentReadsAndEveryFormOfEnumeration) {
     const auto events = runScript("env.js");
     EXPECT_EVENT(events, "env.read", (json{{"name", "AWS_SECRET_ACCESS_KEY"}, {"via", "process.env"}}), at("env.js", 2));
-    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "keys"}}), at("env.js", 3));
-    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "stringify"}}), at("env.js", 4));
-    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "spread|for-in"}}), at("env.js", 5));
+    // Object.keys lists names; JSON.stringify and spread read the values.
+    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "keys"}, {"values", false}}), at("env.js", 3));
+    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "stringify"}, {"values", true}}), at("env.js", 4));
+    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "spread|for-in"}, {"values", true}}), at("env.js", 5));
     // A dependency's read belongs to the dependency, not to the package that required it.
     EXPECT_EVENT(events, "env.read", (json{{"name", "NPM_TOKEN"}}), "dep-evil@0.0.7:lib/index.js:3");
     // The values each enumeration fetched are part of it, not reads of their own.
     EXPECT_EQ(find(events, "env.read", json{{"name", "PATH"}}), nullptr) << dump(events);
     EXPECT_NE(result_.stdoutTail.find("string true true object string"), std::string::npos) << dump(events);
+}
+
+TEST_F(RuntimeHookTest, NamesListedThenEveryValueReadByHandIsASerialisation) {
+    const auto events = runScript("env_by_hand.js");
+    // debug's filter: names only.
+    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "keys"}, {"values", false}}), at("env_by_hand.js", 2));
+    // The copy loop: once most values were read, the enumeration is recorded as reading them.
+    EXPECT_EVENT(events, "env.enumerate", (json{{"how", "keys+get"}, {"values", true}}), at("env_by_hand.js", 4));
 }
 
 TEST_F(RuntimeHookTest, DynamicCodeOfEveryKind) {

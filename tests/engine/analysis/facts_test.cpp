@@ -58,7 +58,9 @@ TEST(Facts, InstallPhaseFacts) {
     EXPECT_EQ(f["events.network.http_requests.count"], 1);
     EXPECT_EQ(f["events.env_read"], (V{"NPM_TOKEN"}));
     EXPECT_TRUE(f["events.env_enumerated"].get<bool>());
+    EXPECT_TRUE(f["events.env_serialised"].get<bool>());  // JSON.stringify reads the values
     EXPECT_EQ(f["events.file.reads"], (V{"$HOME/.npmrc"}));
+    EXPECT_EQ(f["events.file.tool_reads.count"], 0);
     EXPECT_EQ(f["events.process.programs"], (V{"curl", "node", "sh"}));
     EXPECT_EQ(f["events.process.shell_commands.count"], 1);
     EXPECT_EQ(f["events.code.eval.count"], 2);
@@ -121,6 +123,30 @@ TEST(Facts, OutputMatchesTheSchemaExactly) {
                           "norm.process.share", "exfil.tokens", "outcome.timed_out"})
         EXPECT_NE(findFact(p), nullptr) << p;
     EXPECT_EQ(findFact("events.network.bogus"), nullptr);
+}
+
+TEST(Facts, ListingEnvNamesIsNotSerialisingAndHostToolReadsAreApart) {
+    auto byPid = [](collect::Event e, int32_t pid, std::string exe, collect::Source source = collect::Source::Kernel) {
+        e.pid = pid;
+        e.exe = std::move(exe);
+        e.source = source;
+        return e;
+    };
+    PhaseRecord api = record(
+        "api", {byPid(ev(1, kind::EnvEnumerate, {{"how", "keys"}, {"values", false}}), 2, "/opt/nodejs/bin/node",
+                      collect::Source::Runtime),
+                byPid(ev(2, kind::EnvRead, {{"name", "NPM_TOKEN"}, {"via", "getenv"}}), 2, "/opt/nodejs/bin/node"),
+                byPid(ev(3, kind::ProcessExec, {{"path", "/usr/bin/docker"}, {"argv", {"docker", "--version"}}}), 9,
+                      "/usr/bin/docker"),
+                byPid(ev(4, kind::FileOpen, {{"path", "/home/dev/.docker/config.json"}, {"access", "read"}}), 9,
+                      "/usr/bin/docker")});
+    const Fingerprint fp = buildFingerprint(PackageIdentity::inConsumer("envinfo", "7.14.0"), {api}, nullptr);
+    const nlohmann::json f = buildFacts(fp, "api", {"envinfo", "7.14.0", ""}, std::nullopt, std::nullopt, {});
+    EXPECT_TRUE(f["events.env_enumerated"].get<bool>());
+    EXPECT_FALSE(f["events.env_serialised"].get<bool>());
+    EXPECT_EQ(f["events.env_read.count"], 0);
+    EXPECT_EQ(f["events.file.reads.count"], 0);
+    EXPECT_EQ(f["events.file.tool_reads"], (V{"docker $HOME/.docker/config.json"}));
 }
 
 TEST(FactsDoc, EveryFieldIsDocumented) {

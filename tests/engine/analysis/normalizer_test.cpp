@@ -45,6 +45,17 @@ TEST(NormalizerPaths, CanonicalPlacesOfAConsumerInstall) {
     EXPECT_EQ(n.path("relative/file"), "relative/file");
 }
 
+TEST(NormalizerPaths, TheApiDriversScratchDirectoryIsStimulusNotTheUsersProject) {
+    const Normalizer n(PackageIdentity::inConsumer("lockfile", "1.0.4"));
+    EXPECT_EQ(n.path("/home/dev/project/.vigil-stimulus"), "$STIMULUS");
+    EXPECT_EQ(n.path("/home/dev/project/.vigil-stimulus/hello.lock"), "$STIMULUS/hello.lock");
+    EXPECT_EQ(n.path("/home/dev/project/.vigil-stimulus/[object Object].123"), "$STIMULUS/[object Object].123");
+    EXPECT_EQ(n.path("/home/dev/project/.vigil-stimulus-x/a"), "$HOME/project/.vigil-stimulus-x/a");  // a sibling
+    EXPECT_EQ(n.path("/home/dev/project/hello.lock"), "$HOME/project/hello.lock");
+    EXPECT_EQ(n.pathsInText("rm -f /home/dev/project/.vigil-stimulus/x /home/dev/project/y"),
+              "rm -f $STIMULUS/x $HOME/project/y");
+}
+
 TEST(NormalizerPaths, PackageThatIsTheProject) {
     PackageIdentity id{"app", "2.0.0", "/home/dev/project"};
     const Normalizer n(id);
@@ -186,9 +197,104 @@ TEST(NormalizerObserve, FilesNetworkEnvAndCode) {
     EXPECT_EQ(keysOf(obs, Section::NetDns), (V{"data.x.example"}));
     EXPECT_EQ(keysOf(obs, Section::NetHttp), (V{"POST x.example /c?t"}));
     EXPECT_EQ(keysOf(obs, Section::EnvReads), (V{"NPM_TOKEN"}));
-    EXPECT_EQ(keysOf(obs, Section::EnvEnumerations), (V{"stringify"}));
+    EXPECT_EQ(keysOf(obs, Section::EnvEnumerations), (V{"values:stringify"}));
     EXPECT_EQ(keysOf(obs, Section::CodeDynamic), (V{"eval"}));
     EXPECT_EQ(keysOf(obs, Section::CodeGlobalOverrides), (V{"fetch"}));
+}
+
+TEST(NormalizerObserve, AFailedUnlinkIsNotADeletionNorAFailedWriteAWrite) {
+    const Normalizer n(PackageIdentity::inConsumer("lockfile", "1.0.4"));
+    const auto obs = n.observe(std::vector<collect::Event>{
+        ev(1, kind::FileUnlink, {{"path", "/home/dev/project/src/a.js"}, {"result", -2}}),
+        ev(2, kind::FileRename, {{"from", "/home/dev/Documents/n.txt"}, {"to", "/home/dev/n.bak"}, {"result", -2}}),
+        ev(3, kind::FileOpen, {{"path", "/home/dev/project/src/b.js"}, {"access", "write"}, {"truncate", true},
+                               {"result", -13}}),
+        ev(4, kind::FileMkdir, {{"path", "/home/dev/project/src"}, {"result", -17}}),
+        ev(5, kind::FileOpen, {{"path", "/home/dev/.ssh/id_rsa"}, {"access", "readwrite"}, {"result", -2}}),
+        ev(6, kind::FileUnlink, {{"path", "/home/dev/project/src/c.js"}, {"result", 0}}),
+        ev(7, kind::FileUnlink, {{"path", "/home/dev/project/src/d.js"}}),  // no result known: counted
+    });
+    EXPECT_EQ(keysOf(obs, Section::FileDeletes), (V{"$HOME/project/src/c.js", "$HOME/project/src/d.js"}));
+    EXPECT_EQ(keysOf(obs, Section::FileWrites), V{});
+    EXPECT_EQ(keysOf(obs, Section::FileReads), (V{"$HOME/.ssh/id_rsa"}));  // the attempt to read is kept
+}
+
+collect::Event by(collect::Event e, int32_t pid, std::string exe, collect::Source source = collect::Source::Kernel) {
+    e.pid = pid;
+    e.exe = std::move(exe);
+    e.source = source;
+    return e;
+}
+
+TEST(NormalizerObserve, AHostProgramReadingItsOwnConfigIsNotThePackageReadingIt) {
+    const Normalizer n(PackageIdentity::inConsumer("envinfo", "7.14.0"));
+    const auto obs = n.observe(std::vector<collect::Event>{
+        // envinfo runs `docker --version`; the host's docker reads its own config
+        by(ev(1, kind::ProcessExec, {{"path", "/usr/bin/docker"}, {"argv", {"docker", "--version"}}}), 40, "/usr/bin/docker"),
+        by(ev(2, kind::FileOpen, {{"path", "/home/dev/.docker/config.json"}, {"access", "read"}, {"result", 3}}), 40,
+           "/usr/bin/docker"),
+        by(ev(3, kind::FileOpen, {{"path", "/etc/ssl/certs/ca.pem"}, {"access", "read"}}), 40, "/usr/bin/docker"),
+        // cat told to read it: the package's read
+        by(ev(4, kind::ProcessExec, {{"path", "/usr/bin/cat"}, {"argv", {"cat", "/home/dev/.kube/config"}}}), 41,
+           "/usr/bin/cat"),
+        by(ev(5, kind::FileOpen, {{"path", "/home/dev/.kube/config"}, {"access", "read"}}), 41, "/usr/bin/cat"),
+        // tar given the directory above
+        by(ev(6, kind::ProcessExec, {{"path", "/usr/bin/tar"}, {"argv", {"tar", "czf", "/tmp/x.tgz", "/home/dev/.ssh/"}}}),
+           42, "/usr/bin/tar"),
+        by(ev(7, kind::FileOpen, {{"path", "/home/dev/.ssh/id_ed25519"}, {"access", "read"}}), 42, "/usr/bin/tar"),
+        // the package's own node, and a program it brought
+        by(ev(8, kind::FileOpen, {{"path", "/home/dev/.docker/config.json"}, {"access", "read"}}), 2,
+           "/opt/nodejs/bin/node"),
+        by(ev(9, kind::FileOpen, {{"path", "/home/dev/.aws/credentials"}, {"access", "read"}}), 43,
+           "/home/dev/project/node_modules/envinfo/bin/helper"),
+    });
+    EXPECT_EQ(keysOf(obs, Section::FileToolReads), (V{"docker $HOME/.docker/config.json"}));
+    EXPECT_EQ(keysOf(obs, Section::FileReads), (V{"/etc/ssl/certs/ca.pem", "$HOME/.kube/config", "$HOME/.ssh/id_ed25519",
+                                                  "$HOME/.docker/config.json", "$HOME/.aws/credentials"}));
+}
+
+TEST(NormalizerObserve, ArgumentsNamingAFileOrADirectoryAboveIt) {
+    const std::string key = "/home/dev/.ssh/id_rsa";
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"cat", "/home/dev/.ssh/id_rsa"}));
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"tar", "czf", "/tmp/x.tgz", "/home/dev/.ssh/"}));
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"grep", "-r", "KEY", "/home/dev"}));
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"cat", ".ssh/id_rsa"}));  // relative, from $HOME
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"scp", "-i", "./id_rsa", "x.example:"}));
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"tar", "czf", "x.tgz", "."}));
+    EXPECT_TRUE(Normalizer::namedInArgv(key, {"ssh", "-o", "IdentityFile=/home/dev/.ssh/id_rsa", "h.example"}));
+    EXPECT_FALSE(Normalizer::namedInArgv(key, {"docker", "--version"}));
+    EXPECT_FALSE(Normalizer::namedInArgv(key, {"cat", "/home/dev/.ssh/id_rsa.pub"}));
+    EXPECT_FALSE(Normalizer::namedInArgv(key, {"git", "status"}));
+    EXPECT_FALSE(Normalizer::namedInArgv(key, {"/home/dev/.ssh/id_rsa"}));  // argv[0] is the program
+}
+
+TEST(NormalizerObserve, NodesGetenvPerKeyDuringAnEnumerationIsTheEnumerationNotReads) {
+    const Normalizer n(PackageIdentity::inConsumer("debug", "4.4.3"));
+    const std::string node = "/opt/nodejs/bin/node";
+    const auto obs = n.observe(std::vector<collect::Event>{
+        by(ev(1, kind::EnvEnumerate, {{"how", "keys"}, {"count", 2}, {"values", false}}), 2, node,
+           collect::Source::Runtime),
+        by(ev(2, kind::EnvRead, {{"name", "NPM_TOKEN"}, {"via", "getenv"}}), 2, node),
+        by(ev(3, kind::EnvRead, {{"name", "GITHUB_TOKEN"}, {"via", "getenv"}}), 2, node),
+        by(ev(4, kind::EnvRead, {{"name", "HOME"}, {"via", "getenv"}}), 77, "/usr/bin/git"),  // another process: a read
+        by(ev(5, kind::FileOpen, {{"path", "/home/dev/project/node_modules/debug/src/node.js"}, {"access", "read"}}), 2,
+           node),
+        by(ev(6, kind::EnvRead, {{"name", "AWS_SECRET_ACCESS_KEY"}, {"via", "getenv"}}), 2, node),  // after: a read
+    });
+    EXPECT_EQ(keysOf(obs, Section::EnvReads), (V{"HOME", "AWS_SECRET_ACCESS_KEY"}));
+    EXPECT_EQ(keysOf(obs, Section::EnvEnumerations), (V{"names:keys"}));
+}
+
+TEST(NormalizerObserve, EnumerationsSayWhetherValuesWereRead) {
+    const Normalizer n(PackageIdentity::inConsumer("evil", "1.0.0"));
+    const auto obs = n.observe(std::vector<collect::Event>{
+        ev(1, kind::EnvEnumerate, {{"how", "keys"}}),                     // older record: keys lists names
+        ev(2, kind::EnvEnumerate, {{"how", "stringify"}}),                // older record: stringify reads values
+        ev(3, kind::EnvEnumerate, {{"how", "keys+get"}, {"values", true}}),  // keys, then the values by hand
+        ev(4, kind::EnvEnumerate, {{"how", "getOwnPropertyNames"}, {"values", false}}),
+    });
+    EXPECT_EQ(keysOf(obs, Section::EnvEnumerations),
+              (V{"names:keys", "values:stringify", "values:keys+get", "names:getOwnPropertyNames"}));
 }
 
 TEST(NormalizerObserve, HoneypotEmulationsKeepWhatThePackageChoseNotWhatTheRunAnswered) {

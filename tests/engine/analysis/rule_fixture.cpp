@@ -92,6 +92,22 @@ std::vector<collect::Event> events(const YAML::Node& list, const std::string& ph
         e.kind = attrs.value("kind", "");
         checkKind(e.kind, item);
         attrs.erase("kind");
+        // Who did it, when it matters (a host program vs the package's node; the runtime hook vs
+        // the kernel): the event's own fields, not attrs.
+        if (attrs.contains("pid")) {
+            e.pid = attrs["pid"].get<int32_t>();
+            attrs.erase("pid");
+        }
+        if (attrs.contains("exe")) {
+            e.exe = attrs["exe"].get<std::string>();
+            attrs.erase("exe");
+        }
+        if (attrs.contains("source")) {
+            auto source = collect::parseSource(attrs["source"].get<std::string>());
+            if (source)
+                e.source = *source;
+            attrs.erase("source");
+        }
         e.attrs = std::move(attrs);
         out.push_back(std::move(e));
     }

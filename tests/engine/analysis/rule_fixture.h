@@ -7,7 +7,8 @@
 //     package: evil@1.0.0            # default fixture@1.0.0
 //     category: string               # default "" (unknown)
 //     phase: install                 # default install; or `phases: {install: {...}, import: {...}}`
-//     events:                        # kind + the attrs of engine/collect/event.h
+//     events:                        # kind + the attrs of engine/collect/event.h; optional pid, exe,
+//                                    # source (kernel|runtime|honeypot) set the event's own fields
 //       - {kind: file.open, path: /home/dev/.npmrc, access: read}
 //     outcome: {exit_code: 1, wall_limit: true, duration_ms: 1500, cpu_ms: 900, stdout_bytes: 10}
 //     bait: [{name: npm_token, env: NPM_TOKEN, value: npm_…}]   # honeytokens planted in the run
