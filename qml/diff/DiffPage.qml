@@ -52,6 +52,7 @@ Page {
                 objectName: "diffExportPdf"
                 visible: diff.status === VersionDiffModel.Ready && Exporter.canExportDiff
                 text: qsTr("Export PDF")
+                enabled: !Exporter.busy
                 onClicked: page.exportDiff("pdf")
             }
         }

@@ -13,7 +13,8 @@ namespace vigil::ui::report {
 
 enum class PageSize { A4, Letter };
 
-/// Needs a QGuiApplication (fonts); call it on the thread that owns it.
+/// Needs a QGuiApplication (fonts). Runs on any thread: every Qt object it paints with is its own
+/// (the export runs it on a worker so the window keeps drawing).
 engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size);
 
 /// For command-line tools: creates an offscreen QGuiApplication when none exists, then writePdf.
