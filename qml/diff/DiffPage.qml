@@ -78,7 +78,8 @@ Page {
             Button {
                 text: qsTr("Compare")
                 highlighted: true
-                enabled: newerField.text.length > 0 && !diff.busy
+                // Also while one runs: the latest request replaces it (ScanController::compareVersions).
+                enabled: newerField.text.length > 0
                 onClicked: Scan.compareVersions(olderField.text, newerField.text)
             }
             BusyIndicator { running: diff.busy; visible: diff.busy; Layout.preferredHeight: 32; Layout.preferredWidth: 32 }
