@@ -137,7 +137,7 @@ private slots:
         QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
         scan.start(QStringLiteral("slow-registry-pkg@1.0.0"));
         QTRY_VERIFY_WITH_TIMEOUT(!registry.requestsFor("/slow-registry-pkg").empty(), 10000);
-        QCOMPARE(scan.stage(), QStringLiteral("resolve"));
+        QTRY_COMPARE_WITH_TIMEOUT(scan.stage(), QStringLiteral("resolve"), 2000);  // posted by the worker, may trail the request
         QElapsedTimer clock;
         clock.start();
         scan.cancel();
