@@ -123,7 +123,7 @@ ApplicationWindow {
                         Layout.fillWidth: true
                         spacing: 6
                         Button { Layout.fillWidth: true; text: qsTr("HTML"); onClicked: exportDialog.openFor("html"); Accessible.name: qsTr("Export HTML report") }
-                        Button { Layout.fillWidth: true; text: qsTr("PDF"); onClicked: exportDialog.openFor("pdf"); Accessible.name: qsTr("Export PDF report (%1)").arg(Exporter.pageSize) }
+                        Button { Layout.fillWidth: true; text: qsTr("PDF"); enabled: !Exporter.busy; onClicked: exportDialog.openFor("pdf"); Accessible.name: qsTr("Export PDF report (%1)").arg(Exporter.pageSize) }
                         Button { Layout.fillWidth: true; text: qsTr("JSON"); onClicked: exportDialog.openFor("json"); Accessible.name: qsTr("Export the scan as JSON") }
                     }
                 }
@@ -142,6 +142,25 @@ ApplicationWindow {
                 secondary: Exporter.errorDetail
                 tone: Theme.high
                 onDismissed: Exporter.clearMessage()
+            }
+            // A PDF being written on its worker: the window stays usable, this says it is not done yet.
+            Rectangle {
+                objectName: "exportBusy"
+                visible: Exporter.busy
+                Layout.fillWidth: true
+                Layout.margins: visible ? 16 : 0
+                implicitHeight: visible ? busyRow.implicitHeight + 20 : 0
+                radius: 8
+                color: Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.08)
+                border.color: Theme.accent
+                RowLayout {
+                    id: busyRow
+                    anchors.fill: parent
+                    anchors.margins: 10
+                    spacing: 12
+                    BusyIndicator { running: Exporter.busy; Layout.preferredWidth: 24; Layout.preferredHeight: 24 }
+                    Label { Layout.fillWidth: true; text: Exporter.busyText; color: Theme.text; elide: Text.ElideMiddle }
+                }
             }
             ErrorBanner {
                 objectName: "exportDone"

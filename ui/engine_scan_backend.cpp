@@ -203,6 +203,10 @@ engine::Result<engine::report::ScanReport> EngineScanBackend::run(const std::str
     scanOptions.phases = std::move(phases).value();
     plan::ScanOrchestrator orchestrator(*config, *store, observed, scanOptions, env_, analyzers->rules.get());
     auto report = orchestrator.scan(*target, stop, [&relay](const plan::ScanProgress& p) { relay.onEngine(p); });
+    if (!report && report.error().code == ErrorCode::Cancelled)  // before any package was analysed
+        return makeError(ErrorCode::Cancelled, "scan of " + project + " cancelled",
+                         "It stopped while resolving and downloading the dependency tree, before any package was "
+                         "analysed; downloaded tarballs stay in the cache for the next scan.");
     if (!report)
         return std::move(report).error();
     // Each package's changes since its previous analysed version, for the diff page and the reports.

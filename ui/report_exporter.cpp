@@ -8,6 +8,9 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <optional>
 
 #include "engine/report/html_report.h"
 #include "engine/report/scan_report_json.h"
@@ -23,6 +26,15 @@ QString toLocalPath(const QString& path) {
     return url.isLocalFile() ? url.toLocalFile() : path;
 }
 
+/// Refused before anything runs: the folder is gone (or was never there).
+std::optional<engine::Error> missingFolder(const QString& path) {
+    const QString folder = QFileInfo(path).absolutePath();
+    if (QFileInfo(folder).isDir())
+        return std::nullopt;
+    return engine::makeError(engine::ErrorCode::Io, path.toStdString() + ": cannot write the report",
+                             "The folder " + folder.toStdString() + " does not exist.");
+}
+
 engine::Error nothingToExport() {
     return engine::makeError(engine::ErrorCode::Usage, "nothing to export yet", "Run a scan or open a stored one first.");
 }
@@ -36,6 +48,10 @@ ReportExporter::ReportExporter(ScanController* controller, QObject* parent) : QO
             clearMessage();
     });
     connect(controller_->diffModel(), &VersionDiffModel::changed, this, &ReportExporter::canExportDiffChanged);
+}
+
+ReportExporter::~ReportExporter() {
+    pdf_.waitForFinished();
 }
 
 bool ReportExporter::canExportDiff() const { return controller_->diffModel()->changes().has_value(); }
@@ -90,6 +106,7 @@ bool ReportExporter::fail(const engine::Error& error) {
     errorDetail_ = QString::fromStdString(error.secondary);
     lastPath_.clear();
     emit changed();
+    emit exportFinished(false, {});
     return false;
 }
 
@@ -99,6 +116,7 @@ bool ReportExporter::succeed(const QString& path) {
     errorDetail_.clear();
     lastPath_ = path;
     emit changed();
+    emit exportFinished(true, path);
     return true;
 }
 
@@ -111,49 +129,56 @@ bool ReportExporter::writeText(const QString& path, const std::string& body) {
     return succeed(path);
 }
 
-bool ReportExporter::exportHtml(const QString& path) {
-    const auto report = controller_->report();
-    if (!report)
-        return fail(nothingToExport());
-    return writeText(toLocalPath(path), engine::report::renderHtml(*report, controller_->eventSource().get()));
-}
+bool ReportExporter::exportHtml(const QString& path) { return exportTo({}, QStringLiteral("html"), path); }
+bool ReportExporter::exportJson(const QString& path) { return exportTo({}, QStringLiteral("json"), path); }
+bool ReportExporter::exportPdf(const QString& path) { return exportTo({}, QStringLiteral("pdf"), path); }
 
-bool ReportExporter::exportJson(const QString& path) {
-    const auto report = controller_->report();
-    if (!report)
-        return fail(nothingToExport());
-    return writeText(toLocalPath(path), engine::report::scanReportToJson(*report).dump(2) + "\n");
-}
-
-bool ReportExporter::exportPdf(const QString& path) {
-    const auto report = controller_->report();
-    if (!report)
-        return fail(nothingToExport());
-    const QString target = toLocalPath(path);
-    // writePdf needs the GUI thread (fonts); a report of a few hundred packages takes about a second.
-    const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
-    if (auto written = report::writePdf(*report, target.toStdString(), size, controller_->eventSource().get()); !written.ok())
-        return fail(written.error());
-    return succeed(target);
-}
-
-bool ReportExporter::write(const engine::report::ScanReport& report, const QString& format, const QString& path) {
+bool ReportExporter::write(std::shared_ptr<const engine::report::ScanReport> report, const QString& format,
+                           const QString& path) {
+    if (busy_)
+        return fail(engine::makeError(engine::ErrorCode::Usage, "a PDF report is still being written",
+                                      "Export again once it is done; the banner says when."));
+    if (auto missing = missingFolder(path))
+        return fail(*missing);
     // Events are read one package at a time (reports hold none); a one-package JSON carries them.
-    const auto events = controller_->eventSource();
+    auto events = controller_->eventSource();
     if (format == QLatin1String("json")) {
-        if (!events || report.packages.size() != 1)
-            return writeText(path, engine::report::scanReportToJson(report).dump(2) + "\n");
-        auto json = engine::report::scanReportToJson(report, *events);
+        if (!events || report->packages.size() != 1)
+            return writeText(path, engine::report::scanReportToJson(*report).dump(2) + "\n");
+        auto json = engine::report::scanReportToJson(*report, *events);
         if (!json)
             return fail(json.error());
         return writeText(path, json->dump(2) + "\n");
     }
     if (format != QLatin1String("pdf"))
-        return writeText(path, engine::report::renderHtml(report, events.get()));
+        return writeText(path, engine::report::renderHtml(*report, events.get()));
+    return startPdf(std::move(report), std::move(events), path);
+}
+
+bool ReportExporter::startPdf(std::shared_ptr<const engine::report::ScanReport> report,
+                              std::shared_ptr<const engine::report::EventSource> events, const QString& path) {
+    // A report of a few hundred packages takes about a second to lay out and paint: on a worker,
+    // so the window keeps drawing. QPainter on a QPdfWriter, QTextDocument and QSvgRenderer are
+    // reentrant (Qt's "Thread-Support in Qt Modules"); the worker owns every object it paints with,
+    // and the event source serialises its own store reads.
     const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
-    if (auto written = report::writePdf(report, path.toStdString(), size, events.get()); !written.ok())
-        return fail(written.error());
-    return succeed(path);
+    busy_ = true;
+    busyText_ = tr("Writing the PDF report to %1…").arg(path);
+    emit busyChanged();
+    pdf_ = QtConcurrent::run([this, report = std::move(report), events = std::move(events), path, size] {
+        auto written = std::make_shared<engine::Status>(report::writePdf(*report, path.toStdString(), size, events.get()));
+        // Queued to the exporter's thread; dropped by Qt if the exporter is gone by then.
+        QMetaObject::invokeMethod(this, [this, written, path] {
+            busy_ = false;
+            busyText_.clear();
+            emit busyChanged();
+            if (!written->ok())
+                fail(written->error());
+            else
+                succeed(path);
+        }, Qt::QueuedConnection);
+    });
+    return true;
 }
 
 bool ReportExporter::exportTo(const QString& scope, const QString& format, const QString& path) {
@@ -162,7 +187,7 @@ bool ReportExporter::exportTo(const QString& scope, const QString& format, const
     if (scope.isEmpty()) {
         if (!scan)
             return fail(nothingToExport());
-        return write(*scan, format, target);
+        return write(scan, format, target);
     }
     if (scope == QLatin1String("diff")) {
         const VersionDiffModel* diff = controller_->diffModel();
@@ -178,13 +203,15 @@ bool ReportExporter::exportTo(const QString& scope, const QString& format, const
                 if (p.key() == newer.key())
                     newer = p;
         newer.changes = *diff->changes();
-        return write(engine::report::singlePackageReport(std::move(newer), scan.get()), format, target);
+        return write(std::make_shared<const engine::report::ScanReport>(engine::report::singlePackageReport(std::move(newer), scan.get())),
+                     format, target);
     }
     if (!scan)
         return fail(nothingToExport());
     for (const auto& p : scan->packages)
         if (QString::fromStdString(p.key()) == scope)
-            return write(engine::report::singlePackageReport(p, scan.get()), format, target);
+            return write(std::make_shared<const engine::report::ScanReport>(engine::report::singlePackageReport(p, scan.get())),
+                         format, target);
     return fail(engine::makeError(engine::ErrorCode::NotFound, scope.toStdString() + " is not a package of this scan"));
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace vigil::ui {
 
@@ -322,11 +323,13 @@ bool ScanController::compareWithPrevious(const QString& key) {
         if (p.key() != k)
             continue;
         if (p.changes) {  // the scan already compared it with the store's previous version
+            supersedeComparison();
             diff_->setChanges(QString::fromStdString(p.name), *p.changes);
             return true;
         }
         if (previousVersion_) {
             if (auto previous = previousVersion_(p)) {
+                supersedeComparison();
                 diff_->compare(*previous, p);
                 return true;
             }
@@ -342,16 +345,34 @@ void ScanController::compareVersions(const QString& older, const QString& newer)
     startComparison(older.trimmed().toStdString(), newer.trimmed().toStdString());
 }
 
+void ScanController::supersedeComparison() {
+    // A newer request replaces whatever runs or waits: the running one is told to stop (it may be
+    // analysing a version in the sandbox) and its result, whenever it comes, is dropped.
+    ++diffRun_;
+    pendingDiff_.reset();
+    if (diffInFlight_)
+        diffWorker_.request_stop();
+}
+
 void ScanController::startComparison(const std::string& older, const std::string& newer) {
-    // One comparison at a time (the page disables Compare meanwhile): it may be analysing a
-    // version in the sandbox, and joining it here would block the GUI thread until it stopped.
-    if (!backend_ || diff_->busy())
+    if (!backend_)
         return;
-    if (diffWorker_.joinable())
-        diffWorker_.join();  // finished: its result was posted, joining is immediate
-    const quint64 run = ++diffRun_;
+    supersedeComparison();
+    const quint64 run = diffRun_;
     diff_->setRunning(older.empty() ? tr("Comparing %1 with its previous version…").arg(QString::fromStdString(newer))
                                     : tr("Comparing %1 with %2…").arg(QString::fromStdString(older), QString::fromStdString(newer)));
+    // Never joined while it runs (that would block the GUI thread until the sandbox stopped): the
+    // request waits until the stopped worker has posted its end, then starts.
+    if (diffInFlight_)
+        pendingDiff_ = PendingComparison{run, older, newer};
+    else
+        launchComparison(run, older, newer);
+}
+
+void ScanController::launchComparison(quint64 run, const std::string& older, const std::string& newer) {
+    if (diffWorker_.joinable())
+        diffWorker_.join();  // finished: its result was posted, joining is immediate
+    diffInFlight_ = true;
     diffWorker_ = std::jthread([this, run, backend = backend_, older, newer, options = options_](std::stop_token stop) {
         const StatusCallback status = [this, run](const std::string& text) {
             QMetaObject::invokeMethod(this, [this, run, t = QString::fromStdString(text)] {
@@ -362,8 +383,14 @@ void ScanController::startComparison(const std::string& older, const std::string
         auto result = std::make_shared<engine::Result<engine::report::VersionChanges>>(
             backend->compare(older, newer, options, status, stop));
         QMetaObject::invokeMethod(this, [this, run, result, newer] {
+            diffInFlight_ = false;
+            if (pendingDiff_) {  // asked for while this one ran: it is the one the user wants now
+                const PendingComparison next = *std::exchange(pendingDiff_, std::nullopt);
+                launchComparison(next.run, next.older, next.newer);
+                return;
+            }
             if (run != diffRun_)
-                return;  // replaced by a newer comparison
+                return;  // replaced by a comparison that needed no worker
             if (!*result) {
                 diff_->setError(QString::fromStdString(result->error().primary), QString::fromStdString(result->error().secondary));
                 return;

@@ -12,6 +12,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "ui/event_list_model.h"
@@ -129,7 +131,8 @@ public:
     /// (off the GUI thread; versionDiff.status says when it is done). False when nothing can compare.
     Q_INVOKABLE bool compareWithPrevious(const QString& key);
     /// Compares two "name@version"s through the backend (analysing any the store has not seen),
-    /// off the GUI thread; the result or the error lands in versionDiff. Ignored while one runs.
+    /// off the GUI thread; the result or the error lands in versionDiff. The latest request wins:
+    /// one asked for while another runs stops that one (its result is dropped) and runs next.
     Q_INVOKABLE void compareVersions(const QString& older, const QString& newer);
 
 signals:
@@ -147,13 +150,21 @@ private:
     void publishReport();
     void startComparison(const std::string& older, const std::string& newer);
     void loadSelectedEvents();
+    void launchComparison(quint64 run, const std::string& older, const std::string& newer);
+    void supersedeComparison();
 
     std::shared_ptr<ScanBackend> backend_;
     ScanOptions options_;
     PreviousVersionLookup previousVersion_;
     std::jthread worker_;
     std::jthread diffWorker_;  ///< one comparison at a time
-    quint64 diffRun_ = 0;
+    quint64 diffRun_ = 0;      ///< the latest comparison asked for; only its result is shown
+    bool diffInFlight_ = false;  ///< diffWorker_ has not posted its result yet
+    struct PendingComparison {
+        quint64 run;
+        std::string older, newer;
+    };
+    std::optional<PendingComparison> pendingDiff_;  ///< asked for while another ran; starts when it ends
     quint64 run_ = 0;
     QElapsedTimer clock_;
     QElapsedTimer countingClock_;  ///< since the first report with a package count (the ETA's base)

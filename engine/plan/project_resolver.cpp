@@ -78,6 +78,12 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
             progress(phase, done, total, item);
     };
     const ResolveTarget& target = request.target;
+    // Whatever a stage reports once the user has cancelled (an aborted GET, a skipped job), the
+    // scan was cancelled: one error that says so, not the transfer that happened to be cut.
+    const auto cancelled = [&] {
+        return makeError(ErrorCode::Cancelled, "resolution of " + target.display + " cancelled");
+    };
+    const auto failed = [&](Error e) { return request.stop.stop_requested() ? cancelled() : std::move(e); };
     const std::filesystem::path projectDir =
         target.kind == ResolveTarget::Kind::Project ? target.path : std::filesystem::current_path();
 
@@ -91,9 +97,12 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
     clientOptions.retries = config_.networkRetries;
     clientOptions.timeoutSeconds = config_.networkTimeoutSeconds;
     clientOptions.maxParallel = config_.maxParallelDownloads;
+    clientOptions.stop = request.stop;
     resolve::RegistryClient client(*registryConfig, config_.cacheDir, clientOptions);
     resolve::TarballCache cache(config_.cacheDir);
     JobPool pool(config_.jobs ? config_.jobs : config_.maxParallelDownloads);
+    // Declared after the pool, so it is gone before the pool is destroyed.
+    std::stop_callback cancelPool(request.stop, [&pool] { pool.cancel(); });
 
     resolve::ResolveOptions resolveOptions;
     resolveOptions.includeDev = request.includeDev;
@@ -115,7 +124,7 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
                 return std::move(manifest).error();
             auto graph = registryResolver.resolveManifest(*manifest, target.path);
             if (!graph)
-                return std::move(graph).error();
+                return failed(std::move(graph).error());
             out.graph = std::move(graph).value();
         } else {
             return std::move(locked).error();
@@ -141,7 +150,7 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
         resolve::RegistryResolver tarballResolver(client, noDev);
         auto graph = tarballResolver.resolveManifest(*manifest, *dir);
         if (!graph)
-            return std::move(graph).error();
+            return failed(std::move(graph).error());
         out.graph = std::move(graph).value();
         out.rootTree = *dir;
         out.graph.sourceFile = target.path.string();
@@ -155,11 +164,13 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
             return std::move(spec).error();
         auto graph = registryResolver.resolvePackage(*spec);
         if (!graph)
-            return std::move(graph).error();
+            return failed(std::move(graph).error());
         out.graph = std::move(graph).value();
         break;
     }
     }
+    if (request.stop.stop_requested())
+        return cancelled();
     report("resolve", 1, 1, target.display);
     out.warnings = registryConfig->warnings;
     out.warnings.insert(out.warnings.end(), out.graph.warnings.begin(), out.graph.warnings.end());
@@ -173,9 +184,11 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
             report("fetch", done, total, id);
         });
         if (!fetched)
-            return std::move(fetched).error();
+            return failed(std::move(fetched).error());
         out.fetch = std::move(fetched).value();
     }
+    if (request.stop.stop_requested())
+        return cancelled();
 
     if (!request.record || !store_)
         return out;
@@ -219,9 +232,11 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
                 report("metadata", ++done, undescribed.size(), out.graph.nodes[i].id());
             });
             if (!queued)
-                return makeError(ErrorCode::Cancelled, "resolution cancelled");
+                break;  // cancelled: the jobs already queued use this scope's locals, so wait for them
         }
         pool.wait();
+        if (pool.cancelled())
+            return cancelled();
     }
 
     for (std::size_t n = 0; n < undescribed.size(); ++n) {

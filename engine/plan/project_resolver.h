@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct ResolveRequest {
     /// Leave the recorded scan Running: the scan orchestrator finishes it after the analysis,
     /// so a resolve-only record never passes for an analysed scan.
     bool leaveScanRunning = false;
+    /// Stops every stage: registry requests and tarball downloads abort mid-transfer (libcurl's
+    /// progress callback), queued jobs are skipped; run() then returns a Cancelled error.
+    std::stop_token stop;
 };
 
 struct Resolution {

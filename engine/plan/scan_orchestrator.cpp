@@ -195,6 +195,7 @@ Result<report::ScanReport> ScanOrchestrator::scan(const ResolveTarget& target, s
         request.target.display = target.path.string();
     request.includeDev = options_.includeDev;
     request.leaveScanRunning = true;
+    request.stop = stop;
     ProjectResolver resolver(config_, &store_, env_);
     auto resolution = resolver.run(request, [&](const std::string& stage, std::size_t done, std::size_t total,
                                                 const std::string& current) {

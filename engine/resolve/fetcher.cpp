@@ -113,6 +113,10 @@ Result<FetchSummary> Fetcher::fetch(PackageGraph& graph, const std::filesystem::
             summary.notFetched.push_back(graph.nodes[i].id() + " (" + sourceKindName(graph.nodes[i].source) + ")");
     }
 
+    // The stage starts now, not when the first download ends: a slow first tarball must not leave
+    // the display on the previous stage.
+    if (progress && !work.empty())
+        progress(0, work.size(), graph.nodes[work.front()].id());
     std::mutex mutex;
     std::vector<std::optional<Result<FetchedPackage>>> results(graph.nodes.size());
     std::atomic<std::size_t> done{0};

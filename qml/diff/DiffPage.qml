@@ -52,6 +52,7 @@ Page {
                 objectName: "diffExportPdf"
                 visible: diff.status === VersionDiffModel.Ready && Exporter.canExportDiff
                 text: qsTr("Export PDF")
+                enabled: !Exporter.busy
                 onClicked: page.exportDiff("pdf")
             }
         }
@@ -77,7 +78,8 @@ Page {
             Button {
                 text: qsTr("Compare")
                 highlighted: true
-                enabled: newerField.text.length > 0 && !diff.busy
+                // Also while one runs: the latest request replaces it (ScanController::compareVersions).
+                enabled: newerField.text.length > 0
                 onClicked: Scan.compareVersions(olderField.text, newerField.text)
             }
             BusyIndicator { running: diff.busy; visible: diff.busy; Layout.preferredHeight: 32; Layout.preferredWidth: 32 }

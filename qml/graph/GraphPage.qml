@@ -127,7 +127,9 @@ Page {
                     Label { objectName: "graphSelection"; text: Scan.details.key; font.pixelSize: 16; font.weight: Font.Bold; color: Theme.text }
                     Label {
                         width: selection.width
-                        text: qsTr("%n path(s) from the project highlighted", "", Scan.details.paths.length)
+                        // Spelled out: without a translation loaded, qsTr's %n plural shows "path(s)".
+                        text: Scan.details.paths.length === 1 ? qsTr("1 path from the project highlighted")
+                                                              : qsTr("%1 paths from the project highlighted").arg(Scan.details.paths.length)
                         color: Theme.accent
                         font.pixelSize: 12
                     }

@@ -44,7 +44,7 @@ Page {
                         spacing: 6
                         Label { text: qsTr("Export this package:"); color: Theme.textMuted; font.pixelSize: 12 }
                         Button { objectName: "packageExportHtml"; flat: true; text: qsTr("HTML"); font.pixelSize: 12; onClicked: page.exportPackage(details.key, "html") }
-                        Button { objectName: "packageExportPdf"; flat: true; text: qsTr("PDF"); font.pixelSize: 12; onClicked: page.exportPackage(details.key, "pdf") }
+                        Button { objectName: "packageExportPdf"; flat: true; text: qsTr("PDF"); font.pixelSize: 12; enabled: !Exporter.busy; onClicked: page.exportPackage(details.key, "pdf") }
                     }
                     Label {
                         objectName: "packageChanges"

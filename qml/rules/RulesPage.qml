@@ -44,17 +44,38 @@ Page {
                     width: list.width - 12
                     highlighted: ListView.isCurrentItem
                     onClicked: list.currentIndex = index
+                    // Fixed columns: each row's layout must not size itself by its own title's
+                    // length, or badges, titles and counts zig-zag down the list.
                     contentItem: RowLayout {
                         spacing: 14
                         SeverityBadge { severity: rule.severity; compact: true; Layout.preferredWidth: 72 }
                         ColumnLayout {
                             Layout.fillWidth: true
+                            Layout.preferredWidth: 1
                             spacing: 0
-                            Label { text: rule.title; color: Theme.text; font.weight: Font.DemiBold; opacity: rule.enabled ? 1 : 0.5 }
-                            Label { text: rule.ruleId + "  ·  " + rule.source; color: Theme.textMuted; font.pixelSize: 12; font.family: "monospace" }
+                            Label {
+                                objectName: "ruleTitle"
+                                Layout.fillWidth: true
+                                text: rule.title
+                                elide: Text.ElideRight
+                                color: Theme.text
+                                font.weight: Font.DemiBold
+                                opacity: rule.enabled ? 1 : 0.5
+                            }
+                            Label {
+                                Layout.fillWidth: true
+                                text: rule.ruleId + "  ·  " + rule.source
+                                elide: Text.ElideMiddle
+                                color: Theme.textMuted
+                                font.pixelSize: 12
+                                font.family: "monospace"
+                            }
                         }
                         Label {
-                            text: qsTr("%n hit(s)", "", rule.hits)
+                            objectName: "ruleHits"
+                            Layout.preferredWidth: 88
+                            horizontalAlignment: Text.AlignRight
+                            text: rule.hits === 0 ? qsTr("no hits") : rule.hits === 1 ? qsTr("1 hit") : qsTr("%1 hits").arg(rule.hits)
                             color: rule.hits > 0 ? Theme.text : Theme.textMuted
                             font.weight: rule.hits > 0 ? Font.Bold : Font.Normal
                         }

@@ -8,7 +8,10 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/engine/plan/fake_analyzer.h"
+#include "tests/support/test_http_server.h"
 #include "ui/engine_scan_backend.h"
 #include "ui/scan_controller.h"
 
@@ -118,6 +121,65 @@ private slots:
         QCOMPARE(scan.status(), ui::ScanController::Cancelled);
         QVERIFY(scan.errorString().contains(QStringLiteral("cancelled")));
         QVERIFY(scan.errorDetail().contains(QStringLiteral("next scan")));
+    }
+
+    // A registry that accepts the connection and never answers: Cancel must not wait for the
+    // transfer's 60 s timeout (nor its retries).
+    void cancelWhileResolvingStopsPromptly() {
+        test::TestHttpServer registry;
+        registry.on("/slow-registry-pkg", std::vector<test::ScriptedResponse>{{.body = "{}", .delay = 120s}});
+        auto analyzer = std::make_shared<FakeAnalyzer>();
+        ui::ScanController scan(std::make_shared<ui::EngineScanBackend>(factoryOf(analyzer), env()));
+        auto o = options(QStringLiteral("cancel-resolve.db"));
+        o.offline = false;
+        o.registry = registry.url("/");
+        scan.setOptions(o);
+        QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
+        scan.start(QStringLiteral("slow-registry-pkg@1.0.0"));
+        QTRY_VERIFY_WITH_TIMEOUT(!registry.requestsFor("/slow-registry-pkg").empty(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(scan.stage(), QStringLiteral("resolve"), 2000);  // posted by the worker, may trail the request
+        QElapsedTimer clock;
+        clock.start();
+        scan.cancel();
+        QVERIFY(finished.wait(5000));
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(scan.status(), ui::ScanController::Cancelled);
+        QVERIFY2(scan.errorString().contains(QStringLiteral("cancelled")), qPrintable(scan.errorString()));
+        QVERIFY2(scan.errorDetail().contains(QStringLiteral("resolving")), qPrintable(scan.errorDetail()));
+        QCOMPARE(analyzer->calls().size(), std::size_t{0});
+    }
+
+    // The packument comes at once, the tarball never: Cancel stops the libcurl download.
+    void cancelWhileDownloadingStopsPromptly() {
+        test::TestHttpServer registry;
+        const std::string tarball = registry.url("/slow-tarball-pkg/-/slow-tarball-pkg-1.0.0.tgz");
+        // Built with nlohmann::json: moc's preprocessor does not read raw string literals.
+        const std::string packument =
+            nlohmann::json{{"name", "slow-tarball-pkg"},
+                           {"dist-tags", {{"latest", "1.0.0"}}},
+                           {"versions", {{"1.0.0", {{"name", "slow-tarball-pkg"}, {"version", "1.0.0"},
+                                                    {"dist", {{"tarball", tarball}, {"integrity", "sha512-AAAA"}}}}}}}}
+                .dump();
+        registry.on("/slow-tarball-pkg", std::vector<test::ScriptedResponse>{{.body = packument}});
+        registry.on("/slow-tarball-pkg/-/slow-tarball-pkg-1.0.0.tgz", std::vector<test::ScriptedResponse>{{.body = "x", .delay = 120s}});
+        auto analyzer = std::make_shared<FakeAnalyzer>();
+        ui::ScanController scan(std::make_shared<ui::EngineScanBackend>(factoryOf(analyzer), env()));
+        auto o = options(QStringLiteral("cancel-fetch.db"));
+        o.offline = false;
+        o.registry = registry.url("/");
+        scan.setOptions(o);
+        QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
+        scan.start(QStringLiteral("slow-tarball-pkg@1.0.0"));
+        QTRY_VERIFY_WITH_TIMEOUT(!registry.requestsFor("/slow-tarball-pkg/-/slow-tarball-pkg-1.0.0.tgz").empty(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(scan.stage(), QStringLiteral("fetch"), 2000);  // the window says it is downloading
+        QElapsedTimer clock;
+        clock.start();
+        scan.cancel();
+        QVERIFY(finished.wait(5000));
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(scan.status(), ui::ScanController::Cancelled);
+        QVERIFY2(scan.errorDetail().contains(QStringLiteral("resolving")), qPrintable(scan.errorDetail()));
+        QCOMPARE(analyzer->calls().size(), std::size_t{0});
     }
 
     void analyzerErrorsAreShownWithTheirFix() {

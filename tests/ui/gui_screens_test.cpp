@@ -11,6 +11,8 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <functional>
+
 #include "engine/report/palette.h"
 #include "ui/demo_report.h"
 #include "ui/demo_scan_backend.h"
@@ -173,6 +175,26 @@ private slots:
         find("diffList")->setProperty("expandedRow", -1);
         show("rules");
         QCOMPARE(find("rulesList")->property("count").toInt(), 8);
+        // One column per kind of text: every title and every hit count starts at the same x,
+        // whatever the length of the rule's title; counts read as words, not "1 hit(s)".
+        QSet<int> titleX, hitsX;
+        QStringList hits;
+        // Delegates are visual children of the list, not QObject children of the window.
+        std::function<void(QQuickItem*)> visit = [&](QQuickItem* item) {
+            if (item->objectName() == QLatin1String("ruleTitle"))
+                titleX.insert(qRound(item->mapToScene({0, 0}).x()));
+            if (item->objectName() == QLatin1String("ruleHits")) {
+                hitsX.insert(qRound(item->mapToScene({0, 0}).x()));
+                hits << item->property("text").toString();
+            }
+            for (auto* child : item->childItems())
+                visit(child);
+        };
+        visit(find("rulesList"));
+        QCOMPARE(hits.size(), 8);
+        QCOMPARE(titleX.size(), 1);
+        QCOMPARE(hitsX.size(), 1);
+        QVERIFY2(hits.contains(QStringLiteral("1 hit")) && hits.contains(QStringLiteral("no hits")), qPrintable(hits.join(',')));
         screenshot(QStringLiteral("10-rules"));
         show("settings");
         screenshot(QStringLiteral("11-settings"));

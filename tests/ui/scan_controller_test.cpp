@@ -4,6 +4,9 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <mutex>
+#include <thread>
+
 #include "ui/demo_report.h"
 #include "ui/demo_scan_backend.h"
 #include "ui/scan_controller.h"
@@ -13,7 +16,53 @@ using namespace std::chrono_literals;
 
 namespace {
 const QString kDemo = QStringLiteral(VIGIL_SOURCE_DIR "/examples/demo");
-}
+
+/// Compares instantly, except the first comparison, which runs until it is stopped (a version
+/// being analysed in the sandbox). Records every request and whether it was stopped.
+class SlowFirstCompareBackend : public ui::ScanBackend {
+public:
+    engine::Result<engine::report::ScanReport> run(const std::string&, const ui::ScanOptions&, const ui::ProgressCallback&,
+                                                   std::stop_token) override {
+        return engine::makeError(engine::ErrorCode::Usage, "not in this test");
+    }
+    engine::Result<engine::report::VersionChanges> compare(const std::string& older, const std::string& newer,
+                                                           const ui::ScanOptions&, const ui::StatusCallback&,
+                                                           std::stop_token stop) override {
+        bool first = false;
+        {
+            std::lock_guard lock(mutex_);
+            first = requests_.empty();
+            requests_.push_back(older + " -> " + newer);
+        }
+        if (first) {
+            while (!stop.stop_requested())
+                std::this_thread::sleep_for(5ms);
+            std::lock_guard lock(mutex_);
+            firstStopped_ = true;
+            return engine::makeError(engine::ErrorCode::Cancelled, "comparison of " + newer + " cancelled");
+        }
+        engine::report::VersionChanges changes;
+        changes.fromVersion = older.substr(older.rfind('@') + 1);
+        changes.toVersion = newer.substr(newer.rfind('@') + 1);
+        changes.summary = "1 added";
+        changes.lines.push_back({"added", "network.connections", "evil.example:443", "(install)", {}});
+        return changes;
+    }
+    std::vector<std::string> requests() const {
+        std::lock_guard lock(mutex_);
+        return requests_;
+    }
+    bool firstStopped() const {
+        std::lock_guard lock(mutex_);
+        return firstStopped_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> requests_;
+    bool firstStopped_ = false;
+};
+}  // namespace
 
 class ScanControllerTest : public QObject {
     Q_OBJECT
@@ -127,6 +176,38 @@ private slots:
         scan.reset();  // must not hang for the whole scan nor crash on late batches
         QVERIFY(timer.elapsed() < 2000);
         QTest::qWait(50);
+    }
+
+    // The user changes their mind while a comparison runs: the latest request is what shows. The
+    // running one is stopped, one asked for in between never runs, and nothing of the stopped one
+    // (its "cancelled" error) reaches the page.
+    void theLatestVersionComparisonWins() {
+        auto backend = std::make_shared<SlowFirstCompareBackend>();
+        ui::ScanController scan(backend);
+        ui::VersionDiffModel& diff = *scan.diffModel();
+        bool sawFailure = false;
+        connect(&diff, &ui::VersionDiffModel::statusChanged, this, [&] { sawFailure = sawFailure || diff.status() == ui::VersionDiffModel::Failed; });
+        scan.compareVersions(QStringLiteral("left-pad@1.0.0"), QStringLiteral("left-pad@1.0.1"));
+        QTRY_COMPARE(backend->requests().size(), std::size_t{1});
+        QVERIFY(diff.busy());
+        scan.compareVersions(QStringLiteral("left-pad@1.0.1"), QStringLiteral("left-pad@1.0.2"));
+        scan.compareVersions(QStringLiteral("left-pad@1.0.2"), QStringLiteral("left-pad@1.0.3"));
+        QVERIFY(diff.busy());
+        QVERIFY2(diff.statusText().contains(QStringLiteral("left-pad@1.0.3")), qPrintable(diff.statusText()));
+        QTRY_COMPARE_WITH_TIMEOUT(diff.status(), ui::VersionDiffModel::Ready, 5000);
+        QVERIFY(backend->firstStopped());
+        QCOMPARE(backend->requests(), (std::vector<std::string>{"left-pad@1.0.0 -> left-pad@1.0.1", "left-pad@1.0.2 -> left-pad@1.0.3"}));
+        QCOMPARE(diff.leftTitle(), QStringLiteral("left-pad@1.0.2"));
+        QCOMPARE(diff.rightTitle(), QStringLiteral("left-pad@1.0.3"));
+        QCOMPARE(diff.added(), 1);
+        QVERIFY(diff.errorString().isEmpty());
+        QTest::qWait(50);
+        QCOMPARE(diff.status(), ui::VersionDiffModel::Ready);
+        QVERIFY2(!sawFailure, "the stopped comparison's error never reached the page");
+        // And a later request after it ended runs at once.
+        scan.compareVersions(QStringLiteral("left-pad@1.0.3"), QStringLiteral("left-pad@1.0.4"));
+        QTRY_COMPARE(diff.rightTitle(), QStringLiteral("left-pad@1.0.4"));
+        QCOMPARE(backend->requests().size(), std::size_t{3});
     }
 
     void selectionAndVersionDiff() {

@@ -195,7 +195,10 @@ private slots:
         QVERIFY(body.contains(QStringLiteral("lib/steal.js")));
 
         const QString pdf = home_.filePath(QStringLiteral("diff.pdf"));
+        QSignalSpy pdfDone(&exporter, &ui::ReportExporter::exportFinished);
         QVERIFY2(exporter.exportTo(QStringLiteral("diff"), QStringLiteral("pdf"), pdf), qPrintable(exporter.errorString()));
+        QVERIFY(pdfDone.wait(60000));  // written on a worker
+        QVERIFY2(pdfDone.first().first().toBool(), qPrintable(exporter.errorString()));
         if (QFileInfo::exists(QStringLiteral("/usr/bin/pdftotext"))) {
             QProcess text;
             text.start(QStringLiteral("/usr/bin/pdftotext"), {pdf, QStringLiteral("-")});

@@ -14,7 +14,8 @@ namespace vigil::ui::report {
 
 enum class PageSize { A4, Letter };
 
-/// Needs a QGuiApplication (fonts); call it on the thread that owns it.
+/// Needs a QGuiApplication (fonts). Runs on any thread: every Qt object it paints with is its own
+/// (the export runs it on a worker so the window keeps drawing).
 /// `events` (may be null) gives the packages' timelines and event tables, one package at a time.
 engine::Status writePdf(const engine::report::ScanReport& report, const std::filesystem::path& path, PageSize size,
                         const engine::report::EventSource* events = nullptr);
