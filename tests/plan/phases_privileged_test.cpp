@@ -243,6 +243,63 @@ TEST_F(Phases, AnIntervalKeepsTheGraceToItsEnd) {
     EXPECT_EQ(runs[0].stimulus["settled"]["pending"], nlohmann::json::array({"Timeout"})) << runs[0].stimulus.dump();
 }
 
+TEST_F(Phases, TimersOfMinutesAndHoursFireInOrderWithinThePhase) {
+    // A delayed payload (10 minutes), one nested in another (45 minutes, then 2 hours) and an
+    // interval of 10 minutes: all run during the import phase, in the order of their delays, and
+    // the phase ends soon after instead of at its wall limit.
+    const size_t late = pkg("late-timers", {{"main", "index.js"}},
+                            {{"index.js",
+                              "const fs = require('fs');\n"
+                              "const seen = [];\n"
+                              "const mark = (label) => { seen.push(label);"
+                              " fs.writeFileSync('/home/dev/project/order', seen.join(',')); console.log('FIRED ' + label); };\n"
+                              "setTimeout(() => mark('45min') || setTimeout(() => mark('nested-2h'), 2 * 3600e3), 45 * 60e3);\n"
+                              "setTimeout(() => mark('10min'), 10 * 60e3);\n"
+                              "const iv = setInterval(() => { mark('interval'); clearInterval(iv); }, 11 * 60e3);\n"
+                              "module.exports = 1;\n"}});
+    const auto started = std::chrono::steady_clock::now();
+    const auto runs = run(late, [](PhaseOptions& o) {
+        o.phases = {"import"};
+        o.grace = std::chrono::milliseconds(1000);
+    });
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(runs.size(), 1u);
+    const PhaseRun& r = runs[0];
+    EXPECT_EQ(r.outcome, "ok") << r.reason << r.stderrTail;
+    EXPECT_NE(r.stdoutTail.find("FIRED 10min\nFIRED interval\nFIRED 45min\nFIRED nested-2h"), std::string::npos)
+        << r.stdoutTail;
+    EXPECT_TRUE(changed(r, "/home/dev/project/order"));
+    EXPECT_EQ(r.stimulus["settled"]["ended"], "idle") << r.stimulus.dump();
+    EXPECT_GT(r.stimulus["settled"]["timer_wait_ms"].get<int64_t>(), 0) << r.stimulus.dump();
+    // ~3.4 s for the 45 minutes, ~3.8 s more for the nested 2 hours, then idle.
+    EXPECT_LT(took, std::chrono::seconds(20));
+    size_t timers = 0;
+    for (const auto& e : r.events)
+        if (e.kind == "runtime.timer" && e.attrs.value("delay_ms", 0) >= 600000) {
+            ++timers;
+            EXPECT_LT(e.attrs.value("accelerated_ms", 0), 5000) << e.attrs.dump();
+        }
+    EXPECT_EQ(timers, 4u);
+}
+
+TEST_F(Phases, TimerWaitIsBoundedByItsOption) {
+    // A beacon that re-arms a 30-minute timer forever never lets the phase idle: the wait past
+    // the grace stops at timerWait, well before the wall limit.
+    const size_t beacon = pkg("beacon", {{"main", "index.js"}},
+                              {{"index.js",
+                                "const again = () => setTimeout(again, 30 * 60e3);\nagain();\nmodule.exports = 1;\n"}});
+    const auto runs = run(beacon, [](PhaseOptions& o) {
+        o.phases = {"import"};
+        o.timerWait = std::chrono::milliseconds(4000);
+    });
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].outcome, "ok") << runs[0].reason;
+    const auto& settled = runs[0].stimulus["settled"];
+    EXPECT_EQ(settled["ended"], "timer wait") << settled.dump();
+    EXPECT_GE(settled["waited_ms"].get<int64_t>(), 3000) << settled.dump();
+    EXPECT_LT(settled["waited_ms"].get<int64_t>(), 4500) << settled.dump();
+}
+
 TEST(AnalyzeCli, DemoEnvInspectorPostinstallReachesTheHoneypot) {
     if (geteuid() != 0)
         GTEST_SKIP() << "not root: analyze needs the sandbox";
