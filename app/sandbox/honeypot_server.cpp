@@ -16,7 +16,6 @@
 // IPv6 address.
 // Every record is bounded; after kMaxEvents they are counted, not sent.
 #include <arpa/inet.h>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -24,10 +23,8 @@
 #include <grp.h>
 #include <memory>
 #include <netinet/in.h>
-#include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <poll.h>
-#include <span>
 #include <string>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -36,6 +33,7 @@
 
 #include "app/sandbox/die.h"
 #include "app/sandbox/honeypot.h"
+#include "app/sandbox/honeypot_address.h"
 #include "app/sandbox/honeypot_dns.h"
 #include "app/sandbox/honeypot_emulation.h"
 #include "app/sandbox/honeypot_stream.h"
@@ -59,16 +57,6 @@ constexpr uint64_t kSilentNs = 3000000000ull;            // never spoke (waits f
 // (an npm publish of a bundled worm) completes and gets its answer instead of a reset.
 constexpr size_t kDrainCap = 64u << 20;
 
-struct Endpoint {
-    uint8_t family = VIGIL_NET_INET;
-    std::array<uint8_t, 16> addr{};  // network order; IPv4 in the first 4 bytes
-    uint16_t port = 0;
-
-    [[nodiscard]] std::span<const uint8_t> bytes() const {
-        return {addr.data(), family == VIGIL_NET_INET6 ? size_t{16} : size_t{4}};
-    }
-};
-
 struct Conn {
     int fd = -1;
     Endpoint src, dst;
@@ -81,43 +69,6 @@ struct Conn {
     bool truncated = false;
     uint64_t opened = 0, last = 0;
 };
-
-Endpoint fromSockaddr(const sockaddr_storage& s) {
-    Endpoint e;
-    if (s.ss_family == AF_INET6) {
-        const auto& a = reinterpret_cast<const sockaddr_in6&>(s);
-        e.family = VIGIL_NET_INET6;
-        std::memcpy(e.addr.data(), &a.sin6_addr, 16);
-        e.port = ntohs(a.sin6_port);
-    } else {
-        const auto& a = reinterpret_cast<const sockaddr_in&>(s);
-        std::memcpy(e.addr.data(), &a.sin_addr, 4);
-        e.port = ntohs(a.sin_port);
-    }
-    return e;
-}
-
-Endpoint ipv6Endpoint(const in6_addr& a, uint16_t port) {
-    Endpoint e;
-    e.family = VIGIL_NET_INET6;
-    std::memcpy(e.addr.data(), &a, 16);
-    e.port = port;
-    return e;
-}
-
-Endpoint ipv4Endpoint(uint32_t networkOrder, uint16_t port) {
-    Endpoint e;
-    std::memcpy(e.addr.data(), &networkOrder, 4);
-    e.port = port;
-    return e;
-}
-
-DnsAnswerAddresses dnsAnswerAddresses() {
-    DnsAnswerAddresses a;
-    inet_pton(AF_INET, VIGIL_HONEYPOT_ANSWER_IPV4, a.ipv4.data());
-    inet_pton(AF_INET6, VIGIL_HONEYPOT_ANSWER_IPV6, a.ipv6.data());
-    return a;
-}
 
 class Server {
 public:
@@ -296,25 +247,8 @@ private:
         return n;
     }
 
-    /// The destination address of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO.
-    static Endpoint destinationOf(msghdr& m, uint16_t port) {
-        for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
-            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-                in_pktinfo info;
-                std::memcpy(&info, CMSG_DATA(c), sizeof info);
-                return ipv4Endpoint(info.ipi_addr.s_addr, port);
-            }
-            if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-                in6_pktinfo info;
-                std::memcpy(&info, CMSG_DATA(c), sizeof info);
-                return ipv6Endpoint(info.ipi6_addr, port);
-            }
-        }
-        return ipv4Endpoint(0, port);
-    }
-
     void serveDns(int sock) {
-        const DnsAnswerAddresses answers = dnsAnswerAddresses();
+        const DnsAnswerAddresses answers = honeypotAnswers();
         for (;;) {
             uint8_t buf[1500];
             sockaddr_storage from{};
@@ -331,7 +265,7 @@ private:
             if (n < 0)
                 return;
             const socklen_t fromLen = m.msg_namelen;
-            const Endpoint src = fromSockaddr(from), to = destinationOf(m, 53);
+            const Endpoint src = fromSockaddr(from), to = datagramDestination(m, 53);
             const auto q = parseDnsQuery(buf, static_cast<size_t>(n));
             if (!q) {
                 emit(VIGIL_NET_UDP, src, to, {}, std::string_view(reinterpret_cast<char*>(buf), static_cast<size_t>(n)), false);
@@ -347,45 +281,10 @@ private:
             r.msg_iov = &riov;
             r.msg_iovlen = 1;
             r.msg_control = reply;
-            r.msg_controllen = sizeof reply;  // CMSG_FIRSTHDR needs room for a header; trimmed below
-            cmsghdr* c = CMSG_FIRSTHDR(&r);
-            // Reply from the address that was asked (AnyIP makes it local).
-            if (to.family == VIGIL_NET_INET6) {
-                r.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-                c->cmsg_level = IPPROTO_IPV6;
-                c->cmsg_type = IPV6_PKTINFO;
-                c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-                in6_pktinfo info{};
-                std::memcpy(&info.ipi6_addr, to.addr.data(), 16);
-                std::memcpy(CMSG_DATA(c), &info, sizeof info);
-            } else {
-                r.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-                c->cmsg_level = IPPROTO_IP;
-                c->cmsg_type = IP_PKTINFO;
-                c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-                in_pktinfo info{};
-                std::memcpy(&info.ipi_spec_dst, to.addr.data(), 4);
-                std::memcpy(CMSG_DATA(c), &info, sizeof info);
-            }
+            r.msg_controllen = sizeof reply;
+            setReplySource(r, to);  // reply from the address that was asked (AnyIP makes it local)
             (void)sendmsg(sock, &r, MSG_DONTWAIT);
         }
-    }
-
-    /// Parses an inbound IPv4 packet from a raw socket; false when it is not a whole transport header.
-    static bool transport(const uint8_t* p, size_t n, size_t headerMin, Endpoint& src, Endpoint& dst, size_t& payload) {
-        if (n < sizeof(iphdr))
-            return false;
-        iphdr ip;
-        std::memcpy(&ip, p, sizeof ip);
-        const size_t ihl = ip.ihl * 4u;
-        if (ihl < sizeof ip || n < ihl + headerMin)
-            return false;
-        uint16_t ports[2];
-        std::memcpy(ports, p + ihl, sizeof ports);
-        src = ipv4Endpoint(ip.saddr, ntohs(ports[0]));
-        dst = ipv4Endpoint(ip.daddr, ntohs(ports[1]));
-        payload = ihl + headerMin;
-        return true;
     }
 
     void recordDatagram(int sock) {
@@ -415,9 +314,9 @@ private:
                 std::memcpy(ports, buf, sizeof ports);
                 src = fromSockaddr(from);
                 src.port = ntohs(ports[0]);
-                dst = destinationOf(m, ntohs(ports[1]));
+                dst = datagramDestination(m, ntohs(ports[1]));
                 payload = sizeof(udphdr);
-            } else if (!transport(buf, got, sizeof(udphdr), src, dst, payload)) {
+            } else if (!parseIpv4Transport(buf, got, sizeof(udphdr), src, dst, payload)) {
                 continue;
             }
             if (dst.port == 53)
@@ -578,7 +477,7 @@ private:
             if (!q)
                 return finish(c), true;
             emit(VIGIL_NET_DNS, c.src, c.dst, {q->name, dnsTypeName(q->type)}, {}, false);
-            const std::vector<uint8_t> answer = buildDnsAnswer(msg, *q, dnsAnswerAddresses());
+            const std::vector<uint8_t> answer = buildDnsAnswer(msg, *q, honeypotAnswers());
             std::string out(2, '\0');
             out[0] = static_cast<char>(answer.size() >> 8);
             out[1] = static_cast<char>(answer.size());
