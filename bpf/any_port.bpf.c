@@ -10,10 +10,11 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Slot 0: the honeypot's catch-all listener, inserted by the honeypot before it drops privileges. */
+/* The honeypot's catch-all listeners, inserted by the honeypot before it drops privileges:
+ * slot 0 the IPv4 one, slot 1 the IPv6 one (a connection is handed to its own family's socket). */
 struct {
     __uint(type, BPF_MAP_TYPE_SOCKMAP);
-    __uint(max_entries, 1);
+    __uint(max_entries, 2);
     __type(key, __u32);
     __type(value, __u64);
 } vigil_catch_all SEC(".maps");
@@ -23,8 +24,8 @@ int vigil_any_port(struct bpf_sk_lookup *ctx) {
     /* DNS over TCP keeps its own listener on port 53; UDP has its own sockets. */
     if (ctx->protocol != IPPROTO_TCP || ctx->local_port == 53)
         return SK_PASS;
-    __u32 zero = 0;
-    struct bpf_sock *sk = bpf_map_lookup_elem(&vigil_catch_all, &zero);
+    __u32 slot = ctx->family == 10 /* AF_INET6 */ ? 1 : 0;
+    struct bpf_sock *sk = bpf_map_lookup_elem(&vigil_catch_all, &slot);
     if (!sk)
         return SK_PASS;
     bpf_sk_assign(ctx, sk, 0);

@@ -58,10 +58,15 @@ std::vector<std::string> limitNames(const sbx::RunResult& r) {
     return v;
 }
 
+/// "1.2.3.4:80" or "[2001:db8::7]:80": an IPv6 address's own colons would swallow the port.
+std::string endpointText(const std::string& ip, uint16_t port) {
+    return ip.find(':') == std::string::npos ? ip + ":" + std::to_string(port) : "[" + ip + "]:" + std::to_string(port);
+}
+
 json netEventJson(const sbx::NetEvent& e) {
     json j = {{"type", "net"}, {"kind", sbx::netEventKindName(e.kind)},
               {"time_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(e.time.time_since_epoch()).count()},
-              {"src", e.srcIp + ":" + std::to_string(e.srcPort)}, {"dst", e.dstIp + ":" + std::to_string(e.dstPort)}};
+              {"src", endpointText(e.srcIp, e.srcPort)}, {"dst", endpointText(e.dstIp, e.dstPort)}};
     switch (e.kind) {
     case sbx::NetEvent::Kind::Dns:
         j["name"] = e.text(0);
@@ -91,7 +96,7 @@ json netEventJson(const sbx::NetEvent& e) {
 
 /// One line per record for people: what was asked, and the telling part of what was sent.
 std::string netEventLine(const sbx::NetEvent& e) {
-    const std::string dst = e.dstIp + ":" + std::to_string(e.dstPort);
+    const std::string dst = endpointText(e.dstIp, e.dstPort);
     auto printable = [](std::string s) {
         if (s.size() > 120)
             s = s.substr(0, 120) + "...";

@@ -61,27 +61,31 @@ std::optional<DnsQuery> parseDnsQuery(const uint8_t* msg, size_t len) {
     return q;
 }
 
-std::vector<uint8_t> buildDnsAnswer(const uint8_t* msg, const DnsQuery& query, uint32_t ipv4) {
+std::vector<uint8_t> buildDnsAnswer(const uint8_t* msg, const DnsQuery& query, const DnsAnswerAddresses& addresses) {
     std::vector<uint8_t> out(msg, msg + query.questionEnd);
     const uint16_t flags = be16(msg + 2);
     // QR, the query's opcode and RD, AA, RA; RCODE 0.
     const uint16_t reply = static_cast<uint16_t>(0x8000 | (flags & 0x7800) | 0x0400 | (flags & 0x0100) | 0x0080);
     out[2] = static_cast<uint8_t>(reply >> 8);
     out[3] = static_cast<uint8_t>(reply);
-    const bool answer = query.type == 1 || query.type == 255;
-    const uint8_t counts[8] = {0, 1, 0, static_cast<uint8_t>(answer ? 1 : 0), 0, 0, 0, 0};
+    const bool a = query.type == 1 || query.type == 255;
+    const bool aaaa = query.type == 28 || query.type == 255;
+    const uint8_t counts[8] = {0, 1, 0, static_cast<uint8_t>((a ? 1 : 0) + (aaaa ? 1 : 0)), 0, 0, 0, 0};
     for (size_t i = 0; i < 8; ++i)
         out[4 + i] = counts[i];
-    if (answer) {
+    const auto record = [&](uint16_t type, const uint8_t* data, uint16_t len) {
         put16(out, 0xc00c);  // the name of the question
-        put16(out, 1);       // A
+        put16(out, type);
         put16(out, 1);       // IN
         put16(out, static_cast<uint16_t>(kTtl >> 16));
         put16(out, static_cast<uint16_t>(kTtl));
-        put16(out, 4);
-        const auto* a = reinterpret_cast<const uint8_t*>(&ipv4);
-        out.insert(out.end(), a, a + 4);
-    }
+        put16(out, len);
+        out.insert(out.end(), data, data + len);
+    };
+    if (a)
+        record(1, addresses.ipv4.data(), 4);
+    if (aaaa)
+        record(28, addresses.ipv6.data(), 16);
     return out;
 }
 

@@ -1,6 +1,7 @@
 // @brief The honeypot's DNS: parse one query, build the answer that sends every name to the honeypot.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -20,10 +21,16 @@ struct DnsQuery {
 /// malformed messages and compressed names (a client never compresses its question).
 std::optional<DnsQuery> parseDnsQuery(const uint8_t* msg, size_t len);
 
+/// The honeypot's own addresses, network byte order: what every name resolves to.
+struct DnsAnswerAddresses {
+    std::array<uint8_t, 4> ipv4{};
+    std::array<uint8_t, 16> ipv6{};
+};
+
 /// The answer to `query` (whose bytes are `msg`): NOERROR, authoritative, the first question
-/// echoed, and for A/ANY one A record of `ipv4` (network byte order). Other types get an empty
-/// answer, so clients fall back to IPv4, the only family the run can reach.
-std::vector<uint8_t> buildDnsAnswer(const uint8_t* msg, const DnsQuery& query, uint32_t ipv4);
+/// echoed, one A record for A, one AAAA record for AAAA, both for ANY. Other types get an empty
+/// answer (NODATA), as a name without such records would.
+std::vector<uint8_t> buildDnsAnswer(const uint8_t* msg, const DnsQuery& query, const DnsAnswerAddresses& addresses);
 
 /// "A", "AAAA", "TXT", ... or "TYPE<n>".
 std::string dnsTypeName(uint16_t type);

@@ -1,7 +1,8 @@
-// The honeypot process: one poll loop in the honeypot's network namespace, where the AnyIP route
-// makes every IPv4 address local. What it serves:
-//   - DNS on UDP and TCP port 53 of any address: every name resolves to the honeypot's answer;
-//     UDP replies leave from the address the client asked (IP_PKTINFO), as a real resolver's do;
+// The honeypot process: one poll loop in the honeypot's network namespace, where the AnyIP routes
+// make every IPv4 and IPv6 address local. Every socket below exists once per family. What it serves:
+//   - DNS on UDP and TCP port 53 of any address: every name resolves to the honeypot's answer (A
+//     and AAAA); UDP replies leave from the address the client asked (IP_PKTINFO /
+//     IPV6_PKTINFO), as a real resolver's do;
 //   - TCP on every port of every address: one catch-all listener that the namespace's sk_lookup
 //     program (honeypot_steering.cpp) hands each connection to; DNS over TCP keeps port 53's own;
 //   - on each TCP connection: HTTP (method, host, path, headers, body; answered by an emulation
@@ -11,6 +12,8 @@
 //     certificate signed by the run's CA (honeypot_tls.cpp) and what the client sends inside is
 //     recorded exactly like plain HTTP (or as first bytes); anything else: the first bytes;
 //   - a raw UDP socket records the first bytes of datagrams to ports other than 53.
+// IPv4 and IPv6 sockets are separate (IPV6_V6ONLY), so an IPv4 client is never seen as a mapped
+// IPv6 address.
 // Every record is bounded; after kMaxEvents they are counted, not sent.
 #include <arpa/inet.h>
 #include <cerrno>
@@ -20,7 +23,6 @@
 #include <grp.h>
 #include <memory>
 #include <netinet/in.h>
-#include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <string>
@@ -31,10 +33,12 @@
 
 #include "app/sandbox/die.h"
 #include "app/sandbox/honeypot.h"
+#include "app/sandbox/honeypot_address.h"
 #include "app/sandbox/honeypot_dns.h"
 #include "app/sandbox/honeypot_emulation.h"
 #include "app/sandbox/honeypot_stream.h"
 #include "app/sandbox/honeypot_tls.h"
+#include "app/sandbox/network.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_plan.h"
 #include "app/sandbox/seccomp_filter.h"
@@ -53,11 +57,6 @@ constexpr uint64_t kSilentNs = 3000000000ull;            // never spoke (waits f
 // (an npm publish of a bundled worm) completes and gets its answer instead of a reset.
 constexpr size_t kDrainCap = 64u << 20;
 
-struct Endpoint {
-    uint32_t ip = 0;  // network order
-    uint16_t port = 0;
-};
-
 struct Conn {
     int fd = -1;
     Endpoint src, dst;
@@ -71,8 +70,6 @@ struct Conn {
     uint64_t opened = 0, last = 0;
 };
 
-Endpoint fromSockaddr(const sockaddr_in& a) { return {a.sin_addr.s_addr, ntohs(a.sin_port)}; }
-
 class Server {
 public:
     Server(int events, TlsInterceptor& tls, const EmulationSettings& settings)
@@ -80,33 +77,52 @@ public:
 
     /// Opens every socket; `catchAllMap` is the steering program's sockmap (closed here).
     void open(int catchAllMap) {
-        // Port 53 for DNS over TCP; port 0 (any free one) for the catch-all, which the steering
-        // program hands every other connection to, whatever port it was sent to.
-        for (uint16_t port : {uint16_t{53}, uint16_t{0}}) {
-            const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-            if (fd < 0)
-                die("socket", "honeypot TCP listener");
-            bindAny(fd, port, "honeypot TCP listener");
-            if (listen(fd, 128) != 0)
-                die("listen", "honeypot TCP port " + std::to_string(port));
-            listeners_.push_back(fd);
-        }
-        const uint32_t slot = 0;
-        const uint64_t catchAll = static_cast<uint64_t>(listeners_.back());
-        if (bpf_map_update_elem(catchAllMap, &slot, &catchAll, BPF_ANY) != 0)
-            die("bpf", "insert the catch-all listener into the steering map");
-        close(catchAllMap);
-        dns_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (dns_ < 0)
-            die("socket", "honeypot DNS");
         const int on = 1;
-        // The destination each query was sent to: the reply must come from it.
-        if (setsockopt(dns_, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) != 0)
-            die("setsockopt", "IP_PKTINFO on the honeypot DNS socket");
-        bindAny(dns_, 53, "honeypot DNS");
-        rawUdp_ = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
-        if (rawUdp_ < 0)
-            die("socket", "honeypot raw UDP recorder");
+        // Slot 0 of the steering map holds the IPv4 catch-all, slot 1 the IPv6 one (any_port.bpf.c).
+        for (const int family : {AF_INET, AF_INET6}) {
+            if (family == AF_INET6 && !ipv6Available())
+                continue;  // the run has no IPv6 at all (network.cpp sets none up either)
+            const char* const fam = family == AF_INET ? "IPv4" : "IPv6";
+            // Port 53 for DNS over TCP; port 0 (any free one) for the catch-all, which the steering
+            // program hands every other connection to, whatever port it was sent to.
+            for (uint16_t port : {uint16_t{53}, uint16_t{0}}) {
+                const int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                    die("socket", std::string("honeypot ") + fam + " TCP listener");
+                bindAny(fd, family, port, "honeypot TCP listener");
+                if (listen(fd, 128) != 0)
+                    die("listen", std::string("honeypot ") + fam + " TCP port " + std::to_string(port));
+                listeners_.push_back(fd);
+            }
+            const uint32_t slot = family == AF_INET ? 0 : 1;
+            const uint64_t catchAll = static_cast<uint64_t>(listeners_.back());
+            if (bpf_map_update_elem(catchAllMap, &slot, &catchAll, BPF_ANY) != 0)
+                die("bpf", std::string("insert the ") + fam + " catch-all listener into the steering map");
+
+            const int dns = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (dns < 0)
+                die("socket", std::string("honeypot ") + fam + " DNS");
+            // The destination each query was sent to: the reply must come from it.
+            const bool pktinfo = family == AF_INET ? setsockopt(dns, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) == 0
+                                                   : setsockopt(dns, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) == 0;
+            if (!pktinfo)
+                die("setsockopt", std::string("packet info on the honeypot ") + fam + " DNS socket");
+            // IPv6 checks a reply's source address against the interfaces' addresses, not the
+            // AnyIP route: without freebind, answering from the resolver asked is refused (EINVAL).
+            if (family == AF_INET6 && setsockopt(dns, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof on) != 0)
+                die("setsockopt", "IPV6_FREEBIND on the honeypot IPv6 DNS socket", "needs Linux 4.15 or later");
+            bindAny(dns, family, 53, "honeypot DNS");
+            dns_.push_back(dns);
+
+            const int raw = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+            if (raw < 0)
+                die("socket", std::string("honeypot ") + fam + " raw UDP recorder");
+            // An IPv6 raw socket gets no IP header: the destination comes as packet info.
+            if (family == AF_INET6 && setsockopt(raw, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on) != 0)
+                die("setsockopt", "IPV6_RECVPKTINFO on the honeypot IPv6 raw UDP recorder");
+            rawUdp_.push_back(raw);
+        }
+        close(catchAllMap);
     }
 
     /// Serves until the helper closes its end; then records what is still open and exits.
@@ -128,9 +144,22 @@ public:
     }
 
 private:
-    static void bindAny(int fd, uint16_t port, const char* what) {
+    static void bindAny(int fd, int family, uint16_t port, const char* what) {
         const int on = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (family == AF_INET6) {
+            // IPv6 only: IPv4 has sockets of its own, and a mapped ::ffff:a.b.c.d would hide
+            // which family the package used.
+            if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0)
+                die("setsockopt", std::string("IPV6_V6ONLY on the ") + what);
+            sockaddr_in6 a{};
+            a.sin6_family = AF_INET6;
+            a.sin6_port = htons(port);
+            a.sin6_addr = in6addr_any;
+            if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+                die("bind", std::string(what) + " [::]:" + std::to_string(port));
+            return;
+        }
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(port);
@@ -153,8 +182,9 @@ private:
         clock_gettime(CLOCK_REALTIME, &ts);
         e.time_ns = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
         e.kind = kind;
-        e.src_ip = src.ip;
-        e.dst_ip = dst.ip;
+        e.family = dst.family;
+        std::memcpy(e.src_addr, src.addr.data(), sizeof e.src_addr);
+        std::memcpy(e.dst_addr, dst.addr.data(), sizeof e.dst_addr);
         e.src_port = src.port;
         e.dst_port = dst.port;
         std::string area;
@@ -179,7 +209,12 @@ private:
     }
 
     int pollOnce(int timeoutMs) {
-        std::vector<pollfd> fds = {{events_, POLLIN, 0}, {dns_, POLLIN, 0}, {rawUdp_, POLLIN, 0}};
+        std::vector<pollfd> fds = {{events_, POLLIN, 0}};
+        for (int d : dns_)
+            fds.push_back({d, POLLIN, 0});
+        for (int r : rawUdp_)
+            fds.push_back({r, POLLIN, 0});
+        const size_t listenerBase = fds.size();
         for (int l : listeners_)
             fds.push_back({l, POLLIN, 0});
         const size_t connBase = fds.size();
@@ -193,12 +228,14 @@ private:
             if (recv(events_, &b, 1, MSG_DONTWAIT) == 0 || (fds[0].revents & (POLLHUP | POLLERR)))
                 stopping_ = true;
         }
-        if (fds[1].revents & POLLIN)
-            serveDns();
-        if (fds[2].revents & POLLIN)
-            recordDatagram();
+        for (size_t i = 0; i < dns_.size(); ++i)
+            if (fds[1 + i].revents & POLLIN)
+                serveDns(dns_[i]);
+        for (size_t i = 0; i < rawUdp_.size(); ++i)
+            if (fds[1 + dns_.size() + i].revents & POLLIN)
+                recordDatagram(rawUdp_[i]);
         for (size_t i = 0; i < listeners_.size(); ++i)
-            if (fds[3 + i].revents & POLLIN)
+            if (fds[listenerBase + i].revents & POLLIN)
                 acceptFrom(listeners_[i]);
         // Conns accepted above are not in fds; iterate only over those polled.
         const size_t polled = fds.size() - connBase;
@@ -210,11 +247,12 @@ private:
         return n;
     }
 
-    void serveDns() {
+    void serveDns(int sock) {
+        const DnsAnswerAddresses answers = honeypotAnswers();
         for (;;) {
             uint8_t buf[1500];
-            sockaddr_in from{};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+            sockaddr_storage from{};
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
             iovec iov{buf, sizeof buf};
             msghdr m{};
             m.msg_name = &from;
@@ -223,68 +261,65 @@ private:
             m.msg_iovlen = 1;
             m.msg_control = control;
             m.msg_controllen = sizeof control;
-            const ssize_t n = recvmsg(dns_, &m, MSG_DONTWAIT);
+            const ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT);
             if (n < 0)
                 return;
-            in_addr dst{};
-            for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
-                if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-                    dst = reinterpret_cast<in_pktinfo*>(CMSG_DATA(c))->ipi_addr;
-            const Endpoint src = fromSockaddr(from), to{dst.s_addr, 53};
+            const socklen_t fromLen = m.msg_namelen;
+            const Endpoint src = fromSockaddr(from), to = datagramDestination(m, 53);
             const auto q = parseDnsQuery(buf, static_cast<size_t>(n));
             if (!q) {
                 emit(VIGIL_NET_UDP, src, to, {}, std::string_view(reinterpret_cast<char*>(buf), static_cast<size_t>(n)), false);
                 continue;
             }
             emit(VIGIL_NET_DNS, src, to, {q->name, dnsTypeName(q->type)}, {}, false);
-            const std::vector<uint8_t> answer = buildDnsAnswer(buf, *q, inet_addr(VIGIL_HONEYPOT_ANSWER_IPV4));
-            alignas(cmsghdr) char reply[CMSG_SPACE(sizeof(in_pktinfo))] = {};
+            const std::vector<uint8_t> answer = buildDnsAnswer(buf, *q, answers);
+            alignas(cmsghdr) char reply[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
             iovec riov{const_cast<uint8_t*>(answer.data()), answer.size()};
             msghdr r{};
             r.msg_name = &from;
-            r.msg_namelen = sizeof from;
+            r.msg_namelen = fromLen;
             r.msg_iov = &riov;
             r.msg_iovlen = 1;
             r.msg_control = reply;
             r.msg_controllen = sizeof reply;
-            cmsghdr* c = CMSG_FIRSTHDR(&r);
-            c->cmsg_level = IPPROTO_IP;
-            c->cmsg_type = IP_PKTINFO;
-            c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-            in_pktinfo info{};
-            info.ipi_spec_dst = dst;  // reply from the address that was asked (AnyIP makes it local)
-            std::memcpy(CMSG_DATA(c), &info, sizeof info);
-            (void)sendmsg(dns_, &r, MSG_DONTWAIT);
+            setReplySource(r, to);  // reply from the address that was asked (AnyIP makes it local)
+            (void)sendmsg(sock, &r, MSG_DONTWAIT);
         }
     }
 
-    /// Parses an inbound IPv4 packet from a raw socket; false when it is not a whole transport header.
-    static bool transport(const uint8_t* p, size_t n, size_t headerMin, Endpoint& src, Endpoint& dst, size_t& payload) {
-        if (n < sizeof(iphdr))
-            return false;
-        iphdr ip;
-        std::memcpy(&ip, p, sizeof ip);
-        const size_t ihl = ip.ihl * 4u;
-        if (ihl < sizeof ip || n < ihl + headerMin)
-            return false;
-        uint16_t ports[2];
-        std::memcpy(ports, p + ihl, sizeof ports);
-        src = {ip.saddr, ntohs(ports[0])};
-        dst = {ip.daddr, ntohs(ports[1])};
-        payload = ihl + headerMin;
-        return true;
-    }
-
-    void recordDatagram() {
+    void recordDatagram(int sock) {
         uint8_t buf[2048];
         for (;;) {
-            const ssize_t n = recv(rawUdp_, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+            sockaddr_storage from{};
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
+            iovec iov{buf, sizeof buf};
+            msghdr m{};
+            m.msg_name = &from;
+            m.msg_namelen = sizeof from;
+            m.msg_iov = &iov;
+            m.msg_iovlen = 1;
+            m.msg_control = control;
+            m.msg_controllen = sizeof control;
+            const ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT | MSG_TRUNC);
             if (n < 0)
                 return;
             const size_t got = std::min(static_cast<size_t>(n), sizeof buf);
             Endpoint src, dst;
             size_t payload = 0;
-            if (!transport(buf, got, sizeof(udphdr), src, dst, payload) || dst.port == 53)
+            if (from.ss_family == AF_INET6) {
+                // IPv6 raw sockets start at the UDP header; addresses come from the socket API.
+                if (got < sizeof(udphdr))
+                    continue;
+                uint16_t ports[2];
+                std::memcpy(ports, buf, sizeof ports);
+                src = fromSockaddr(from);
+                src.port = ntohs(ports[0]);
+                dst = datagramDestination(m, ntohs(ports[1]));
+                payload = sizeof(udphdr);
+            } else if (!parseIpv4Transport(buf, got, sizeof(udphdr), src, dst, payload)) {
+                continue;
+            }
+            if (dst.port == 53)
                 continue;  // port 53 is the DNS socket's
             emit(VIGIL_NET_UDP, src, dst, {}, std::string_view(reinterpret_cast<char*>(buf) + payload, got - payload),
                  static_cast<size_t>(n) > got);
@@ -293,7 +328,7 @@ private:
 
     void acceptFrom(int listener) {
         for (;;) {
-            sockaddr_in peer{}, local{};
+            sockaddr_storage peer{}, local{};
             socklen_t len = sizeof peer;
             const int fd = accept4(listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0)
@@ -363,7 +398,7 @@ private:
                 return false;
             // Recorded now: a client that refuses our certificate sends nothing more.
             recordSni(c, hello.serverName);
-            if (hello.status == ClientHello::Malformed || !(c.tls = tls_.accept(hello.serverName, c.dst.ip)))
+            if (hello.status == ClientHello::Malformed || !(c.tls = tls_.accept(hello.serverName, c.dst.bytes())))
                 return finish(c), true;
             return advanceTls(c);
         }
@@ -442,7 +477,7 @@ private:
             if (!q)
                 return finish(c), true;
             emit(VIGIL_NET_DNS, c.src, c.dst, {q->name, dnsTypeName(q->type)}, {}, false);
-            const std::vector<uint8_t> answer = buildDnsAnswer(msg, *q, inet_addr(VIGIL_HONEYPOT_ANSWER_IPV4));
+            const std::vector<uint8_t> answer = buildDnsAnswer(msg, *q, honeypotAnswers());
             std::string out(2, '\0');
             out[0] = static_cast<char>(answer.size() >> 8);
             out[1] = static_cast<char>(answer.size());
@@ -523,7 +558,7 @@ private:
     int events_;
     TlsInterceptor& tls_;
     const EmulationSettings& settings_;
-    int dns_ = -1, rawUdp_ = -1;
+    std::vector<int> dns_, rawUdp_;  // one per family: IPv4, IPv6
     std::vector<int> listeners_;
     std::vector<Conn> conns_;
     size_t sent_ = 0, dropped_ = 0;

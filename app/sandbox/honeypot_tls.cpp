@@ -226,10 +226,10 @@ TlsInterceptor::~TlsInterceptor() {
     X509_free(caCert_);
 }
 
-X509* TlsInterceptor::leafFor(std::string_view serverName, uint32_t dstIpv4) {
+X509* TlsInterceptor::leafFor(std::string_view serverName, std::span<const uint8_t> dstAddress) {
     const bool byName = certifiableName(serverName);
-    char ipText[INET_ADDRSTRLEN] = {};
-    inet_ntop(AF_INET, &dstIpv4, ipText, sizeof ipText);
+    char ipText[INET6_ADDRSTRLEN] = {};
+    inet_ntop(dstAddress.size() == 16 ? AF_INET6 : AF_INET, dstAddress.data(), ipText, sizeof ipText);
     const std::string key = byName ? std::string(serverName) : std::string("ip:") + ipText;
     if (auto it = cache_->leaves.find(key); it != cache_->leaves.end())
         return it->second;
@@ -258,7 +258,7 @@ X509* TlsInterceptor::leafFor(std::string_view serverName, uint32_t dstIpv4) {
             GENERAL_NAME_set0_value(g, GEN_DNS, s);
     } else if (ok) {
         ASN1_OCTET_STRING* s = ASN1_OCTET_STRING_new();
-        ok = s != nullptr && ASN1_OCTET_STRING_set(s, reinterpret_cast<const unsigned char*>(&dstIpv4), 4) == 1;
+        ok = s != nullptr && ASN1_OCTET_STRING_set(s, dstAddress.data(), static_cast<int>(dstAddress.size())) == 1;
         if (s != nullptr)
             GENERAL_NAME_set0_value(g, GEN_IPADD, s);
     }
@@ -285,8 +285,8 @@ X509* TlsInterceptor::leafFor(std::string_view serverName, uint32_t dstIpv4) {
     return x;
 }
 
-std::unique_ptr<TlsStream> TlsInterceptor::accept(std::string_view serverName, uint32_t dstIpv4) {
-    X509* leaf = leafFor(serverName, dstIpv4);
+std::unique_ptr<TlsStream> TlsInterceptor::accept(std::string_view serverName, std::span<const uint8_t> dstAddress) {
+    X509* leaf = leafFor(serverName, dstAddress);
     if (leaf == nullptr)
         return nullptr;
     SSL* ssl = SSL_new(ctx_);

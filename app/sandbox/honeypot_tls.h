@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -77,11 +78,11 @@ public:
     TlsInterceptor& operator=(const TlsInterceptor&) = delete;
 
     /// A server-side stream presenting a certificate for `serverName` (ignored unless it is a
-    /// well-formed host name) or else for `dstIpv4` (network order). Null if minting failed.
-    std::unique_ptr<TlsStream> accept(std::string_view serverName, uint32_t dstIpv4);
+    /// well-formed host name) or else for `dstAddress` (4 or 16 bytes, network order). Null if minting failed.
+    std::unique_ptr<TlsStream> accept(std::string_view serverName, std::span<const uint8_t> dstAddress);
 
 private:
-    X509* leafFor(std::string_view serverName, uint32_t dstIpv4);
+    X509* leafFor(std::string_view serverName, std::span<const uint8_t> dstAddress);
 
     EVP_PKEY* caKey_ = nullptr;
     X509* caCert_ = nullptr;

@@ -124,10 +124,19 @@ uint32_t ifIndex(const char* name) {
     return index;
 }
 
-in_addr_t ipv4(const char* text) {
-    in_addr a{};
-    inet_pton(AF_INET, text, &a);
-    return a.s_addr;
+/// An address in network byte order: 4 bytes for AF_INET, 16 for AF_INET6.
+struct Address {
+    uint8_t family = AF_INET;
+    uint8_t bytes[16] = {};
+    [[nodiscard]] size_t size() const { return family == AF_INET6 ? 16 : 4; }
+};
+
+Address address(const char* text) {
+    Address a;
+    a.family = std::strchr(text, ':') != nullptr ? AF_INET6 : AF_INET;
+    if (inet_pton(a.family, text, a.bytes) != 1)
+        dieWith(VIGIL_ERR_SETUP, std::string("network setup: bad address constant ") + text);
+    return a;
 }
 
 void setUp(int sock, uint32_t index, const char* what) {
@@ -140,32 +149,37 @@ void setUp(int sock, uint32_t index, const char* what) {
     req.execute(sock, what);
 }
 
-void addAddress(int sock, uint32_t index, const char* address, const char* what) {
+void addAddress(int sock, uint32_t index, const char* text, const char* what) {
+    const Address local = address(text);
     ifaddrmsg a{};
-    a.ifa_family = AF_INET;
-    a.ifa_prefixlen = kLanPrefix;
+    a.ifa_family = local.family;
+    a.ifa_prefixlen = static_cast<uint8_t>(local.family == AF_INET6 ? kLanPrefix6 : kLanPrefix);
     a.ifa_index = index;
     a.ifa_scope = RT_SCOPE_UNIVERSE;
+    // No duplicate address detection: the link has two ends, both ours, and an address still
+    // "tentative" (about a second) could not be used by the run's first connection.
+    if (local.family == AF_INET6)
+        a.ifa_flags = IFA_F_NODAD;
     NetlinkRequest req(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &a, sizeof a);
-    const in_addr_t local = ipv4(address);
-    req.attr(IFA_LOCAL, &local, sizeof local);
-    req.attr(IFA_ADDRESS, &local, sizeof local);
+    req.attr(IFA_LOCAL, local.bytes, local.size());
+    req.attr(IFA_ADDRESS, local.bytes, local.size());
     req.execute(sock, what);
 }
 
 struct Route {
+    uint8_t family = AF_INET;
     uint8_t table = RT_TABLE_MAIN;
     uint8_t type = RTN_UNICAST;
     uint8_t scope = RT_SCOPE_UNIVERSE;
     uint8_t prefix = 0;
-    const char* dst = nullptr;      ///< null = 0.0.0.0
+    const char* dst = nullptr;      ///< null = 0.0.0.0 or ::
     const char* gateway = nullptr;
     uint32_t oif = 0;
 };
 
 void addRoute(int sock, const Route& r, const char* what) {
     rtmsg m{};
-    m.rtm_family = AF_INET;
+    m.rtm_family = r.family;
     m.rtm_dst_len = r.prefix;
     m.rtm_table = r.table;
     m.rtm_protocol = RTPROT_STATIC;
@@ -173,18 +187,27 @@ void addRoute(int sock, const Route& r, const char* what) {
     m.rtm_type = r.type;
     NetlinkRequest req(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &m, sizeof m);
     if (r.dst != nullptr) {
-        const in_addr_t dst = ipv4(r.dst);
-        req.attr(RTA_DST, &dst, sizeof dst);
+        const Address dst = address(r.dst);
+        req.attr(RTA_DST, dst.bytes, dst.size());
     }
     if (r.gateway != nullptr) {
-        const in_addr_t gw = ipv4(r.gateway);
-        req.attr(RTA_GATEWAY, &gw, sizeof gw);
+        const Address gw = address(r.gateway);
+        req.attr(RTA_GATEWAY, gw.bytes, gw.size());
     }
     req.attrU32(RTA_OIF, r.oif);
     req.execute(sock, what);
 }
 
 }  // namespace
+
+bool ipv6Available() {
+    // A kernel booted with ipv6.disable=1 has no AF_INET6 at all: the run is then IPv4 only.
+    const int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return false;
+    close(s);
+    return true;
+}
 
 void bringUpLoopback() {
     const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -235,11 +258,20 @@ void connectToHoneypot(pid_t sandboxPid, pid_t honeypotPid) {
     setUp(sock, vh0, "honeypot vh0 up");
     // AnyIP: every IPv4 destination is local to the honeypot, so raw IPs and hard-coded
     // resolvers land on its sockets bound to 0.0.0.0.
-    addRoute(sock, Route{RT_TABLE_LOCAL, RTN_LOCAL, RT_SCOPE_HOST, 0, nullptr, nullptr, lo},
+    addRoute(sock, Route{AF_INET, RT_TABLE_LOCAL, RTN_LOCAL, RT_SCOPE_HOST, 0, nullptr, nullptr, lo},
              "honeypot route local 0.0.0.0/0 dev lo table local");
     // Without this, replies to the sandbox would match the AnyIP route and loop back locally.
-    addRoute(sock, Route{RT_TABLE_LOCAL, RTN_UNICAST, RT_SCOPE_LINK, kLanPrefix, "192.168.1.0", nullptr, vh0},
+    addRoute(sock, Route{AF_INET, RT_TABLE_LOCAL, RTN_UNICAST, RT_SCOPE_LINK, kLanPrefix, "192.168.1.0", nullptr, vh0},
              "honeypot route 192.168.1.0/24 dev vh0 table local");
+    const bool v6 = ipv6Available();
+    if (v6) {
+        // The same for IPv6: every address is the honeypot's, except the LAN's.
+        addAddress(sock, vh0, kGatewayAddress6, "honeypot address fd4e:2b91:7c3a:1::1/64");
+        addRoute(sock, Route{AF_INET6, RT_TABLE_LOCAL, RTN_LOCAL, RT_SCOPE_UNIVERSE, 0, nullptr, nullptr, lo},
+                 "honeypot route local ::/0 dev lo table local");
+        addRoute(sock, Route{AF_INET6, RT_TABLE_LOCAL, RTN_UNICAST, RT_SCOPE_UNIVERSE, kLanPrefix6, kLanNetwork6, nullptr, vh0},
+                 "honeypot route fd4e:2b91:7c3a:1::/64 dev vh0 table local");
+    }
     close(sock);
 
     // Sandbox side: its only way out is the honeypot.
@@ -248,8 +280,13 @@ void connectToHoneypot(pid_t sandboxPid, pid_t honeypotPid) {
     const uint32_t eth = ifIndex(kSandboxIfName);
     addAddress(sock, eth, kSandboxAddress, "sandbox address 192.168.1.23/24");
     setUp(sock, eth, "sandbox enp3s0 up");
-    addRoute(sock, Route{RT_TABLE_MAIN, RTN_UNICAST, RT_SCOPE_UNIVERSE, 0, nullptr, kGatewayAddress, eth},
+    addRoute(sock, Route{AF_INET, RT_TABLE_MAIN, RTN_UNICAST, RT_SCOPE_UNIVERSE, 0, nullptr, kGatewayAddress, eth},
              "sandbox default route via 192.168.1.1");
+    if (v6) {
+        addAddress(sock, eth, kSandboxAddress6, "sandbox address fd4e:2b91:7c3a:1::23/64");
+        addRoute(sock, Route{AF_INET6, RT_TABLE_MAIN, RTN_UNICAST, RT_SCOPE_UNIVERSE, 0, nullptr, kGatewayAddress6, eth},
+                 "sandbox default route via fd4e:2b91:7c3a:1::1");
+    }
     close(sock);
 
     enterNetns(hostNs, "the helper's own");

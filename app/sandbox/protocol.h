@@ -24,8 +24,9 @@ extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 4u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
-                                              4: the run request's geo_country, HTTP emulation texts */
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 5u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
+                                              4: the run request's geo_country, HTTP emulation texts;
+                                              5: NET_EVENT addresses of 16 bytes with a family (IPv6) */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -359,9 +360,11 @@ static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
 /* helper -> engine, any number, before RESULT: one thing the honeypot saw. */
 #define VIGIL_MSG_NET_EVENT 8u
 
-/* What the run's DNS resolver (the honeypot) answers for every A query. The engine's analysis
- * uses it to tell "connected to a resolved name" from "connected to a hard-coded address". */
+/* What the run's DNS resolver (the honeypot) answers for every A and AAAA query. The engine's
+ * analysis uses them to tell "connected to a resolved name" from "connected to a hard-coded
+ * address". Both look like one CDN front, as a real name's addresses would. */
 #define VIGIL_HONEYPOT_ANSWER_IPV4 "104.18.32.7"
+#define VIGIL_HONEYPOT_ANSWER_IPV6 "2606:4700::6812:2007"
 
 #define VIGIL_NET_DNS 1u      /* texts: name, type ("A", "AAAA", "TYPE65"...); data: none */
 #define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block, scheme ("http", or "https"
@@ -381,20 +384,25 @@ static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
 #define VIGIL_NET_MAX_TEXT_BYTES 16384u
 
 /* Body of VIGIL_MSG_NET_EVENT, followed by text_bytes holding text_count NUL-terminated strings,
- * then data_len raw bytes. Addresses are IPv4 in network byte order (the run has no IPv6 route). */
+ * then data_len raw bytes. Addresses in network byte order: IPv4 in the first 4 bytes (family
+ * VIGIL_NET_INET), IPv6 in all 16 (VIGIL_NET_INET6); both ends of one event share the family. */
+#define VIGIL_NET_INET 4u
+#define VIGIL_NET_INET6 6u
 struct vigil_net_event {
     uint64_t time_ns;     /* CLOCK_REALTIME when the honeypot recorded it */
     uint32_t kind;        /* VIGIL_NET_* */
-    uint32_t src_ip;
-    uint32_t dst_ip;      /* the address the sandbox asked for: any address is answered */
     uint16_t src_port;
     uint16_t dst_port;
     uint32_t text_count;
     uint32_t text_bytes;
     uint32_t data_len;
     uint32_t data_truncated; /* 1 when the client sent more than was kept */
+    uint8_t family;          /* VIGIL_NET_INET or VIGIL_NET_INET6 */
+    uint8_t pad[7];          /* 0 */
+    uint8_t src_addr[16];
+    uint8_t dst_addr[16];    /* the address the sandbox asked for: any address is answered */
 };
-VIGIL_STATIC_ASSERT(sizeof(struct vigil_net_event) == 40, "net event layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_net_event) == 72, "net event layout");
 
 static inline const char* vigil_check_net_event(const uint8_t* body, uint64_t len) {
     struct vigil_net_event e;
@@ -403,6 +411,8 @@ static inline const char* vigil_check_net_event(const uint8_t* body, uint64_t le
     memcpy(&e, body, sizeof e);
     if (e.kind == 0 || e.kind > VIGIL_NET_KIND_MAX)
         return "net event of an unknown kind";
+    if (e.family != VIGIL_NET_INET && e.family != VIGIL_NET_INET6)
+        return "net event of an unknown address family";
     if (e.text_count > VIGIL_NET_MAX_TEXTS || e.text_bytes > VIGIL_NET_MAX_TEXT_BYTES ||
         e.data_len > VIGIL_NET_MAX_DATA)
         return "net event field out of range";

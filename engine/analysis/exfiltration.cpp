@@ -275,7 +275,11 @@ std::vector<Carrier> carriers(const std::vector<collect::Event>& events) {
             piece("http", host, "payload", e, payload);
         } else if (k == kind::NetTcpData || k == kind::NetUdpData) {
             const std::string channel = k == kind::NetTcpData ? "tcp" : "udp";
-            const std::string dest = fmt::format("{}:{}", str(a, "address"), a.value("port", 0));
+            const std::string address = str(a, "address");
+            // "[2001:db8::7]:4444": an IPv6 address's own colons would swallow the port.
+            const std::string dest = address.find(':') == std::string::npos
+                                         ? fmt::format("{}:{}", address, a.value("port", 0))
+                                         : fmt::format("[{}]:{}", address, a.value("port", 0));
             add(channel, dest, e, str(a, "data"));
             piece(channel, dest, "data", e, str(a, "data"));
         } else if (k == kind::NetCall) {

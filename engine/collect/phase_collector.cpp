@@ -183,7 +183,7 @@ void joinDnsNames(std::vector<Event>& events) {
         const int port = e.attrs.value("port", 0);
         if (port == 53 && resolvers.count(address)) {
             e.attrs["dns_traffic"] = true;  // the query itself is its network.dns event
-        } else if (address == kHoneypotAnswerIpv4 && !lastName.empty()) {
+        } else if ((address == kHoneypotAnswerIpv4 || address == kHoneypotAnswerIpv6) && !lastName.empty()) {
             e.attrs["host"] = lastName;
         }
     }

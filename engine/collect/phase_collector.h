@@ -54,10 +54,12 @@ struct MergedEvents {
 };
 MergedEvents mergePhaseEvents(const std::string& phase, const PhaseClock& clock, std::vector<SourceEvents> sources);
 
-/// The address every name resolves to in the simulated internet (the honeypot's DNS answer).
+/// The addresses every name resolves to in the simulated internet (the honeypot's DNS answers
+/// to A and AAAA queries; app/sandbox/protocol.h).
 inline constexpr const char* kHoneypotAnswerIpv4 = "104.18.32.7";
+inline constexpr const char* kHoneypotAnswerIpv6 = "2606:4700::6812:2007";
 /// Joins the honeypot's DNS log to the traffic (run by mergePhaseEvents on the ordered stream):
-/// a connection or datagram to the answer address gets `host` = the name most recently resolved
+/// a connection or datagram to an answer address gets `host` = the name most recently resolved
 /// before it, so it reads as the host the package asked for rather than a bare IP; traffic to the
 /// resolver's port 53 is marked `dns_traffic` (its query is already a network.dns event).
 void joinDnsNames(std::vector<Event>& events);

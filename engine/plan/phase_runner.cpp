@@ -212,6 +212,11 @@ std::vector<json> takeDriverReports(std::string& output, const std::string& tag)
 PhaseRunner::PhaseRunner(const sandbox::SandboxClient& client, PhaseOptions options)
     : client_(client), options_(std::move(options)) {}
 
+std::chrono::milliseconds PhaseRunner::timerWaitWithin(const sandbox::Limits& limits) const {
+    const auto third = std::chrono::duration_cast<std::chrono::milliseconds>(limits.wall) / 3;
+    return std::max(options_.grace, std::min(options_.timerWait, third));
+}
+
 PhaseRunner::Prepared PhaseRunner::prepare(const ConsumerProject& project, const std::string& phase,
                                            const std::string& tag) const {
     Prepared p;
@@ -236,19 +241,21 @@ PhaseRunner::Prepared PhaseRunner::prepare(const ConsumerProject& project, const
         req.cwd = project.sandboxPackageDir;
         req.limits = options_.installLimits;
     } else if (phase == "import") {
-        req.argv = {"node", "--input-type=module", "-e", bootstrap(options_.runtimeDir, "phase_import.mjs"), tag,
-                    project.sandboxPackageDir, project.name, ms(options_.grace), ms(options_.entryTimeout)};
         req.limits = options_.importLimits;
+        req.argv = {"node", "--input-type=module", "-e", bootstrap(options_.runtimeDir, "phase_import.mjs"), tag,
+                    project.sandboxPackageDir, project.name, ms(options_.grace), ms(options_.entryTimeout),
+                    ms(timerWaitWithin(req.limits))};
     } else {
         req.limits = options_.apiLimits;
         // The driver stops starting calls a little before the wall limit, so its summary survives.
         const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(req.limits.wall);
-        const auto budget = std::max(std::chrono::milliseconds(1000), wall - options_.grace - std::chrono::milliseconds(5000));
+        const auto settle = timerWaitWithin(req.limits);
+        const auto budget = std::max(std::chrono::milliseconds(1000), wall - settle - std::chrono::milliseconds(5000));
         // Every path and URL the driver invents lives under these, so the analysis can tell what a
         // package did because the driver asked from what it did of its own accord.
         req.argv = {"node", "--input-type=module", "-e", bootstrap(options_.runtimeDir, "phase_api.mjs"), tag,
                     project.sandboxPackageDir, project.name, ms(budget), ms(options_.callTimeout), ms(options_.grace),
-                    std::string(analysis::kApiStimulusDir), std::string(analysis::kApiStimulusHost)};
+                    ms(settle), std::string(analysis::kApiStimulusDir), std::string(analysis::kApiStimulusHost)};
     }
     return p;
 }

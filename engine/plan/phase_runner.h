@@ -35,6 +35,11 @@ struct PhaseOptions {
     /// import/api: at most this long after loading/calling for what the package left pending
     /// (timers, sockets, child processes); the drivers end it early once nothing is (settled).
     std::chrono::milliseconds grace{1000};
+    /// import/api: past the grace, how long (from its start) the drivers keep waiting for package
+    /// timers still to fire. The runtime hook brings delays of up to hours under 5 s
+    /// (hook_time.cjs), so this lets a delayed payload and one nested delay run. Never more than
+    /// a third of the phase's wall limit.
+    std::chrono::milliseconds timerWait{12000};
     std::chrono::milliseconds entryTimeout{5000};  ///< import: one entry point's import() or bin
     std::chrono::milliseconds callTimeout{500};    ///< api: one call's promise
     std::string runtimeDir = "/opt/nodejs/runtime";
@@ -67,6 +72,8 @@ private:
         std::string skipReason;  ///< non-empty: nothing to run
     };
     [[nodiscard]] Prepared prepare(const ConsumerProject& project, const std::string& phase, const std::string& tag) const;
+    /// options_.timerWait, at least the grace and at most a third of the phase's wall limit.
+    [[nodiscard]] std::chrono::milliseconds timerWaitWithin(const sandbox::Limits& limits) const;
 
     const sandbox::SandboxClient& client_;
     PhaseOptions options_;

@@ -1,5 +1,6 @@
 #include "engine/sandbox/protocol_codec.h"
 
+#include <arpa/inet.h>
 #include <cstring>
 
 #include "app/sandbox/protocol.h"
@@ -19,9 +20,12 @@ T readStruct(const uint8_t* p) {
     return v;
 }
 
-std::string dotted(uint32_t networkOrder) {
-    const auto* b = reinterpret_cast<const uint8_t*>(&networkOrder);
-    return std::to_string(b[0]) + "." + std::to_string(b[1]) + "." + std::to_string(b[2]) + "." + std::to_string(b[3]);
+/// "104.18.32.7" or "2606:4700::6812:2007" (RFC 5952 form, as inet_ntop writes it).
+std::string addressText(uint8_t family, const uint8_t (&addr)[16]) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (inet_ntop(family == VIGIL_NET_INET6 ? AF_INET6 : AF_INET, addr, text, sizeof text) == nullptr)
+        return {};
+    return text;
 }
 
 }  // namespace
@@ -175,8 +179,8 @@ Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
         ev.kind = static_cast<NetEvent::Kind>(e.kind);  // vigil_msg_check bounded it to the known kinds
         ev.time = std::chrono::system_clock::time_point(
             std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(e.time_ns)));
-        ev.srcIp = dotted(e.src_ip);
-        ev.dstIp = dotted(e.dst_ip);
+        ev.srcIp = addressText(e.family, e.src_addr);
+        ev.dstIp = addressText(e.family, e.dst_addr);
         ev.srcPort = e.src_port;
         ev.dstPort = e.dst_port;
         const char* text = reinterpret_cast<const char*>(body + sizeof e);

@@ -68,7 +68,7 @@ struct NetEvent {
     enum class Kind { Dns = 1, Http = 2, Tcp = 3, TlsSni = 4, TcpSyn = 5, Udp = 6, Dropped = 7 };
     Kind kind = Kind::Tcp;
     std::chrono::system_clock::time_point time;
-    std::string srcIp, dstIp;  ///< dotted IPv4; dst is what the run asked for (any address answers)
+    std::string srcIp, dstIp;  ///< dotted IPv4 or IPv6 text; dst is what the run asked for (any address answers)
     uint16_t srcPort = 0, dstPort = 0;
     std::vector<std::string> texts;  ///< per kind: Dns {name, type}; Http {method, host, path, headers, scheme,
                                      ///< emulation ("" or "npm.publish", ...), emulation detail (flat JSON object)};

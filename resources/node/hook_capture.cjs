@@ -327,8 +327,12 @@ function hookNetwork() {
   const dns = require('dns');
   const dnsApis = ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveCname',
                    'resolveMx', 'resolveNs', 'resolveTxt', 'resolveSrv', 'resolvePtr', 'resolveSoa', 'reverse'];
+  // lookup(name, 6 | {family: 6}) asks for AAAA; resolve6 is AAAA too.
+  const lookupType = (opt) => (opt === 6 || opt === 'IPv6' || (opt && typeof opt === 'object' && (opt.family === 6 || opt.family === 'IPv6'))
+                               ? 'AAAA' : 'A');
   const typeOf = (api, args) => (api === 'resolve' && typeof args[1] === 'string' ? args[1]
-                                 : api === 'lookup' ? 'A' : api.replace(/^resolve/, '').toUpperCase() || 'A');
+                                 : api === 'lookup' ? lookupType(args[1]) : api === 'resolve6' ? 'AAAA'
+                                 : api.replace(/^resolve/, '').toUpperCase() || 'A');
   for (const [obj, prefix] of [[dns, 'dns.'], [dns.promises, 'dns.promises.']])
     for (const api of dnsApis)
       wrap(obj, api, (args) => capture(true, () => ['network.dns', {api: prefix + api, name: str(args[0]),

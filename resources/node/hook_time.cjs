@@ -2,13 +2,18 @@
 // and built-in prototypes, uncaught errors.
 //
 // Timer rule (the stimulus recorded in every process's runtime.stimulus event):
-//   accelerated(d) = d                                   for d <= 1 s
-//                  = min(1000 + (d - 1000) / 600, 3000)  above (ms)
-// so a 10-minute setTimeout fires after ~2 s and nothing waits more than 3 s; longer delays
-// still fire later than shorter ones. When an accelerated timer fires, the skipped time
-// (d - accelerated) is added to the virtual clock, so Date.now() after a 10-minute timer is 10
-// minutes later. Date is also shifted by a per-run offset of 1-30 days (derived from the run's
-// /etc/machine-id, so every process of the run agrees) to wake date-gated payloads.
+//   accelerated(d) = d                                          for d <= 1 s (and d > 2^31-1,
+//                                                               which Node itself turns into 1 ms)
+//                  = 1000 + 4000 * L / (L + 8), L = log2(d / 1000)   above (ms, rounded)
+// Monotonic, so a longer delay never fires before a shorter one set at the same moment, and
+// bounded: a minute becomes ~2.7 s, ten minutes ~3.1 s, 45 minutes ~3.3 s, a day ~3.7 s, and
+// nothing exceeds 5 s. A fixed cap would make every long delay equal and lose their order; a
+// linear scale would leave hour-long delays past the phase. The drivers' grace waits for
+// accelerated timers still to fire (phase_entries.js settle). When an accelerated timer fires,
+// the skipped time (d - accelerated) is added to the virtual clock, so Date.now() after a
+// 10-minute timer is 10 minutes later. Date is also shifted by a per-run offset of 1-30 days
+// (derived from the run's /etc/machine-id, so every process of the run agrees) to wake
+// date-gated payloads.
 'use strict';
 
 const core = require('./hook_core.cjs');
@@ -18,15 +23,17 @@ const {wrap, disguise, saved} = core;
 const realSetInterval = setInterval;
 
 const FAST_MS = 1000;
-const SCALE = 600;
-const CAP_MS = 3000;
+const SPAN_MS = 4000;   // accelerated delays approach FAST_MS + SPAN_MS and never reach it
+const KNEE = 8;         // log2 steps (doublings of the delay) at which half the span is used
+const TIMEOUT_MAX = 2147483647;  // Node fires anything longer after 1 ms: left as Node does it
 const DAY_MS = 86400000;
 
 function accelerated(delay) {
   const d = Number(delay);
-  if (!(d > FAST_MS))
+  if (!(d > FAST_MS) || d > TIMEOUT_MAX)
     return d;
-  return Math.min(FAST_MS + Math.floor((d - FAST_MS) / SCALE), CAP_MS);
+  const l = Math.log2(d / FAST_MS);
+  return Math.round(FAST_MS + SPAN_MS * l / (l + KNEE));
 }
 
 let skippedMs = 0;
@@ -46,7 +53,7 @@ function runOffset() {
 
 function hookTimers() {
   const timers = require('timers');
-  const wrapTimer = (obj, api, repeat) => {
+  const wrapTimer = (obj, api) => {
     const d = saved.getOwnPropertyDescriptor(obj, api);
     if (!d || typeof d.value !== 'function')
       return;
@@ -64,9 +71,8 @@ function hookTimers() {
             const skip = delay - fast;
             const rest = args.slice(2);
             // A plain function keeps `this` as Node passes it (the Timeout object).
+            // An interval skips the same time at every tick, so Date moves on by d each time.
             args = [function () { skippedMs += skip; return core.callScrubbed(fn, this, rest); }, fast];
-            if (repeat)
-              args[1] = fast;
           }
         }
         return core.callScrubbed(target, thisArg, args);
@@ -76,9 +82,9 @@ function hookTimers() {
     saved.defineProperty(obj, api, {value: proxy, writable: d.writable, enumerable: d.enumerable,
                                     configurable: d.configurable});
   };
-  for (const [api, repeat] of [['setTimeout', false], ['setInterval', true]]) {
-    wrapTimer(globalThis, api, repeat);
-    wrapTimer(timers, api, repeat);
+  for (const api of ['setTimeout', 'setInterval']) {
+    wrapTimer(globalThis, api);
+    wrapTimer(timers, api);
   }
   const tp = require('timers/promises');
   wrap(tp, 'setTimeout', (args) => {
@@ -208,8 +214,9 @@ function install() {
   hookTimers();
   hookDate();
   hookProcessEmit();
-  core.write('runtime.stimulus', {date_offset_ms: offsetMs, timer_rule: 'd<=1000ms: d; else min(1000+(d-1000)/600, 3000) ms',
-                                  timer_fast_ms: FAST_MS, timer_scale: SCALE, timer_cap_ms: CAP_MS},
+  core.write('runtime.stimulus', {date_offset_ms: offsetMs,
+                                  timer_rule: 'd<=1000ms: d; else 1000+4000*L/(L+8) ms, L=log2(d/1000)',
+                                  timer_fast_ms: FAST_MS, timer_cap_ms: FAST_MS + SPAN_MS},
              {package: '', file: '', line: 0});
 }
 

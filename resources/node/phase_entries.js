@@ -122,6 +122,10 @@ function withTimeout(promise, ms) {
 // created since (unref'd timers and sockets included, intervals never end) counts until it is
 // destroyed, and any other process in the sandbox's pid namespace (an orphaned grandchild) counts
 // too, since the run ends when the driver exits. Idle must hold for several checks in a row.
+// Past the grace, the wait goes on while a timer of the package has not fired yet but is due
+// before `timerWait` ms from the start of the settle (hook_time.cjs brings delays of hours down to
+// under 5 s, so a delayed payload fires), nested timers included; an interval counts until its
+// first tick only, so a ticking interval does not hold the phase to its limit.
 const SETTLE_POLL_MS = 20;
 const SETTLE_QUIET_CHECKS = 3;
 
@@ -136,7 +140,14 @@ function watchPending() {
       if (type === 'PROMISE') return;
       if (ownInit) own.add(id);
       // A FileHandle is destroyed when collected, long after close() (its fd then is negative).
-      else live.set(id, type === 'FILEHANDLE' ? { type, handle: resource } : { type });
+      else if (type === 'FILEHANDLE') live.set(id, { type, handle: resource });
+      // A Timeout's delay (already accelerated by the hook) is set when init runs: its due time.
+      else if (type === 'Timeout') live.set(id, { type, due: performance.now() + (Number(resource._idleTimeout) || 0), timer: resource });
+      else live.set(id, { type });
+    },
+    before(id) {
+      const r = live.get(id);
+      if (r && r.due !== undefined) r.fired = true;
     },
     destroy(id) {
       live.delete(id);
@@ -182,24 +193,48 @@ function watchPending() {
       }
     });
 
-  // Resolves with {waited_ms, ended: 'idle'|'grace', pending: [...what was still pending]}.
-  async function settle(grace) {
+  // The latest due time of a package timer that has not fired yet and is due by `limit`, or -1.
+  const unfiredTimerDue = (limit) => {
+    let latest = -1;
+    for (const [id, r] of live)
+      // _destroyed is set at once by clearTimeout; the destroy hook comes a tick later.
+      if (r.due !== undefined && !r.fired && !r.timer._destroyed && !own.has(id) && r.due <= limit)
+        latest = Math.max(latest, r.due);
+    return latest;
+  };
+
+  // Resolves with {waited_ms, ended: 'idle'|'grace'|'timer wait', pending: [...what was still
+  // pending], timer_wait_ms: how long past the grace it waited for timers}. `timerWait` bounds
+  // the whole settle, grace included (never less than the grace).
+  async function settle(grace, timerWait = 0) {
     const started = performance.now();
+    const graceEnd = started + grace;
+    const hardEnd = started + Math.max(grace, timerWait);
     let quiet = 0;
     let last = [];
+    let end = graceEnd;
     for (;;) {
-      const left = grace - (performance.now() - started);
+      const now = performance.now();
+      // A timer due after the grace: wait until a grace past it, so the callback and what it
+      // starts (a request, a nested timer) get their time too. Timers due within the grace are
+      // the grace's business as before.
+      const due = unfiredTimerDue(hardEnd);
+      if (due > graceEnd) end = Math.max(end, Math.min(hardEnd, due + grace));
+      const left = end - now;
       if (left <= 0) break;
       await sleep(Math.min(SETTLE_POLL_MS, left));
       last = pending();
       quiet = last.length === 0 ? quiet + 1 : 0;
       if (quiet >= SETTLE_QUIET_CHECKS) {
         hook.disable();
-        return { waited_ms: Math.round(performance.now() - started), ended: 'idle' };
+        return { waited_ms: Math.round(performance.now() - started), ended: 'idle',
+                 timer_wait_ms: Math.max(0, Math.round(performance.now() - graceEnd)) };
       }
     }
     hook.disable();
-    return { waited_ms: Math.round(performance.now() - started), ended: 'grace', pending: last.slice(0, 10) };
+    const waited = performance.now() - started;
+    return { waited_ms: Math.round(waited), ended: end > graceEnd ? 'timer wait' : 'grace',
+             pending: last.slice(0, 10), timer_wait_ms: Math.max(0, Math.round(performance.now() - graceEnd)) };
   }
   return { settle };
 }

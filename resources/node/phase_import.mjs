@@ -4,7 +4,7 @@
 // Started as `node --input-type=module -e <bootstrap>` with cwd = the consumer project, so that
 // the bootstrap's import() resolves bare specifiers from the project's node_modules exactly as
 // the project's own code would; the bootstrap hands its import and import.meta.resolve here.
-// argv: <report tag> <package dir> <package name> <grace ms> <entry timeout ms>.
+// argv: <report tag> <package dir> <package name> <grace ms> <entry timeout ms> <timer wait ms>.
 import { createRequire } from 'module';
 import { spawnSync } from 'child_process';
 import path from 'path';
@@ -13,8 +13,9 @@ import entries from './phase_entries.js';
 const { readManifest, entryPoints, bins, withTimeout, errorText, watchPending } = entries;
 
 export async function run({ importFn, resolveFn }) {
-  const [tag, pkgDir, name, graceText, timeoutText] = process.argv.slice(1);
+  const [tag, pkgDir, name, graceText, timeoutText, timerWaitText] = process.argv.slice(1);
   const grace = Number(graceText) || 0;
+  const timerWait = Number(timerWaitText) || 0;
   const entryTimeout = Number(timeoutText) || 5000;
   const report = (record) => process.stdout.write(`\n${tag} ${JSON.stringify(record)}\n`);
   // Before anything of the package loads, so all it leaves pending is seen by the grace.
@@ -77,7 +78,7 @@ export async function run({ importFn, resolveFn }) {
     report({ type: 'bin', ...b });
   }
   // Let what the package scheduled at load time (timers, pending requests) run for a while.
-  const settled = await settle(grace);
+  const settled = await settle(grace, timerWait);
   const loaded = results.filter((r) => r.loaded).length;
   report({ type: 'summary', entries: results, bins: binResults, loaded, failed: results.length - loaded, settled });
   process.exit(results.length > 0 && loaded === 0 ? 1 : 0);

