@@ -178,6 +178,8 @@ engine::Result<engine::report::ScanReport> EngineScanBackend::run(const std::str
     // The sandbox first: a scan that cannot run packages says so before minutes of fetching.
     AnalyzerRequest request;
     request.config = *config;
+    request.config.disabledRules.insert(request.config.disabledRules.end(), options.disabledRules.begin(),
+                                        options.disabledRules.end());
     request.phaseBudget = options.phaseBudget;
     for (const auto& folder : options.ruleFolders) {
         std::error_code ec;

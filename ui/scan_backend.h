@@ -28,6 +28,7 @@ struct ScanOptions {
     bool offline = false;                  ///< never use the network: cached and file: tarballs only
     std::string registry;                  ///< overrides .npmrc's registry when not empty
     std::vector<std::string> ruleFolders;  ///< user rule folders, added to the shipped rules
+    std::vector<std::string> disabledRules;  ///< rule ids switched off on the Rules page
     std::string storePath;                 ///< the SQLite store; "" = the engine's default
 };
 

@@ -151,8 +151,10 @@ void ScanController::start(const QString& project) {
     emit reportChanged();
     emit progressChanged();
 
+    ScanOptions scanOptions = options_;
+    scanOptions.disabledRules = rules_->disabledRules();  // the Rules page's switches judge this scan
     worker_ = std::jthread([this, run, backend = backend_, project = pendingProject_.toStdString(),
-                            options = options_](std::stop_token stop) {
+                            options = std::move(scanOptions)](std::stop_token stop) {
         // Worker-local batch; posted whole, then started afresh.
         auto batch = std::make_shared<Batch>();
         auto lastPost = std::chrono::steady_clock::now();
@@ -373,7 +375,9 @@ void ScanController::launchComparison(quint64 run, const std::string& older, con
     if (diffWorker_.joinable())
         diffWorker_.join();  // finished: its result was posted, joining is immediate
     diffInFlight_ = true;
-    diffWorker_ = std::jthread([this, run, backend = backend_, older, newer, options = options_](std::stop_token stop) {
+    ScanOptions diffOptions = options_;
+    diffOptions.disabledRules = rules_->disabledRules();
+    diffWorker_ = std::jthread([this, run, backend = backend_, older, newer, options = std::move(diffOptions)](std::stop_token stop) {
         const StatusCallback status = [this, run](const std::string& text) {
             QMetaObject::invokeMethod(this, [this, run, t = QString::fromStdString(text)] {
                 if (run == diffRun_)

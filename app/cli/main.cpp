@@ -230,6 +230,8 @@ int main(int argc, char** argv) {
     scan->add_option("--phases", scanOptions.phases, "Phases to run: install,import,api (default: all three)");
     scan->add_option("--rules", scanOptions.ruleDirs,
                      "Folder of extra rule files, loaded after the shipped rules (repeatable; later ones override)");
+    scan->add_option("--disable-rule", scanOptions.disabledRules,
+                     "Switch a rule off for this scan's verdicts (repeatable; rule ids as in `vigil-cli rules check --list`)");
     scan->add_flag("--production", scanOptions.production, "Leave out the project's devDependencies");
     addOutputOptions(*scan, scanOptions.output);
     addCommonOptions(*scan, common);

@@ -91,7 +91,9 @@ int runScan(const engine::Config& config, const std::map<std::string, std::strin
     auto store = engine::store::Store::open(config.storePath);
     if (!store)
         return fail(store.error());
-    auto analyzers = engine::plan::makeSandboxAnalyzers(config, ruleDirs);
+    engine::Config judged = config;
+    judged.disabledRules.insert(judged.disabledRules.end(), options.disabledRules.begin(), options.disabledRules.end());
+    auto analyzers = engine::plan::makeSandboxAnalyzers(judged, ruleDirs);
     if (!analyzers)
         return fail(analyzers.error());
     if (analyzers->rules->rules().stats().enabledRules == 0) {

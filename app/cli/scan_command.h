@@ -15,6 +15,7 @@ struct ScanCommandOptions {
     std::string target;
     std::string phases = "install,import,api";
     std::vector<std::string> ruleDirs;  ///< extra rule folders, after the shipped rules
+    std::vector<std::string> disabledRules;  ///< rule ids switched off, on top of the config's
     bool production = false;
     ReportOutputOptions output;
 };

@@ -80,6 +80,18 @@ Status Config::applyOverride(const std::string& key, const std::string& value) {
         registry = value;
     } else if (key == "log_level") {
         logLevel = value;
+    } else if (key == "disabled_rules") {
+        disabledRules.clear();
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            const std::size_t comma = std::min(value.find(',', start), value.size());
+            std::string id = value.substr(start, comma - start);
+            id.erase(0, id.find_first_not_of(" \t"));
+            id.erase(id.find_last_not_of(" \t") + 1);
+            if (!id.empty())
+                disabledRules.push_back(std::move(id));
+            start = comma + 1;
+        }
     } else if (key == "offline") {
         auto b = parseBool(key, value);
         if (!b) return std::move(b).error();
@@ -102,8 +114,8 @@ Status Config::applyOverride(const std::string& key, const std::string& value) {
         maxParallelDownloads = static_cast<std::size_t>(*n);
     } else {
         return makeError(ErrorCode::Usage, "unknown setting '" + key + "'",
-                         "known settings: cache_dir, store, categories, registry, log_level, offline, jobs, "
-                         "network_retries, network_timeout, parallel_downloads");
+                         "known settings: cache_dir, store, categories, registry, log_level, disabled_rules, offline, "
+                         "jobs, network_retries, network_timeout, parallel_downloads");
     }
     return {};
 }
@@ -123,6 +135,17 @@ Status Config::applyFile(const std::filesystem::path& file) {
         return makeError(ErrorCode::Input, file.string() + ":1: the config file must be a mapping of settings");
     for (const auto& item : root) {
         const std::string where = file.string() + ":" + std::to_string(item.first.Mark().line + 1);
+        if (item.first.Scalar() == "disabled_rules" && item.second.IsSequence()) {
+            std::string joined;
+            for (const auto& id : item.second) {
+                if (!id.IsScalar())
+                    return makeError(ErrorCode::Input, where + ": disabled_rules must list rule ids");
+                joined += (joined.empty() ? "" : ",") + id.Scalar();
+            }
+            if (auto applied = applyOverride("disabled_rules", joined); !applied.ok())
+                return Error{ErrorCode::Input, where + ": " + applied.error().primary, applied.error().secondary};
+            continue;
+        }
         if (!item.second.IsScalar())
             return makeError(ErrorCode::Input, where + ": setting '" + item.first.Scalar() + "' must be a scalar");
         auto applied = applyOverride(item.first.Scalar(), item.second.Scalar());

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/core/result.h"
 
@@ -25,6 +26,9 @@ struct Config {
     int networkTimeoutSeconds = 60;   ///< per request, whole transfer
     std::size_t maxParallelDownloads = 8;
     std::string logLevel;             ///< "" = VIGIL_LOG or warn
+    /// Rule ids switched off for verdicts (config key `disabled_rules`: a YAML list or "a,b";
+    /// the CLI's --disable-rule, the GUI's Rules page). An id no rule has is an error when loading.
+    std::vector<std::string> disabledRules;
 
     /// Defaults derived from the XDG variables of `env` (falls back to $HOME/.cache etc.).
     static Config defaults(const std::map<std::string, std::string>& env);

@@ -42,7 +42,7 @@ Result<Analyzers> makeSandboxAnalyzersWithRules(const Config& config, const std:
     std::shared_ptr<AnalysisHistory> shared = std::move(history).value();
     auto rules = RuleEvaluator::load(ruleDirs, [shared](const analysis::Fingerprint& current, const std::string& category) {
         return shared->prior(current, category);
-    });
+    }, config.disabledRules);
     if (!rules)
         return std::move(rules).error();
     Analyzers out;

@@ -181,11 +181,27 @@ std::string hex(const unsigned char* data, unsigned int n) {
 
 }  // namespace
 
-Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrder, PriorFactsSource prior) {
+Result<RuleEvaluator> RuleEvaluator::load(const std::vector<fs::path>& dirsInOrder, PriorFactsSource prior,
+                                          const std::vector<std::string>& disabledRules) {
     auto read = analysis::RuleSet::readFiles(dirsInOrder);
     if (!read)
         return std::move(read).error();
-    const std::vector<analysis::RuleFileText>& files = *read;
+    std::vector<analysis::RuleFileText>& files = *read;
+    if (!disabledRules.empty()) {
+        // Named in the user's words, not as a compile error of a file they never wrote.
+        auto plain = analysis::RuleSet::compile(files, analysis::factFieldSchema());
+        if (!plain)
+            return std::move(plain).error();
+        for (const std::string& id : disabledRules)
+            if (std::none_of(plain->rules().begin(), plain->rules().end(), [&](const auto& r) { return r.id == id; }))
+                return makeError(ErrorCode::Usage, "cannot disable rule '" + id + "': no loaded rule has that id",
+                                 "It comes from --disable-rule, the config's disabled_rules or the GUI's Rules page; "
+                                 "`vigil-cli rules check --list DIR` lists the ids.");
+        analysis::RuleFileText off{"disabled-rules (settings)", "", files.empty() ? 0 : files.back().layer + 1};
+        for (const std::string& id : disabledRules)
+            off.text += fmt::format("- rule: {}\n  enabled: false\n", nlohmann::json(id).dump());
+        files.push_back(std::move(off));
+    }
     // The digest covers exactly what is compiled: the layer, the file's name (not its folder,
     // so a moved checkout keeps its verdicts) and its text.
     std::string input;

@@ -30,9 +30,11 @@ inline constexpr std::size_t kMaxEvidenceEvents = 20;
 
 class RuleEvaluator : public FindingEvaluator {
 public:
-    /// Loads the rule directories in order (shipped first; later ones append and override).
+    /// Loads the rule directories in order (shipped first; later ones append and override), then
+    /// switches off `disabledRules` (a last layer of Falco short-form `enabled: false` items, so
+    /// the version changes with them; an id no rule has is an error).
     static Result<RuleEvaluator> load(const std::vector<std::filesystem::path>& dirsInOrder,
-                                      PriorFactsSource prior = {});
+                                      PriorFactsSource prior = {}, const std::vector<std::string>& disabledRules = {});
 
     /// "rules:" + 16 hex of the sha256 of every loaded file's layer, name and text.
     [[nodiscard]] std::string version() const override { return version_; }

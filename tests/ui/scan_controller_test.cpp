@@ -62,6 +62,29 @@ private:
     std::vector<std::string> requests_;
     bool firstStopped_ = false;
 };
+
+/// Fails every scan at once, remembering the options it was given.
+class OptionsRecordingBackend : public ui::ScanBackend {
+public:
+    engine::Result<engine::report::ScanReport> run(const std::string&, const ui::ScanOptions& options,
+                                                   const ui::ProgressCallback&, std::stop_token) override {
+        std::lock_guard lock(mutex_);
+        seen_ = options;
+        return engine::makeError(engine::ErrorCode::Usage, "recorded");
+    }
+    engine::Result<engine::report::VersionChanges> compare(const std::string&, const std::string&, const ui::ScanOptions&,
+                                                           const ui::StatusCallback&, std::stop_token) override {
+        return engine::makeError(engine::ErrorCode::Usage, "not in this test");
+    }
+    ui::ScanOptions seen() const {
+        std::lock_guard lock(mutex_);
+        return seen_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    ui::ScanOptions seen_;
+};
 }  // namespace
 
 class ScanControllerTest : public QObject {
@@ -137,6 +160,22 @@ private slots:
         scan.start(kDemo);
         QVERIFY(finished.wait(15000));
         QCOMPARE(scan.status(), ui::ScanController::Finished);
+    }
+
+    void rulesSwitchedOffOnTheRulesPageReachTheScan() {
+        auto backend = std::make_shared<OptionsRecordingBackend>();
+        ui::ScanController scan(backend);
+        scan.ruleModel()->setRules({{"install-network-unknown-host", engine::Severity::High, "t", "rules/network.yaml"},
+                                    {"credential-file-read", engine::Severity::High, "t", "rules/credentials.yaml"}});
+        scan.ruleModel()->setEnabled(1, false);
+        QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
+        scan.start(kDemo);
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(backend->seen().disabledRules, std::vector<std::string>{"credential-file-read"});
+        scan.ruleModel()->setEnabled(1, true);  // and back on: the next scan judges with it again
+        scan.start(kDemo);
+        QVERIFY(finished.wait(5000));
+        QVERIFY(backend->seen().disabledRules.empty());
     }
 
     void aFolderWithoutAProjectIsAnErrorWithBothTexts() {

@@ -37,6 +37,19 @@ TEST(Config, FileThenOverridesApplyInOrder) {
     EXPECT_EQ(c.jobs, 1u);
 }
 
+TEST(Config, DisabledRulesComeAsAListOrACommaString) {
+    auto c = Config::defaults({{"HOME", "/h"}});
+    ASSERT_TRUE(c.applyFile(writeTemp("off.yaml", "disabled_rules:\n  - credential-file-read\n  - geoip-lookup\n")).ok());
+    EXPECT_EQ(c.disabledRules, (std::vector<std::string>{"credential-file-read", "geoip-lookup"}));
+    ASSERT_TRUE(c.applyOverride("disabled_rules", " a , b,,").ok());
+    EXPECT_EQ(c.disabledRules, (std::vector<std::string>{"a", "b"}));
+    ASSERT_TRUE(c.applyOverride("disabled_rules", "").ok());
+    EXPECT_TRUE(c.disabledRules.empty());
+    auto nested = c.applyFile(writeTemp("nested.yaml", "disabled_rules:\n  - [a]\n"));
+    ASSERT_FALSE(nested.ok());
+    EXPECT_NE(nested.error().primary.find("nested.yaml:1"), std::string::npos) << nested.error().primary;
+}
+
 TEST(Config, ErrorsNameFileAndLine) {
     auto c = Config::defaults({{"HOME", "/h"}});
     auto typo = writeTemp("typo.yaml", "jobs: 2\njbos: 3\n");

@@ -253,6 +253,23 @@ TEST_F(RuleEvaluatorTest, AStoredDocumentIsJudgedTheSameAndRuleChangesChangeTheV
     EXPECT_EQ(same->version(), ev->version());
 }
 
+TEST_F(RuleEvaluatorTest, DisabledRulesStaySilentAndChangeTheVersion) {
+    auto all = RuleEvaluator::load({rules("shipped", kRules)});
+    ASSERT_TRUE(all.ok()) << all.error().describe();
+    const AnalysisDocument doc = document();
+    ASSERT_NE(find(all->judge(doc), "secret-env-read"), nullptr);
+    auto off = RuleEvaluator::load({rules("shipped", kRules)}, {}, {"secret-env-read"});
+    ASSERT_TRUE(off.ok()) << off.error().describe();
+    EXPECT_EQ(find(off->judge(doc), "secret-env-read"), nullptr);
+    EXPECT_NE(find(off->judge(doc), "honeytoken-exfiltration"), nullptr) << "only the named rule is off";
+    EXPECT_NE(off->version(), all->version()) << "stored verdicts are judged again when the switches change";
+    auto unknown = RuleEvaluator::load({rules("shipped", kRules)}, {}, {"no-such-rule"});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().code, ErrorCode::Usage);
+    EXPECT_NE(unknown.error().primary.find("cannot disable rule 'no-such-rule'"), std::string::npos)
+        << unknown.error().describe();
+}
+
 TEST_F(RuleEvaluatorTest, ABrokenRuleNamesItsFile) {
     auto ev = RuleEvaluator::load({rules("bad", R"(
 - rule: broken
