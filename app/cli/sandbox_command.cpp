@@ -296,7 +296,9 @@ int runSandboxExec(const std::vector<std::string>& args) {
         std::printf("%s\n", dumpLine({{"type", "result"}, {"exit_code", r.exitCode}, {"signal", r.signal},
                                       {"limits_hit", limitNames(r)}, {"setup_ms", setupMs}, {"run_ms", runMs},
                                       {"stdout_bytes", r.stdoutBytes}, {"stderr_bytes", r.stderrBytes},
-                                      {"memory_peak_bytes", r.memoryPeakBytes}, {"changes", r.changes.size()},
+                                      {"memory_peak_bytes", r.memoryPeakBytes},
+                                      {"cpu_ms", std::chrono::duration_cast<std::chrono::milliseconds>(r.cpu).count()},
+                                      {"changes", r.changes.size()},
                                       {"changes_truncated", r.changesTruncated}, {"bait", r.bait.size()},
                                       {"runtime_events", runtimeEvents.size()}, {"runtime_rejected", decoder.rejected()},
                                       {"runtime_dropped", r.runtimeDropped}}).c_str());

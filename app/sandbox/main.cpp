@@ -228,6 +228,7 @@ int main(int argc, char** argv) {
     result.stdout_bytes = outcome.stdoutBytes;
     result.stderr_bytes = outcome.stderrBytes;
     result.memory_peak_bytes = stats.memoryPeak;
+    result.cpu_ns = stats.cpuNs;
     if (!statsSent || !sendChanges(engine, changes) || !sendResult(engine, result))
         return 1;
     stopTracer(g_tracer);

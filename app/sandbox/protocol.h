@@ -24,9 +24,10 @@ extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 5u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 6u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
                                               4: the run request's geo_country, HTTP emulation texts;
-                                              5: NET_EVENT addresses of 16 bytes with a family (IPv6) */
+                                              5: NET_EVENT addresses of 16 bytes with a family (IPv6);
+                                              6: the result's cpu_ns */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -150,6 +151,7 @@ struct vigil_result {
     uint64_t stdout_bytes;    /* produced, including bytes not forwarded */
     uint64_t stderr_bytes;
     uint64_t memory_peak_bytes; /* 0 when the host does not report it */
+    uint64_t cpu_ns;          /* user+system CPU of every process of the run; 0 when not reported */
 };
 
 #define VIGIL_ERR_REQUEST 1u   /* the request was malformed or not allowed */
@@ -187,7 +189,7 @@ VIGIL_STATIC_ASSERT(sizeof(struct vigil_ready) == 80, "ready layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_output) == 8, "output layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_changes) == 8, "changes layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_change) == 8, "change layout");
-VIGIL_STATIC_ASSERT(sizeof(struct vigil_result) == 64, "result layout");
+VIGIL_STATIC_ASSERT(sizeof(struct vigil_result) == 72, "result layout");
 VIGIL_STATIC_ASSERT(sizeof(struct vigil_error) == 16, "error layout");
 
 /* Bytes of one change entry on the wire, padding included. */

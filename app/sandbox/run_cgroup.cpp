@@ -205,6 +205,9 @@ CgroupStats readCgroupStats(const RunCgroup& cg) {
         s.memoryPeak = singleValue(cg.memoryDir + "/memory.peak");
     }
     s.pidsLimitHit = keyedValue(cg.pidsDir + "/pids.events", "max") > 0;
+    // cpu.stat's usage fields are there on every v2 cgroup, with or without the cpu controller.
+    if (!cg.v2Dir.empty())
+        s.cpuNs = keyedValue(cg.v2Dir + "/cpu.stat", "usage_usec") * 1000;
     return s;
 }
 

@@ -23,6 +23,7 @@ struct CgroupStats {
     bool oomKilled = false;
     bool pidsLimitHit = false;
     uint64_t memoryPeak = 0;
+    uint64_t cpuNs = 0;  ///< usage_usec of the run's v2 cgroup (kept by the core on hybrid hosts too)
 };
 
 /// The directories this helper creates runs in (one per hierarchy: the v2 parent, and on hybrid

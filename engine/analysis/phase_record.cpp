@@ -23,6 +23,7 @@ PhaseOutcome PhaseOutcome::fromRunResult(const sandbox::RunResult& r) {
     o.stdoutBytes = r.stdoutBytes;
     o.stderrBytes = r.stderrBytes;
     o.memoryPeakBytes = r.memoryPeakBytes;
+    o.cpu = r.cpu;
     return o;
 }
 

@@ -43,6 +43,7 @@ struct PhaseRun {
     uint64_t stdoutBytes = 0;       ///< produced by the run (the tails keep only the last bytes)
     uint64_t stderrBytes = 0;
     uint64_t memoryPeakBytes = 0;
+    std::chrono::nanoseconds cpu{0};  ///< user+system CPU of the run; 0 = not reported
     /// What the collection could not do: tracer inactive or degraded, malformed hook lines, ...
     std::vector<std::string> warnings;
     std::map<std::string, uint64_t> counts;  ///< events per category ("file", "network", ...)

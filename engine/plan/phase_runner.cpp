@@ -293,6 +293,7 @@ collect::PhaseRun PhaseRunner::runPhase(const ConsumerProject& project, const st
     run.stdoutBytes = r.stdoutBytes;
     run.stderrBytes = r.stderrBytes;
     run.memoryPeakBytes = r.memoryPeakBytes;
+    run.cpu = r.cpu;
     run.bait = r.bait;
 
     settleOutcome(run, r, findSummary(reports) != nullptr);

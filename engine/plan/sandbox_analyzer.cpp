@@ -137,6 +137,7 @@ analysis::PhaseRecord phaseRecordOf(const collect::PhaseRun& run, const std::str
     o.stdoutBytes = run.stdoutBytes;
     o.stderrBytes = run.stderrBytes;
     o.memoryPeakBytes = run.memoryPeakBytes;
+    o.cpu = run.cpu;
     // The phase driver's own command lines (VIGIL's scripts under the read-only runtime dir,
     // with a per-run tag) are not the package's behaviour and differ in every run, so the
     // baseline cannot subtract them. A package that execs node on those files itself would hide

@@ -163,6 +163,7 @@ Result<HelperMessage> decodeHelperMessage(std::span<const uint8_t> packet) {
         s.result.stdoutBytes = r.stdout_bytes;
         s.result.stderrBytes = r.stderr_bytes;
         s.result.memoryPeakBytes = r.memory_peak_bytes;
+        s.result.cpu = std::chrono::nanoseconds(r.cpu_ns);
         s.result.changesTruncated = r.changes_truncated != 0;
         s.changesCount = r.changes_count;
         return HelperMessage{std::move(s)};

@@ -113,6 +113,7 @@ struct RunResult {
     uint64_t stdoutBytes = 0;  ///< produced (forwarded bytes are at most Limits::outputBytes)
     uint64_t stderrBytes = 0;
     uint64_t memoryPeakBytes = 0;
+    std::chrono::nanoseconds cpu{0};  ///< user+system CPU of every process of the run; 0 = not reported
     std::string stdoutTail;    ///< last bytes of what was forwarded (up to 64 KiB each)
     std::string stderrTail;
     std::vector<FileChange> changes;

@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 const fs::path kCorpus = fs::path(VIGIL_FIXTURES_DIR) / "corpus";
-/// Long enough for a spin to burn well over import-cpu-spin's 5 s of CPU, short enough to keep
+/// Long enough for a spin to burn well over import-cpu-spin's 3 s of CPU, short enough to keep
 /// the hang and spin packages from dominating the run.
 constexpr std::chrono::seconds kWall{15};
 

@@ -19,6 +19,17 @@ TEST_F(SandboxTest, InfiniteLoopIsStoppedByTheWallClock) {
     EXPECT_LT(took, 6s);
 }
 
+TEST_F(SandboxTest, CpuTimeTellsASpinFromASleep) {
+    // Both hit the same 1.5 s wall limit; only the spin burns CPU (one CPU's quota by default).
+    const auto spin = run({"sh", "-c", "while :; do :; done"}, [](sbx::RunRequest& q) { q.limits.wall = 1500ms; });
+    const auto sleep = run({"sh", "-c", "sleep 30"}, [](sbx::RunRequest& q) { q.limits.wall = 1500ms; });
+    ASSERT_TRUE(spin.wallLimitHit && sleep.wallLimitHit);
+    EXPECT_GT(spin.cpu, 400ms) << "a busy loop for 1.5 s (on a loaded machine it gets less than all of it)";
+    EXPECT_LE(spin.cpu, spin.run + 100ms) << "one CPU's quota";
+    EXPECT_LT(sleep.cpu, 200ms) << "a sleeping run barely uses the CPU";
+    EXPECT_GT(sleep.cpu, 0ns) << "but the sandbox's own start-up is counted, so 0 means 'not reported'";
+}
+
 TEST_F(SandboxTest, ForkBombIsStoppedByThePidsLimit) {
     const auto r = run({"sh", "-c", "f() { f | f & }; f; sleep 2"}, [](sbx::RunRequest& q) {
         q.limits.pids = 32;
