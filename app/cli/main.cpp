@@ -44,6 +44,7 @@ struct CommonOptions {
     std::string registry;
     std::string logLevel;
     bool offline = false;
+    bool preferOnline = false;
     int jobs = -1;
 };
 
@@ -54,6 +55,8 @@ void addCommonOptions(CLI::App& app, CommonOptions& o) {
     app.add_option("--registry", o.registry, "Registry URL, overriding .npmrc");
     app.add_option("--log-level", o.logLevel, "trace, debug, info, warn, error or off");
     app.add_flag("--offline", o.offline, "Never use the network; serve everything from the cache");
+    app.add_flag("--prefer-online", o.preferOnline,
+                 "Revalidate cached registry metadata even when the registry said it is still fresh");
     app.add_option("--jobs,-j", o.jobs, "Parallel jobs (default: one per core)")->check(CLI::Range(0, 256));
 }
 
@@ -71,6 +74,7 @@ engine::Result<engine::Config> buildConfig(const CommonOptions& o, const std::ma
     if (!o.registry.empty()) config.registry = o.registry;
     if (!o.logLevel.empty()) config.logLevel = o.logLevel;
     if (o.offline) config.offline = true;
+    if (o.preferOnline) config.preferOnline = true;
     if (o.jobs >= 0) config.jobs = static_cast<std::size_t>(o.jobs);
     return config;
 }

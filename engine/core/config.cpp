@@ -96,6 +96,10 @@ Status Config::applyOverride(const std::string& key, const std::string& value) {
         auto b = parseBool(key, value);
         if (!b) return std::move(b).error();
         offline = *b;
+    } else if (key == "prefer_online") {
+        auto b = parseBool(key, value);
+        if (!b) return std::move(b).error();
+        preferOnline = *b;
     } else if (key == "jobs") {
         auto n = parseInt(key, value, 0, 256);
         if (!n) return std::move(n).error();
@@ -114,7 +118,7 @@ Status Config::applyOverride(const std::string& key, const std::string& value) {
         maxParallelDownloads = static_cast<std::size_t>(*n);
     } else {
         return makeError(ErrorCode::Usage, "unknown setting '" + key + "'",
-                         "known settings: cache_dir, store, categories, registry, log_level, disabled_rules, offline, "
+                         "known settings: cache_dir, store, categories, registry, log_level, disabled_rules, offline, prefer_online, "
                          "jobs, network_retries, network_timeout, parallel_downloads");
     }
     return {};

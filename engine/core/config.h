@@ -22,6 +22,7 @@ struct Config {
     std::string registry;             ///< overrides .npmrc's registry when not empty
     std::size_t jobs = 0;             ///< worker threads; 0 = one per core
     bool offline = false;             ///< never touch the network; serve from cache only
+    bool preferOnline = false;        ///< revalidate cached packuments even within their max-age
     int networkRetries = 3;           ///< retries of a failed request (with backoff)
     int networkTimeoutSeconds = 60;   ///< per request, whole transfer
     std::size_t maxParallelDownloads = 8;

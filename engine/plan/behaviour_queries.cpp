@@ -14,29 +14,21 @@ namespace {
 
 /// Semver order when every version parses (1.2.5 comes before 2.0.0 even when published after
 /// it, so "the previous version" of a backport is its own line's); else the store's order.
-void orderBySemver(std::vector<store::AnalysedVersion>& versions) {
-    std::vector<std::pair<resolve::Version, store::AnalysedVersion>> parsed;
-    for (auto& v : versions) {
-        auto semver = resolve::Version::parse(v.version);
-        if (!semver)
-            return;
-        parsed.emplace_back(std::move(*semver), v);
-    }
-    std::stable_sort(parsed.begin(), parsed.end(),
-                     [](const auto& a, const auto& b) { return (a.first <=> b.first) < 0; });
-    for (std::size_t i = 0; i < parsed.size(); ++i)
-        versions[i] = std::move(parsed[i].second);
-}
+const std::string& versionText(const store::AnalysedVersion& v) { return v.version; }
+const std::string& versionText(const std::string& v) { return v; }
 
-/// orderBySemver for bare version numbers.
-void orderBySemver(std::vector<std::string>& versions) {
-    std::vector<std::pair<resolve::Version, std::string>> parsed;
-    for (auto& v : versions) {
-        auto semver = resolve::Version::parse(v);
+template <typename T>
+void orderBySemver(std::vector<T>& versions) {
+    std::vector<resolve::Version> semvers;
+    for (const auto& v : versions) {
+        auto semver = resolve::Version::parse(versionText(v));
         if (!semver)
-            return;
-        parsed.emplace_back(std::move(*semver), v);
+            return;  // before anything is moved: the store's order stays intact
+        semvers.push_back(std::move(*semver));
     }
+    std::vector<std::pair<resolve::Version, T>> parsed;
+    for (std::size_t i = 0; i < versions.size(); ++i)
+        parsed.emplace_back(std::move(semvers[i]), std::move(versions[i]));
     std::stable_sort(parsed.begin(), parsed.end(),
                      [](const auto& a, const auto& b) { return (a.first <=> b.first) < 0; });
     for (std::size_t i = 0; i < parsed.size(); ++i)

@@ -94,6 +94,7 @@ Result<Resolution> ProjectResolver::run(const ResolveRequest& request, const Pro
         registryConfig->registry = config_.registry.ends_with('/') ? config_.registry : config_.registry + "/";
     resolve::RegistryClient::Options clientOptions;
     clientOptions.offline = config_.offline;
+    clientOptions.preferOnline = config_.preferOnline;
     clientOptions.retries = config_.networkRetries;
     clientOptions.timeoutSeconds = config_.networkTimeoutSeconds;
     clientOptions.maxParallel = config_.maxParallelDownloads;

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -85,6 +88,30 @@ Status writeAtomically(const std::filesystem::path& file, const std::string& tex
     return {};
 }
 
+/// The freshness lifetime a response grants a cache like ours (RFC 9111 §5.2.2): max-age, unless
+/// no-store or no-cache say to revalidate every time; 0 when the header says nothing (the test
+/// registry, Verdaccio, sends none), so such entries are always revalidated.
+std::int64_t maxAgeSeconds(const std::map<std::string, std::string>& headers) {
+    auto it = headers.find("cache-control");
+    if (it == headers.end())
+        return 0;
+    std::string value;
+    for (char c : it->second)
+        value += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (value.find("no-store") != std::string::npos || value.find("no-cache") != std::string::npos)
+        return 0;
+    auto at = value.find("max-age=");
+    if (at == std::string::npos)
+        return 0;
+    std::int64_t seconds = 0;
+    for (std::size_t i = at + 8; i < value.size() && std::isdigit(static_cast<unsigned char>(value[i])); ++i) {
+        seconds = seconds * 10 + (value[i] - '0');
+        if (seconds > 86400)
+            return 86400;  // a day at most: metadata older than that is revalidated whatever the server says
+    }
+    return seconds;
+}
+
 /// A hint for 401/403 that names the exact .npmrc key to check.
 std::string authHint(const RegistryConfig& config, const std::string& url, const std::string& registry) {
     std::string key = nerfDart(registry);
@@ -98,6 +125,8 @@ std::string authHint(const RegistryConfig& config, const std::string& url, const
 
 struct RegistryClient::CachedPackument {
     std::string etag;
+    std::int64_t maxAge = 0;  ///< seconds the registry said the entry stays fresh after a validation
+    bool fresh = false;       ///< within maxAge of its last validation: no request needed
     Json packument;
 };
 
@@ -147,6 +176,15 @@ std::optional<RegistryClient::CachedPackument> RegistryClient::readCache(const s
     CachedPackument cached;
     if (doc.contains("etag") && doc["etag"].is_string())
         cached.etag = doc["etag"].get<std::string>();
+    // The file's modification time is when the registry last vouched for it (written on a 200,
+    // touched on a 304), so freshness needs no rewrite of a multi-megabyte document.
+    if (auto maxAge = doc.find("max_age"); maxAge != doc.end() && maxAge->is_number_integer()) {
+        cached.maxAge = maxAge->get<std::int64_t>();
+        std::error_code ec;
+        auto validated = std::filesystem::last_write_time(file, ec);
+        auto age = std::filesystem::file_time_type::clock::now() - validated;
+        cached.fresh = !ec && age >= std::chrono::seconds(0) && age < std::chrono::seconds(cached.maxAge);
+    }
     cached.packument = std::move(doc["packument"]);
     return cached;
 }
@@ -166,8 +204,20 @@ Result<Packument> RegistryClient::finish(const std::string& name, bool full, con
     if (!response)
         return std::move(response).error().withContext(what);
     HttpResponse& r = *response;
-    if (r.status == 304 && cached)
-        return packumentFromJson(cached->packument, what);
+    if (r.status == 304 && cached) {
+        auto packument = packumentFromJson(cached->packument, what);
+        // A 304 re-validates the entry: restart its max-age by touching the file, or rewrite the
+        // entry once when the registry's max-age changed (also an entry cached before max_age was kept).
+        if (std::int64_t maxAge = maxAgeSeconds(r.headers); maxAge != cached->maxAge) {
+            Json entry = {{"url", url}, {"etag", cached->etag}, {"max_age", maxAge}, {"packument", std::move(cached->packument)}};
+            if (auto written = writeAtomically(cacheFile(name, full), entry.dump()); !written)
+                spdlog::warn("{}", written.error().describe());
+        } else {
+            std::error_code ec;  // a failed touch only costs a revalidation next time
+            std::filesystem::last_write_time(cacheFile(name, full), std::filesystem::file_time_type::clock::now(), ec);
+        }
+        return packument;
+    }
     if (r.status == 404)
         return makeError(ErrorCode::NotFound, what + ": not found (HTTP 404)",
                          "check the name, or whether this package lives on another registry (@scope:registry in .npmrc)");
@@ -191,7 +241,7 @@ Result<Packument> RegistryClient::finish(const std::string& name, bool full, con
         for (auto& [version, v] : versions->items())
             if (v.is_object())
                 v.erase("readme");
-    Json entry = {{"url", url}, {"etag", r.etag}, {"packument", std::move(doc)}};
+    Json entry = {{"url", url}, {"etag", r.etag}, {"max_age", maxAgeSeconds(r.headers)}, {"packument", std::move(doc)}};
     if (auto written = writeAtomically(cacheFile(name, full), entry.dump()); !written)
         spdlog::warn("{}", written.error().describe());  // the packument is still good; only caching failed
     return packument;
@@ -226,6 +276,10 @@ Result<std::vector<Result<Packument>>> RegistryClient::packuments(const std::vec
                                      ErrorCode::NotFound, describe(name, config_.registryFor(name)) +
                                                               ": not in the offline cache",
                                      "run once without --offline to fetch it"));
+            continue;
+        }
+        if (cached[i] && cached[i]->fresh && !options_.preferOnline) {
+            out[i] = packumentFromJson(cached[i]->packument, describe(name, config_.registryFor(name)));
             continue;
         }
         requests.push_back(packumentRequest(urls[i], full, cached[i] ? cached[i]->etag : std::string()));

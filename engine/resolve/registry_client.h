@@ -19,6 +19,9 @@ namespace vigil::engine::resolve {
 
 struct RegistryClientOptions {
     bool offline = false;        ///< serve packuments only from the cache; never touch the network
+    /// Revalidate every cached packument, even one the registry said is still fresh
+    /// (Cache-Control max-age, 300 s on registry.npmjs.org), as npm's --prefer-online does.
+    bool preferOnline = false;
     int retries = 2;             ///< see HttpClientOptions::retries
     long timeoutSeconds = 60;    ///< per request, whole transfer
     std::size_t maxParallel = 8; ///< concurrent requests in packuments()
@@ -36,7 +39,9 @@ public:
     RegistryClient(RegistryConfig config, std::filesystem::path cacheDir, Options options);
 
     /// The packument of `name`: abbreviated (the install-v1 document npm installs from) unless
-    /// `full`. A cached copy is revalidated with If-None-Match; offline mode uses only the cache.
+    /// `full`. A cached copy within the max-age the registry sent with it (Cache-Control) is used
+    /// as it is, like npm's cache does; an older one is revalidated with If-None-Match (a 304
+    /// restarts its max-age); offline mode uses only the cache.
     [[nodiscard]] Result<Packument> packument(std::string_view name, bool full = false) const;
 
     /// Many packuments, fetched in parallel; one Result per name, in order. The outer Result fails

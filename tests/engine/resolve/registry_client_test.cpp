@@ -157,6 +157,60 @@ TEST(RegistryClient, RevalidatesTheCacheWithEtag) {
     EXPECT_TRUE(std::filesystem::exists(cache / "packuments" / "abbrev" / "left-pad.json"));
 }
 
+TEST(RegistryClient, FreshWithinMaxAgeNeedsNoRequest) {
+    // registry.npmjs.org sends "cache-control: public, max-age=300": a rescan within it, like
+    // npm's own cache, asks nothing; --prefer-online still revalidates.
+    TestHttpServer server;
+    server.on("/left-pad", std::vector<ScriptedResponse>{
+                               {.body = kAbbreviated, .headers = {{"ETag", "\"v1\""}, {"Cache-Control", "public, max-age=300"}}},
+                               {.status = 304, .headers = {{"ETag", "\"v1\""}}}});
+    auto cache = freshDir("max-age");
+    RegistryClient client(configFor(server), cache, quick());
+    ASSERT_TRUE(client.packument("left-pad").ok());
+    auto again = client.packument("left-pad");
+    ASSERT_TRUE(again.ok()) << again.error().describe();
+    EXPECT_EQ(again->versions.at("1.3.0").dist.integrity, "sha512-abc");
+    EXPECT_EQ(server.requestsFor("/left-pad").size(), 1u) << "fresh for 300 s: served from the cache";
+
+    auto preferOnline = quick();
+    preferOnline.preferOnline = true;
+    ASSERT_TRUE(RegistryClient(configFor(server), cache, preferOnline).packument("left-pad").ok());
+    auto seen = server.requestsFor("/left-pad");
+    ASSERT_EQ(seen.size(), 2u) << "--prefer-online revalidates";
+    EXPECT_EQ(seen[1].header("if-none-match"), "\"v1\"");
+}
+
+TEST(RegistryClient, StaleOrUncacheableEntriesAreRevalidated) {
+    TestHttpServer server;
+    const std::pair<std::string, std::string> etag{"ETag", "\"v1\""}, fiveMinutes{"Cache-Control", "max-age=300"};
+    // The first answer says nothing about freshness (as an entry cached by an older VIGIL);
+    // the 304s that follow carry the registry's max-age.
+    server.on("/left-pad", std::vector<ScriptedResponse>{{.body = kAbbreviated, .headers = {etag}},
+                                                          {.status = 304, .headers = {etag, fiveMinutes}},
+                                                          {.status = 304, .headers = {etag, fiveMinutes}}});
+    server.on("/right-pad", std::vector<ScriptedResponse>{
+                                {.body = kAbbreviated, .headers = {{"ETag", "\"r\""}, {"Cache-Control", "no-cache, max-age=300"}}},
+                                {.status = 304, .headers = {{"ETag", "\"r\""}, {"Cache-Control", "no-cache, max-age=300"}}}});
+    auto cache = freshDir("stale");
+    RegistryClient client(configFor(server), cache, quick());
+    ASSERT_TRUE(client.packument("left-pad").ok());
+    ASSERT_TRUE(client.packument("left-pad").ok());  // revalidated: the 304 brings max-age=300
+    ASSERT_TRUE(client.packument("left-pad").ok());  // fresh now
+    EXPECT_EQ(server.requestsFor("/left-pad").size(), 2u);
+    // Validated ten minutes ago: past its max-age, asked about again; that 304 restarts it.
+    std::filesystem::last_write_time(cache / "packuments" / "abbrev" / "left-pad.json",
+                                     std::filesystem::file_time_type::clock::now() - 600s);
+    ASSERT_TRUE(client.packument("left-pad").ok());
+    auto last = client.packument("left-pad");
+    ASSERT_TRUE(last.ok()) << last.error().describe();
+    EXPECT_EQ(last->versions.at("1.3.0").dist.integrity, "sha512-abc");
+    EXPECT_EQ(server.requestsFor("/left-pad").size(), 3u) << "stale → revalidated once, then fresh again";
+
+    ASSERT_TRUE(client.packument("right-pad").ok());
+    ASSERT_TRUE(client.packument("right-pad").ok());
+    EXPECT_EQ(server.requestsFor("/right-pad").size(), 2u) << "no-cache: revalidated every time";
+}
+
 TEST(RegistryClient, OfflineServesOnlyTheCache) {
     TestHttpServer server;
     server.on("/left-pad", std::vector<ScriptedResponse>{{.body = kAbbreviated}});
