@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <system_error>
 
 namespace vigil::engine::resolve {
@@ -72,9 +73,55 @@ Status syncFile(const fs::path& file) {
 
 std::string sriOf(HashAlgorithm algorithm, const std::string& raw) { return IntegrityHash{algorithm, raw}.toString(); }
 
+/// What a verification stamp records of the tarball it vouches for. The ctime cannot be set from
+/// user space and changes with any write, chmod or replacement, so a file whose identity still
+/// matches has not been touched since it was hashed.
+std::optional<std::string> fileIdentity(const fs::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+    auto ns = [](const timespec& t) { return std::to_string(t.tv_sec) + "." + std::to_string(t.tv_nsec); };
+    return "v1 " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) +
+           " " + ns(st.st_mtim) + " " + ns(st.st_ctim);
+}
+
 }  // namespace
 
 TarballCache::TarballCache(fs::path root) : root_(std::move(root)) {}
+
+fs::path TarballCache::stampPath(const fs::path& tarball) const {
+    return root_ / "verified" / tarball.lexically_relative(root_ / "content");
+}
+
+std::optional<std::string> TarballCache::verifiedSha512(const fs::path& tarball) const {
+    auto identity = fileIdentity(tarball);
+    if (!identity) return std::nullopt;
+    std::ifstream in(stampPath(tarball));
+    std::string line;
+    if (!std::getline(in, line)) return std::nullopt;
+    // "<identity> <sha512 hex>": valid only for exactly the file that was hashed.
+    auto space = line.rfind(' ');
+    if (space == std::string::npos || line.compare(0, space, *identity) != 0) return std::nullopt;
+    std::string hex = line.substr(space + 1);
+    if (hex.size() != 128 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+    return hex;
+}
+
+void TarballCache::stampVerified(const fs::path& tarball, const std::string& sha512Hex) const {
+    // Best effort: without a stamp the next scan simply hashes the tarball again.
+    auto identity = fileIdentity(tarball);
+    if (!identity) return;
+    const fs::path stamp = stampPath(tarball);
+    std::error_code ec;
+    fs::create_directories(stamp.parent_path(), ec);
+    fs::create_directories(root_ / "tmp", ec);
+    std::string pattern = (root_ / "tmp" / "stamp-XXXXXX").string();
+    UniqueFd fd(::mkstemp(pattern.data()));
+    if (!fd.valid()) return;
+    const std::string line = *identity + " " + sha512Hex + "\n";
+    bool written = ::write(fd.get(), line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    fd = UniqueFd();
+    if (!written || ::rename(pattern.c_str(), stamp.c_str()) != 0) fs::remove(pattern, ec);
+}
 
 fs::path TarballCache::contentPath(const IntegrityHash& hash) const {
     const std::string hex = hash.hex();
@@ -165,24 +212,38 @@ Result<fs::path> TarballCache::extracted(std::string_view integrity, std::string
                          "looked for " + expected.toString() + " under " + (root_ / "content").string());
 
     // Re-verify: the cache lives in the user's home and could have been damaged or tampered with
-    // since it was stored; extraction must only ever see verified bytes.
-    const HashAlgorithm algorithm = expected.strongest().algorithm;
-    auto actual = digestOfFile(algorithm, *tarball);
-    if (!actual.ok()) return std::move(actual).error().withContext(package);
-    if (!expected.hasDigest(algorithm, *actual)) {
-        std::error_code ec;
-        fs::remove(*tarball, ec);
-        return makeError(ErrorCode::Integrity, "the cached tarball of " + package + " is corrupt: " + tarball->string(),
-                         "expected " + expected.toString() + ", got " + sriOf(algorithm, *actual) +
-                             "; the file was removed, fetch the package again");
-    }
+    // since it was stored; extraction must only ever see verified bytes. A stamp written after the
+    // last successful check spares re-hashing a file that has not changed since (size, inode,
+    // mtime and ctime all equal) — the warm rescan of a large project otherwise spends most of
+    // its time here.
     std::string sha512Hex;
-    if (algorithm == HashAlgorithm::Sha512) {
-        sha512Hex = toHex(*actual);
+    auto stamped = verifiedSha512(*tarball);
+    // The tarball's path is named by one of the expected hashes; when a sha512 is expected too,
+    // the stamp's must be it.
+    if (stamped && expected.strongest().algorithm == HashAlgorithm::Sha512 &&
+        !expected.hasDigest(HashAlgorithm::Sha512, fromHex(*stamped).value_or(std::string())))
+        stamped.reset();
+    if (stamped) {
+        sha512Hex = *stamped;
     } else {
-        auto digest = digestOfFile(HashAlgorithm::Sha512, *tarball);
-        if (!digest.ok()) return std::move(digest).error().withContext(package);
-        sha512Hex = toHex(*digest);
+        const HashAlgorithm algorithm = expected.strongest().algorithm;
+        auto actual = digestOfFile(algorithm, *tarball);
+        if (!actual.ok()) return std::move(actual).error().withContext(package);
+        if (!expected.hasDigest(algorithm, *actual)) {
+            std::error_code ec;
+            fs::remove(*tarball, ec);
+            return makeError(ErrorCode::Integrity, "the cached tarball of " + package + " is corrupt: " + tarball->string(),
+                             "expected " + expected.toString() + ", got " + sriOf(algorithm, *actual) +
+                                 "; the file was removed, fetch the package again");
+        }
+        if (algorithm == HashAlgorithm::Sha512) {
+            sha512Hex = toHex(*actual);
+        } else {
+            auto digest = digestOfFile(HashAlgorithm::Sha512, *tarball);
+            if (!digest.ok()) return std::move(digest).error().withContext(package);
+            sha512Hex = toHex(*digest);
+        }
+        stampVerified(*tarball, sha512Hex);
     }
 
     const fs::path extractedRoot = root_ / "extracted";

@@ -21,6 +21,8 @@ struct StoredTarball {
 /// Layout under `root` (one file system, so every publish is a rename):
 ///   content/<algo>/<hh>/<hex>   tarballs, named by the strongest hash they were verified with
 ///   extracted/<sha512 hex>/     their trees, extracted once with extractTarball
+///   verified/<algo>/<hh>/<hex>  stamps: the file identity (inode, size, mtime, ctime) and sha512
+///                               of a tarball when it last passed re-verification
 ///   tmp/                        private staging; never read from
 /// Nothing becomes visible under content/ or extracted/ before it is complete and verified, so
 /// several processes may share one cache. Methods are safe to call from several threads.
@@ -41,14 +43,19 @@ public:
     [[nodiscard]] std::optional<std::filesystem::path> find(std::string_view integrity) const;
 
     /// The extracted tree of the cached tarball, extracting it on first use. The tarball is
-    /// re-hashed first: a cached file that no longer matches is removed and reported as an
-    /// Integrity error. Concurrent callers each extract into staging; the first rename wins and
+    /// re-hashed first unless it is unchanged since its last successful check (verified/ stamp):
+    /// a cached file that no longer matches is removed and reported as an Integrity error. Concurrent callers each extract into staging; the first rename wins and
     /// the others discard their copy, so exactly one tree is ever published.
     Result<std::filesystem::path> extracted(std::string_view integrity, std::string_view packageId,
                                             const ExtractLimits& limits = {});
 
 private:
     [[nodiscard]] std::filesystem::path contentPath(const IntegrityHash& hash) const;
+    /// verified/<algo>/<hh>/<hex>: the stamp of content/<algo>/<hh>/<hex>.
+    [[nodiscard]] std::filesystem::path stampPath(const std::filesystem::path& tarball) const;
+    /// The sha512 (hex) a stamp recorded for `tarball` if the file is unchanged since; else empty.
+    [[nodiscard]] std::optional<std::string> verifiedSha512(const std::filesystem::path& tarball) const;
+    void stampVerified(const std::filesystem::path& tarball, const std::string& sha512Hex) const;
 
     std::filesystem::path root_;
 };

@@ -172,6 +172,35 @@ TEST_F(TarballCacheTest, TamperedCacheFileIsDetectedAndRemoved) {
     EXPECT_EQ(missing.error().code, ErrorCode::NotFound);
 }
 
+TEST_F(TarballCacheTest, TamperingAfterAVerifiedUseIsStillDetected) {
+    // A verified tarball gets a stamp so warm rescans need not hash it again; a later change to
+    // the file must void the stamp even when the size and the modification time are put back.
+    TarballCache cache(cacheRoot());
+    fs::path dl = download("victim", "module.exports = 1;");
+    const std::string integrity = sri(dl);
+    auto stored = cache.store(dl, integrity, "victim@1.0.0");
+    ASSERT_TRUE(stored.ok());
+    ASSERT_TRUE(cache.extracted(integrity, "victim@1.0.0").ok());
+    const fs::path stamp = cacheRoot() / "verified" / stored->path.lexically_relative(cacheRoot() / "content");
+    ASSERT_TRUE(fs::exists(stamp)) << "the successful check leaves a stamp";
+    ASSERT_TRUE(cache.extracted(integrity, "victim@1.0.0").ok()) << "unchanged: served with the stamp";
+
+    fs::path evil = download("victim", "module.exports = 2;");  // same length, other bytes
+    ASSERT_EQ(fs::file_size(evil), fs::file_size(stored->path));
+    const auto mtime = fs::last_write_time(stored->path);
+    fs::permissions(stored->path, fs::perms::owner_write, fs::perm_options::add);
+    {
+        std::ofstream out(stored->path, std::ios::binary | std::ios::trunc);  // same inode
+        out << readFile(evil);
+    }
+    fs::permissions(stored->path, fs::perms::owner_write, fs::perm_options::remove);
+    fs::last_write_time(stored->path, mtime);
+
+    auto tree = cache.extracted(integrity, "victim@1.0.0");
+    ASSERT_FALSE(tree.ok()) << "the ctime moved: the stamp no longer vouches for the file";
+    EXPECT_EQ(tree.error().code, ErrorCode::Integrity);
+}
+
 TEST_F(TarballCacheTest, HostileTarballLeavesNoTree) {
     TarballCache cache(cacheRoot());
     fs::path dl = base_ / "downloads" / "hostile.tgz";
