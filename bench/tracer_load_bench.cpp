@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::map<std::string, std::vector<double>> t;
-    const char* order[] = {"probes", "open", "btf_parse", "load", "attach_kernel", "attach_uprobes", "total", "teardown"};
+    const char* order[] = {"probes", "open", "btf_parse", "load", "attach_kernel", "attach_uprobes", "total", "teardown", "detach_kernel", "detach_uprobes",
+                           "destroy_object"};
     for (int i = 0; i < runs; ++i) {
         const auto t0 = Clock::now();
         (void)libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr);
@@ -82,10 +83,17 @@ int main(int argc, char** argv) {
             links.push_back(bpf_program__attach_uprobe_opts(u.p, -1, libc, 0, &opts));
         }
         const auto t6 = Clock::now();
-        for (bpf_link* l : links)
-            bpf_link__destroy(l);
+        for (size_t k = 0; k < 6; ++k)
+            bpf_link__destroy(links[k]);
+        const auto t6a = Clock::now();
+        for (size_t k = 6; k < links.size(); ++k)
+            bpf_link__destroy(links[k]);
+        const auto t6b = Clock::now();
         vigil_tracer_bpf__destroy(skel);
         const auto t7 = Clock::now();
+        t["detach_kernel"].push_back(ms(t6, t6a));
+        t["detach_uprobes"].push_back(ms(t6a, t6b));
+        t["destroy_object"].push_back(ms(t6b, t7));
         t["probes"].push_back(ms(t0, t1));
         t["open"].push_back(ms(t1, t2));
         t["btf_parse"].push_back(ms(t2, t3));
@@ -95,8 +103,33 @@ int main(int argc, char** argv) {
         t["total"].push_back(ms(t0, t6) - ms(t2, t3));  // what startTracer pays (the separate parse excluded)
         t["teardown"].push_back(ms(t6, t7));
     }
+    // The verifier's share: the object loaded with one program only (maps and BTF as always).
+    std::map<std::string, std::vector<double>> alone;
+    for (int i = 0; i < runs; ++i) {
+        for (size_t only = 0; only < 10; ++only) {
+            vigil_tracer_bpf* skel = vigil_tracer_bpf__open();
+            if (skel == nullptr)
+                return 1;
+            bpf_program* progs[] = {skel->progs.vigil_fork,        skel->progs.vigil_exec,          skel->progs.vigil_exit,
+                                    skel->progs.vigil_file_exit,   skel->progs.vigil_net_exit,      skel->progs.vigil_denied_exit,
+                                    skel->progs.vigil_getenv,      skel->progs.vigil_secure_getenv, skel->progs.vigil_getenv_ret,
+                                    skel->progs.vigil_secure_getenv_ret};
+            for (size_t k = 0; k < 10; ++k)
+                bpf_program__set_autoload(progs[k], k == only);
+            const std::string name = bpf_program__name(progs[only]);
+            const auto a = Clock::now();
+            const int rc = vigil_tracer_bpf__load(skel);
+            const auto b = Clock::now();
+            vigil_tracer_bpf__destroy(skel);
+            if (rc == 0)
+                alone[name].push_back(ms(a, b));
+        }
+    }
     std::printf("tracer load, median of %d runs (ms):\n", runs);
     for (const char* k : order)
         std::printf("  %-15s %8.2f\n", k, median(t[k]));
+    std::printf("object loaded with one program only (ms; includes the vmlinux BTF parse):\n");
+    for (const auto& [name, v] : alone)
+        std::printf("  %-24s %8.2f\n", name.c_str(), median(v));
     return 0;
 }
