@@ -222,6 +222,13 @@ TEST_F(EmulationTest, ADownloadIsKnownByTheBytesSavedNotByItsName) {
     EXPECT_EQ(html->flags & (F::Served | F::Executable), F::Served);
     // Written by the package itself: executable, not downloaded.
     EXPECT_EQ(own->flags & (F::Served | F::Executable), F::Executable);
+    // As the engine records them: file.change attrs `downloaded` and `executable`.
+    const auto recorded = collect::overlayChangeEvents(r, collect::PhaseClock::sampleNow()).events;
+    const auto saved = std::find_if(recorded.begin(), recorded.end(),
+                                    [](const Event& e) { return e.attrs.value("path", "") == "/tmp/.x"; });
+    ASSERT_NE(saved, recorded.end());
+    EXPECT_TRUE(saved->attrs.value("downloaded", false));
+    EXPECT_TRUE(saved->attrs.value("executable", false));
     // The HTTP records carry the digest the helper matched against.
     const auto events = http(r);
     EXPECT_TRUE(std::all_of(events.begin(), events.end(),
