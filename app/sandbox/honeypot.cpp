@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -26,8 +27,44 @@ constexpr int kReadyTimeoutMs = 5000;
 constexpr uint64_t kFinishBudgetNs = 1500000000ull;  // final flush of open connections
 // The honeypot's identity: unprivileged, unique per helper, distinct from the sandbox's user.
 constexpr uid_t kHoneypotIdOffset = 200000000u;
+constexpr size_t kMaxServed = 1024;  // distinct served bodies remembered: stubs and the page are few
+
+std::vector<ServedBody>& served() {
+    static std::vector<ServedBody> bodies;  // one run per helper process
+    return bodies;
+}
+
+/// Remembers the body an HTTP record says was served ("<sha256 hex> <bytes>", the 8th text). The
+/// honeypot is not trusted: a malformed text is ignored, and a forged one can only mark a file
+/// of the run as a saved download.
+void noteServed(const uint8_t* body, size_t len) {
+    vigil_net_event e;
+    std::memcpy(&e, body, sizeof e);
+    if (e.kind != VIGIL_NET_HTTP || e.text_count < 8)
+        return;
+    const char* text = reinterpret_cast<const char*>(body + sizeof e);
+    for (uint32_t i = 0; i < 7; ++i)  // checked: text_count NUL-terminated strings inside text_bytes
+        text += std::strlen(text) + 1;
+    const std::string_view t(text, strnlen(text, len - static_cast<size_t>(text - reinterpret_cast<const char*>(body))));
+    if (t.size() < 66 || t[64] != ' ' || t.find_first_not_of("0123456789abcdef") != 64)
+        return;
+    uint64_t size = 0;
+    for (char c : t.substr(65)) {
+        if (c < '0' || c > '9' || size > (1ull << 40))
+            return;
+        size = size * 10 + static_cast<uint64_t>(c - '0');
+    }
+    ServedBody b{size, std::string(t.substr(0, 64))};
+    for (const ServedBody& known : served())
+        if (known.size == b.size && known.sha256 == b.sha256)
+            return;
+    if (served().size() < kMaxServed)
+        served().push_back(std::move(b));
+}
 
 }  // namespace
+
+const std::vector<ServedBody>& servedBodies() { return served(); }
 
 EmulationSettings emulationSettingsFor(const RunPlan& plan) {
     EmulationSettings s;
@@ -120,6 +157,7 @@ bool forwardNetEvent(int events, int engine) {
     if (truncated || packet.size() + sizeof(vigil_msg_header) > VIGIL_SANDBOX_MAX_MESSAGE ||
         vigil_check_net_event(packet.data(), packet.size()) != nullptr)
         return true;  // a malformed event is dropped, not forwarded
+    noteServed(packet.data(), packet.size());
     if (engine >= 0)
         (void)sendMessage(engine, VIGIL_MSG_NET_EVENT, packet.data(), packet.size());
     return true;

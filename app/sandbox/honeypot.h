@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include "app/sandbox/honeypot_emulation.h"
@@ -9,6 +11,15 @@
 #include "app/sandbox/run_plan.h"
 
 namespace vigil::sandbox {
+
+/// A response body the honeypot served that a package may save as a file (HttpReply::served).
+struct ServedBody {
+    uint64_t size = 0;
+    std::string sha256;  ///< lower-case hex
+};
+
+/// What this run's honeypot served, as its forwarded HTTP records said (forwardNetEvent keeps them).
+const std::vector<ServedBody>& servedBodies();
 
 /// The helper's handle on the honeypot process.
 struct Honeypot {

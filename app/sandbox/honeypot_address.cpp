@@ -45,44 +45,81 @@ DnsAnswerAddresses honeypotAnswers() {
     return a;
 }
 
-Endpoint datagramDestination(msghdr& m, uint16_t port) {
+namespace {
+
+/// Room for either family's packet info.
+constexpr size_t kControlSpace = CMSG_SPACE(sizeof(in6_pktinfo));
+
+Endpoint datagramDestination(msghdr& m) {
     for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
         if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
             in_pktinfo info;
             std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            return ipv4Endpoint(info.ipi_addr.s_addr, port);
+            return ipv4Endpoint(info.ipi_addr.s_addr, 0);
         }
         if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
             in6_pktinfo info;
             std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            return ipv6Endpoint(info.ipi6_addr, port);
+            return ipv6Endpoint(info.ipi6_addr, 0);
         }
     }
-    return ipv4Endpoint(0, port);
+    return ipv4Endpoint(0, 0);
 }
 
-void setReplySource(msghdr& reply, const Endpoint& source) {
-    // CMSG_FIRSTHDR is null unless msg_controllen already has room for a header.
-    cmsghdr* c = CMSG_FIRSTHDR(&reply);
-    if (c == nullptr)
-        return;
+/// Puts one control message holding `info` first in `m`'s control area and trims the area to it.
+template <typename Info>
+void putControl(msghdr& m, int level, int type, const Info& info) {
+    cmsghdr* c = CMSG_FIRSTHDR(&m);  // non-null: the area has kControlSpace bytes
+    m.msg_controllen = CMSG_SPACE(sizeof info);
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(sizeof info);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+}
+
+}  // namespace
+
+std::optional<Datagram> receiveDatagram(int sock, std::span<uint8_t> buf, int flags) {
+    Datagram d;
+    alignas(cmsghdr) char control[kControlSpace];
+    iovec iov{buf.data(), buf.size()};
+    msghdr m{};
+    m.msg_name = &d.from;
+    m.msg_namelen = sizeof d.from;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    const ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT | flags);
+    if (n < 0)
+        return std::nullopt;
+    d.length = static_cast<size_t>(n);
+    d.fromLen = m.msg_namelen;
+    d.to = datagramDestination(m);
+    return d;
+}
+
+void replyDatagram(int sock, std::span<const uint8_t> data, const Datagram& to, const Endpoint& source) {
+    alignas(cmsghdr) char control[kControlSpace] = {};
+    sockaddr_storage peer = to.from;
+    iovec iov{const_cast<uint8_t*>(data.data()), data.size()};
+    msghdr m{};
+    m.msg_name = &peer;
+    m.msg_namelen = to.fromLen;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
     if (source.family == VIGIL_NET_INET6) {
-        reply.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-        c->cmsg_level = IPPROTO_IPV6;
-        c->cmsg_type = IPV6_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
         in6_pktinfo info{};
         std::memcpy(&info.ipi6_addr, source.addr.data(), 16);
-        std::memcpy(CMSG_DATA(c), &info, sizeof info);
+        putControl(m, IPPROTO_IPV6, IPV6_PKTINFO, info);
     } else {
-        reply.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
         in_pktinfo info{};
         std::memcpy(&info.ipi_spec_dst, source.addr.data(), 4);
-        std::memcpy(CMSG_DATA(c), &info, sizeof info);
+        putControl(m, IPPROTO_IP, IP_PKTINFO, info);
     }
+    (void)sendmsg(sock, &m, MSG_DONTWAIT);
 }
 
 bool parseIpv4Transport(const uint8_t* p, size_t n, size_t headerMin, Endpoint& src, Endpoint& dst, size_t& payload) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <netinet/in.h>
+#include <optional>
 #include <span>
 #include <sys/socket.h>
 
@@ -32,13 +33,21 @@ Endpoint ipv6Endpoint(const in6_addr& a, uint16_t port);
 /// What every name resolves to (VIGIL_HONEYPOT_ANSWER_IPV4 / _IPV6).
 DnsAnswerAddresses honeypotAnswers();
 
-/// The destination of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO control message
-/// (the socket must have asked for it); 0.0.0.0 when there is none.
-Endpoint datagramDestination(msghdr& m, uint16_t port);
+/// One datagram received into the caller's buffer.
+struct Datagram {
+    size_t length = 0;         ///< its full length: more than the buffer held when it was cut (MSG_TRUNC)
+    sockaddr_storage from{};   ///< the sender, as the socket API gives it
+    socklen_t fromLen = 0;
+    Endpoint to;               ///< where it was sent, from IP_PKTINFO / IPV6_PKTINFO (the socket must
+                               ///< have asked for it; 0.0.0.0 when absent); port 0: the caller knows it
+};
 
-/// Fills `reply`'s control area (at least CMSG_SPACE(sizeof(in6_pktinfo)) bytes, msg_controllen
-/// set to its size) so the datagram leaves from `source`, and trims msg_controllen to what it used.
-void setReplySource(msghdr& reply, const Endpoint& source);
+/// recvmsg(MSG_DONTWAIT | `flags`) with room for packet info; nullopt when nothing is waiting.
+std::optional<Datagram> receiveDatagram(int sock, std::span<uint8_t> buf, int flags = 0);
+
+/// Sends `data` back to the sender of `to`, leaving from `source` (IP_PKTINFO / IPV6_PKTINFO: the
+/// AnyIP route makes any address local). Best effort, never blocks.
+void replyDatagram(int sock, std::span<const uint8_t> data, const Datagram& to, const Endpoint& source);
 
 /// Parses an inbound IPv4 packet from a raw socket (IP header included): the two ports after
 /// the IP header, and where the payload starts past `headerMin` transport bytes. False when the

@@ -11,6 +11,8 @@
 #include <optional>
 #include <vector>
 
+#include "app/sandbox/honeypot_tarball.h"
+
 namespace vigil::sandbox {
 namespace {
 
@@ -246,6 +248,28 @@ std::string packageFromPath(std::string_view path) {
     return name;
 }
 
+/// The one version every packument offers: what `npm install <name>` resolves to.
+constexpr const char* kNpmVersion = "1.4.2";
+
+/// "/<name>/-/<base>-<version>.tgz" (name possibly "@scope/base", or "@scope%2fbase") -> {name, version}.
+std::optional<std::pair<std::string, std::string>> tarballFromPath(std::string_view path) {
+    const size_t dash = path.find("/-/");
+    if (dash == std::string_view::npos || !endsWith(path, ".tgz"))
+        return std::nullopt;
+    const std::string name = packageFromPath(path.substr(0, dash));
+    const std::string_view file = path.substr(dash + 3, path.size() - dash - 3 - 4);
+    const std::string base = name.substr(name.find('/') == std::string::npos ? 0 : name.find('/') + 1);
+    if (name.empty() || file.size() <= base.size() + 1 || file.substr(0, base.size()) != base || file[base.size()] != '-')
+        return std::nullopt;
+    const std::string_view version = file.substr(base.size() + 1);
+    if (version.size() > 64 || !std::isdigit(static_cast<unsigned char>(version[0])))
+        return std::nullopt;
+    for (char c : version)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+'))
+            return std::nullopt;
+    return std::pair{name, std::string(version)};
+}
+
 std::optional<HttpReply> npm(const HttpRequest& req, std::string_view host, std::string_view path, std::string_view body,
                              bool https, const EmulationSettings& s) {
     const std::string ua = header(req.headers, "user-agent"), accept = header(req.headers, "accept");
@@ -294,14 +318,31 @@ std::optional<HttpReply> npm(const HttpRequest& req, std::string_view host, std:
         // new package, lets any version through.
         return HttpReply{json(404, "{\"error\":\"Not found\"}"), "npm.metadata", flatJson({{"package", pkg}})};
     }
+    if (req.method == "GET" && (npmClient || registryHost)) {
+        if (const auto tarball = tarballFromPath(path)) {
+            // What `npm install` fetches second, checking it against the packument's integrity.
+            const auto t = npmTarball(tarball->first, tarball->second);
+            if (!t)
+                return HttpReply{json(404, "{\"error\":\"Not found\"}"), "npm.tarball",
+                                 flatJson({{"package", tarball->first}, {"version", tarball->second}})};
+            return HttpReply{respond(200, "application/octet-stream", t->bytes, "Accept-Ranges: bytes\r\n"), "npm.tarball",
+                             flatJson({{"package", tarball->first}, {"version", tarball->second}})};
+        }
+    }
     if (req.method == "GET" && !pkg.empty() && (npmClient || registryHost)) {
         const std::string base = pkg.substr(pkg.find('/') == std::string::npos ? 0 : pkg.find('/') + 1);
-        const std::string url = std::string(https ? "https://" : "http://") + std::string(req.host) + "/" + pkg + "/-/" + base + "-1.4.2.tgz";
-        const std::string doc = "{\"_id\":" + quote(pkg) + ",\"name\":" + quote(pkg) +
-                                ",\"dist-tags\":{\"latest\":\"1.4.2\"},\"versions\":{\"1.4.2\":{\"name\":" + quote(pkg) +
-                                ",\"version\":\"1.4.2\",\"main\":\"index.js\",\"license\":\"MIT\",\"dependencies\":{},"
-                                "\"dist\":{\"tarball\":" + quote(url) + ",\"shasum\":\"" + hex(digest(pkg), 40) +
-                                "\"}}},\"time\":{\"1.4.2\":\"2023-09-14T10:21:44.512Z\"},\"maintainers\":[{\"name\":" + quote(s.login) + "}]}";
+        const std::string url = std::string(https ? "https://" : "http://") + esc(req.host) + "/" + pkg + "/-/" + base + "-" +
+                                kNpmVersion + ".tgz";
+        const auto t = npmTarball(pkg, kNpmVersion);
+        const std::string dist = t ? "\"dist\":{\"tarball\":" + quote(url) + ",\"shasum\":\"" + t->shasum +
+                                         "\",\"integrity\":\"" + t->integrity + "\"}"
+                                   : "\"dist\":{\"tarball\":" + quote(url) + "}";
+        const std::string doc = "{\"_id\":" + quote(pkg) + ",\"name\":" + quote(pkg) + ",\"dist-tags\":{\"latest\":\"" +
+                                kNpmVersion + "\"},\"versions\":{\"" + kNpmVersion + "\":{\"name\":" + quote(pkg) +
+                                ",\"version\":\"" + kNpmVersion + "\",\"main\":\"index.js\",\"license\":\"MIT\",\"dependencies\":{}," +
+                                dist + "}},\"modified\":\"2023-09-14T10:21:44.512Z\",\"time\":{\"created\":\"2023-09-14T10:21:44.512Z\","
+                                "\"modified\":\"2023-09-14T10:21:44.512Z\",\"" + kNpmVersion +
+                                "\":\"2023-09-14T10:21:44.512Z\"},\"maintainers\":[{\"name\":" + quote(s.login) + "}]}";
         return HttpReply{json(200, doc), "npm.metadata", flatJson({{"package", pkg}})};
     }
     return std::nullopt;
@@ -502,9 +543,14 @@ HttpReply emulateHttp(const HttpRequest& req, std::string_view body, bool https,
         const std::string file = std::string(path.substr(path.rfind('/') + 1));
         return HttpReply{respond(200, format == "script" ? "text/x-shellscript" : "application/octet-stream", stub,
                                  "Accept-Ranges: bytes\r\n"),
-                         "download", flatJson({{"name", file}, {"format", format}, {"bytes", std::to_string(stub.size())}})};
+                         "download", flatJson({{"name", file}, {"format", format}, {"bytes", std::to_string(stub.size())}}),
+                         stub};
     }
-    return HttpReply{httpResponse(), "", ""};
+    // The generic page is served too: a dropper that saves whatever came back from a name-less
+    // URL ("/p") is told apart by the bytes on disk, not by the name it asked for.
+    std::string page = httpResponse();
+    std::string pageBody = page.substr(std::min(page.size(), page.find("\r\n\r\n") + 4));
+    return HttpReply{std::move(page), "", "", std::move(pageBody)};
 }
 
 }  // namespace vigil::sandbox

@@ -26,6 +26,10 @@ struct HttpReply {
     std::string response;   ///< the whole HTTP response, head and body
     std::string emulation;  ///< "" = the generic page; else "npm.publish", "github.contents_put", ...
     std::string detail;     ///< flat JSON object of strings: what was asked ("" when nothing to add)
+    /// The body when a client may save it as a payload (a download's stub, the generic page); ""
+    /// for the registry's and the APIs' answers, which package managers cache on disk as they are
+    /// and which are therefore no sign of a download.
+    std::string served;
 };
 
 /// The reply to one request. `body` is what was kept of the request body (it may be cut short:

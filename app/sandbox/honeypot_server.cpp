@@ -37,6 +37,7 @@
 #include "app/sandbox/honeypot_dns.h"
 #include "app/sandbox/honeypot_emulation.h"
 #include "app/sandbox/honeypot_stream.h"
+#include "app/sandbox/honeypot_tarball.h"
 #include "app/sandbox/honeypot_tls.h"
 #include "app/sandbox/network.h"
 #include "app/sandbox/protocol.h"
@@ -249,61 +250,28 @@ private:
 
     void serveDns(int sock) {
         const DnsAnswerAddresses answers = honeypotAnswers();
-        for (;;) {
-            uint8_t buf[1500];
-            sockaddr_storage from{};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
-            iovec iov{buf, sizeof buf};
-            msghdr m{};
-            m.msg_name = &from;
-            m.msg_namelen = sizeof from;
-            m.msg_iov = &iov;
-            m.msg_iovlen = 1;
-            m.msg_control = control;
-            m.msg_controllen = sizeof control;
-            const ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT);
-            if (n < 0)
-                return;
-            const socklen_t fromLen = m.msg_namelen;
-            const Endpoint src = fromSockaddr(from), to = datagramDestination(m, 53);
-            const auto q = parseDnsQuery(buf, static_cast<size_t>(n));
+        uint8_t buf[1500];
+        while (auto d = receiveDatagram(sock, buf)) {
+            const size_t n = std::min(d->length, sizeof buf);
+            const Endpoint src = fromSockaddr(d->from);
+            Endpoint to = d->to;
+            to.port = 53;
+            const auto q = parseDnsQuery(buf, n);
             if (!q) {
-                emit(VIGIL_NET_UDP, src, to, {}, std::string_view(reinterpret_cast<char*>(buf), static_cast<size_t>(n)), false);
+                emit(VIGIL_NET_UDP, src, to, {}, std::string_view(reinterpret_cast<char*>(buf), n), false);
                 continue;
             }
             emit(VIGIL_NET_DNS, src, to, {q->name, dnsTypeName(q->type)}, {}, false);
-            const std::vector<uint8_t> answer = buildDnsAnswer(buf, *q, answers);
-            alignas(cmsghdr) char reply[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-            iovec riov{const_cast<uint8_t*>(answer.data()), answer.size()};
-            msghdr r{};
-            r.msg_name = &from;
-            r.msg_namelen = fromLen;
-            r.msg_iov = &riov;
-            r.msg_iovlen = 1;
-            r.msg_control = reply;
-            r.msg_controllen = sizeof reply;
-            setReplySource(r, to);  // reply from the address that was asked (AnyIP makes it local)
-            (void)sendmsg(sock, &r, MSG_DONTWAIT);
+            replyDatagram(sock, buildDnsAnswer(buf, *q, answers), *d, to);  // from the address that was asked
         }
     }
 
     void recordDatagram(int sock) {
         uint8_t buf[2048];
-        for (;;) {
-            sockaddr_storage from{};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
-            iovec iov{buf, sizeof buf};
-            msghdr m{};
-            m.msg_name = &from;
-            m.msg_namelen = sizeof from;
-            m.msg_iov = &iov;
-            m.msg_iovlen = 1;
-            m.msg_control = control;
-            m.msg_controllen = sizeof control;
-            const ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT | MSG_TRUNC);
-            if (n < 0)
-                return;
-            const size_t got = std::min(static_cast<size_t>(n), sizeof buf);
+        while (auto d = receiveDatagram(sock, buf, MSG_TRUNC)) {
+            const sockaddr_storage& from = d->from;
+            const size_t n = d->length;
+            const size_t got = std::min(n, sizeof buf);
             Endpoint src, dst;
             size_t payload = 0;
             if (from.ss_family == AF_INET6) {
@@ -314,7 +282,8 @@ private:
                 std::memcpy(ports, buf, sizeof ports);
                 src = fromSockaddr(from);
                 src.port = ntohs(ports[0]);
-                dst = datagramDestination(m, ntohs(ports[1]));
+                dst = d->to;
+                dst.port = ntohs(ports[1]);
                 payload = sizeof(udphdr);
             } else if (!parseIpv4Transport(buf, got, sizeof(udphdr), src, dst, payload)) {
                 continue;
@@ -322,7 +291,7 @@ private:
             if (dst.port == 53)
                 continue;  // port 53 is the DNS socket's
             emit(VIGIL_NET_UDP, src, dst, {}, std::string_view(reinterpret_cast<char*>(buf) + payload, got - payload),
-                 static_cast<size_t>(n) > got);
+                 n > got);
         }
     }
 
@@ -510,7 +479,9 @@ private:
             flush(c);
             const bool cut = c.truncated || (!head->chunked && body.size() < head->contentLength);
             std::vector<std::string> texts = {head->method, head->host,          head->target, head->headers,
-                                              c.tls ? "https" : "http", reply.emulation, reply.detail};
+                                              c.tls ? "https" : "http", reply.emulation, reply.detail,
+                                              reply.served.empty() ? std::string()
+                                                                   : sha256Hex(reply.served) + " " + std::to_string(reply.served.size())};
             emit(VIGIL_NET_HTTP, c.src, c.dst, texts, body, cut);
         } else if (c.tls) {
             // A session that carried something other than HTTP: its first decrypted bytes.

@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
     if (!drainRuntimeChannel(runtime, engine))
         return 1;
     bool changesTruncated = false;
-    const std::vector<FileChange> changes = collectRunChanges(scratch, plan.packageFd, kMaxChanges, changesTruncated);
+    const std::vector<FileChange> changes = collectRunChanges(scratch, plan.packageFd, kMaxChanges, changesTruncated, servedBodies());
     close(scratch);
 
     vigil_result result{};

@@ -24,10 +24,11 @@ extern "C" {
 #endif
 
 #define VIGIL_SANDBOX_MAGIC 0x4c494756u /* "VGIL" in memory order */
-#define VIGIL_SANDBOX_PROTOCOL_VERSION 6u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
+#define VIGIL_SANDBOX_PROTOCOL_VERSION 7u  /* 2: BAIT (7) and NET_EVENT (8); 3: TRACE (9), STATS (10) and RUNTIME (11);
                                               4: the run request's geo_country, HTTP emulation texts;
                                               5: NET_EVENT addresses of 16 bytes with a family (IPv6);
-                                              6: the result's cpu_ns */
+                                              6: the result's cpu_ns;
+                                              7: change flags SERVED and EXECUTABLE, HTTP's served text */
 /* Largest packet either side sends or accepts, header included. */
 #define VIGIL_SANDBOX_MAX_MESSAGE 65536u
 
@@ -122,7 +123,11 @@ struct vigil_output {
 #define VIGIL_CHANGE_DELETED 4u  /* whiteout: removed */
 #define VIGIL_CHANGE_MODE 8u     /* permission bits differ (chmod) */
 #define VIGIL_CHANGE_OPAQUE 16u  /* directory replaced: its old contents are gone */
-#define VIGIL_CHANGE_KNOWN 31u
+#define VIGIL_CHANGE_SERVED 32u  /* regular file holding exactly the bytes of a body the honeypot
+                                    served as a download or page (a saved download) */
+#define VIGIL_CHANGE_EXECUTABLE 64u /* regular file with an execute bit, or starting with an ELF or
+                                       "#!" magic */
+#define VIGIL_CHANGE_KNOWN 127u
 /* Body of VIGIL_MSG_CHANGES: count entries, each a vigil_change followed by path_len path bytes
  * (absolute path inside the sandbox, no terminator), padded to a multiple of 8 bytes. */
 struct vigil_changes {
@@ -372,7 +377,9 @@ static inline const char* vigil_check_bait(const uint8_t* body, uint64_t len) {
 #define VIGIL_NET_HTTP 2u     /* texts: method, host, path, header block, scheme ("http", or "https"
                                  when decrypted from TLS), emulation ("" when the generic page was
                                  served, else e.g. "npm.publish"), emulation detail (a flat JSON
-                                 object of strings, "" when none); data: body (bounded) */
+                                 object of strings, "" when none), served ("<sha256 hex> <bytes>" of
+                                 the response body when it was a download's stub or the generic
+                                 page, else ""); data: body (bounded) */
 #define VIGIL_NET_TCP 3u      /* texts: none, or "tls" when decrypted from TLS; data: first bytes the
                                  client sent (bounded) */
 #define VIGIL_NET_TLS_SNI 4u  /* texts: server name (empty when absent); data: first bytes */

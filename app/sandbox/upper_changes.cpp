@@ -1,6 +1,8 @@
 // Stage 9: the upper dirs (and /tmp) are the record of writes. Read through the helper's fd of the detached
 // scratch tmpfs, after every process of the run is dead, so nothing changes under the walk. The
-// walk never follows symlinks and never opens anything but directories.
+// walk never follows symlinks; besides directories it opens only regular files (O_NOFOLLOW,
+// O_NONBLOCK, re-checked after open), to read their first bytes and, when the size is that of a
+// body the honeypot served, to hash them: a download is known by its bytes, not by its name.
 #include "app/sandbox/upper_changes.h"
 
 #include <algorithm>
@@ -13,14 +15,56 @@
 #include <unistd.h>
 
 #include "app/sandbox/filesystem.h"
+#include "app/sandbox/honeypot_tarball.h"
 #include "app/sandbox/protocol.h"
 #include "app/sandbox/run_plan.h"
 
 namespace vigil::sandbox {
 namespace {
 
+constexpr off_t kMaxHashed = 16 << 20;  // the honeypot's stubs and page are tiny; bound the work anyway
+
+/// VIGIL_CHANGE_SERVED / VIGIL_CHANGE_EXECUTABLE of the regular file `name` in `dirFd`.
+uint32_t contentFlags(int dirFd, const char* name, const struct stat& st, const std::vector<ServedBody>& served) {
+    uint32_t flags = (st.st_mode & 0111) ? VIGIL_CHANGE_EXECUTABLE : 0;
+    bool sizeServed = false;
+    for (const ServedBody& b : served)
+        sizeServed = sizeServed || b.size == static_cast<uint64_t>(st.st_size);
+    if (st.st_size == 0 || (flags != 0 && !sizeServed))
+        return flags;
+    const int fd = openat(dirFd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return flags;
+    struct stat now{};
+    std::string bytes;
+    if (fstat(fd, &now) == 0 && S_ISREG(now.st_mode)) {
+        // Only the magic unless the size says it may be a served body.
+        const size_t want = sizeServed && now.st_size <= kMaxHashed ? static_cast<size_t>(now.st_size) : 4;
+        bytes.resize(want);
+        size_t got = 0;
+        while (got < want) {
+            const ssize_t n = read(fd, bytes.data() + got, want - got);
+            if (n <= 0)
+                break;
+            got += static_cast<size_t>(n);
+        }
+        bytes.resize(got);
+    }
+    close(fd);
+    if (bytes.starts_with("\x7f" "ELF") || bytes.starts_with("#!"))
+        flags |= VIGIL_CHANGE_EXECUTABLE;
+    if (sizeServed && bytes.size() == static_cast<size_t>(st.st_size)) {
+        const std::string digest = sha256Hex(bytes);
+        for (const ServedBody& b : served)
+            if (b.size == bytes.size() && b.sha256 == digest)
+                flags |= VIGIL_CHANGE_SERVED;
+    }
+    return flags;
+}
+
 struct Walk {
     size_t limit;
+    const std::vector<ServedBody>& served;
     bool truncated = false;
     std::vector<FileChange> out;
     std::string root;  ///< the walked tree's path inside the sandbox
@@ -94,6 +138,8 @@ struct Walk {
             // or had its metadata touched (chown, xattr): report it rather than hide it.
             if (flags == 0)
                 flags = VIGIL_CHANGE_MODIFIED;
+            if (S_ISREG(up.st_mode))
+                flags |= contentFlags(upperDir, name.c_str(), up, served);
             add(flags, rel);
         }
         closedir(d);
@@ -102,8 +148,9 @@ struct Walk {
 
 }  // namespace
 
-std::vector<FileChange> collectRunChanges(int scratchFd, int packageFd, size_t limit, bool& truncated) {
-    Walk walk{limit};
+std::vector<FileChange> collectRunChanges(int scratchFd, int packageFd, size_t limit, bool& truncated,
+                                          const std::vector<ServedBody>& served) {
+    Walk walk{limit, served};
     const int homeLower = openat(scratchFd, kScratchHomeLower, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     struct Tree { const char* upper; int lowerFd; const char* root; bool present; };
     // Without a package nothing is mounted on the project dir: its writes are in the home's upper.

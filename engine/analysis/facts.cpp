@@ -27,10 +27,14 @@ std::vector<FactField> makeSchema() {
         {"events.network.listens", T::StringList, "`address:port` bound or listened on"},
         {"events.network.emulations", T::StringList,
          "what the honeypot emulated for the package: `npm.whoami`, `npm.publish`, `npm.search`, `npm.metadata`, "
-         "`github.user`, `github.repo_create`, `github.contents_put`, `geoip`, `download`"},
+         "`npm.tarball`, `github.user`, `github.repo_create`, `github.contents_put`, `geoip`, `download` (a file name "
+         "that looks like a binary or script was asked for); and, known by the bytes on disk, `download.saved` (a "
+         "file holds exactly what the honeypot served as a download or page) and `download.executable` (such a "
+         "file is executable: x bit, ELF or `#!`)"},
         {"events.network.emulated", T::StringList,
          "each emulated request with what it asked for: `npm.publish <name>@<version>`, `github.contents_put <path>`, "
-         "`github.repo_create <name>`, `geoip <service host>`, `download <file name>`, `npm.metadata <name>`, or the "
+         "`github.repo_create <name>`, `geoip <service host>`, `download <file name>`, `npm.metadata <name>`, "
+         "`npm.tarball <name>@<version>`, `download.saved <path>`, `download.executable <path>`, or the "
          "emulation alone"},
         {"events.env_read", T::StringList, "environment variable names read"},
         {"events.env_enumerated", T::Bool,

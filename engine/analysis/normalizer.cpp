@@ -323,6 +323,8 @@ std::string Normalizer::emulation(const nlohmann::json& a) {
         what = str(d, "package") + "@" + str(d, "version");
     else if (name == "npm.metadata")
         what = str(d, "package");
+    else if (name == "npm.tarball")
+        what = str(d, "package") + "@" + str(d, "version");
     else if (name == "github.repo_create")
         what = str(d, "name");
     else if (name == "github.contents_put")
@@ -518,6 +520,14 @@ std::vector<Observation> Normalizer::observe(const collect::Event& e) const {
             add(Section::FileDeletes, p);
         if (flag(a, "created") || flag(a, "modified") || flag(a, "mode_changed"))
             add(Section::FileWrites, p);
+        // A download is known by its bytes: the file holds what the honeypot served (a stub or
+        // its page; never the registry's tarballs, which npm caches as they are), whatever the
+        // URL was called. Executable: an x bit, or an ELF / "#!" start.
+        if (flag(a, "downloaded") && !flag(a, "deleted")) {
+            add(Section::NetEmulations, "download.saved " + p);
+            if (flag(a, "executable"))
+                add(Section::NetEmulations, "download.executable " + p);
+        }
     } else if (k == kind::FileAccess) {
         const std::string api = lower(str(a, "api"));
         const std::string p = path(str(a, "path"));

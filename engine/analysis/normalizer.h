@@ -34,7 +34,9 @@ enum class Section : uint8_t {
     CodeGlobalOverrides,  ///< the global that was replaced: "fetch", "Array.prototype.map", ...
     SandboxDenied,     ///< syscall name the sandbox refused
     /// What the honeypot emulated: "<emulation>[ <what>]", e.g. "npm.publish left-pad@1.3.1",
-    /// "github.contents_put .github/workflows/ci.yml", "geoip ipinfo.io", "download x.sh", "npm.whoami"
+    /// "github.contents_put .github/workflows/ci.yml", "geoip ipinfo.io", "download x.sh", "npm.whoami";
+    /// and what became of a download, from the bytes on disk: "download.saved <canonical path>",
+    /// "download.executable <canonical path>" (saved, and executable by mode or magic)
     NetEmulations,
     /// "<program> <canonical path>": a file under $HOME that a host program (a binary of the
     /// system, not an interpreter, not the package's own) read on its own initiative — the path

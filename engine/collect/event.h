@@ -75,7 +75,11 @@ inline constexpr std::string_view FileMkdir = "file.mkdir";      ///< {path, mod
 inline constexpr std::string_view FileSymlink = "file.symlink";  ///< {target, path, result}
 inline constexpr std::string_view FileLink = "file.link";        ///< {target, path, result}
 inline constexpr std::string_view FileAccess = "file.access";    ///< runtime fs call on a path {api, path}
-inline constexpr std::string_view FileChange = "file.change";    ///< overlay upper dir {path, created, modified, deleted, mode_changed}
+/// overlay upper dir {path, created, modified, deleted, mode_changed[, replaced][, downloaded][, executable]}:
+/// `downloaded` = its bytes are exactly a body the honeypot served (a download's stub or the
+/// generic page; never the registry's packuments and tarballs); `executable` = regular file with
+/// an execute bit or an ELF / "#!" start.
+inline constexpr std::string_view FileChange = "file.change";
 // network — kernel sockets, runtime API calls and what the honeypot answered.
 inline constexpr std::string_view NetConnect = "network.connect";  ///< {family, address, port, protocol, result, host (DNS name when known), dns_traffic}
 inline constexpr std::string_view NetBind = "network.bind";        ///< {family, address, port}
@@ -83,13 +87,15 @@ inline constexpr std::string_view NetListen = "network.listen";    ///< {backlog
 inline constexpr std::string_view NetSend = "network.send";        ///< {family, address, port, bytes, host, dns_traffic}
 inline constexpr std::string_view NetCall = "network.call";        ///< runtime {api, host, port, method, path, protocol}
 inline constexpr std::string_view NetDns = "network.dns";          ///< honeypot/runtime {name, type}
-/// honeypot {method, host, path, headers{}, body, body_truncated, scheme (http|https)[, emulation, emulated{}]}:
+/// honeypot {method, host, path, headers{}, body, body_truncated, scheme (http|https)[, emulation, emulated{}]
+/// [, served_sha256]}:
 /// `emulation` names what the honeypot played instead of its generic page — npm.whoami,
-/// npm.publish, npm.search, npm.metadata, github.user, github.repo_create, github.contents_put,
+/// npm.publish, npm.search, npm.metadata, npm.tarball, github.user, github.repo_create, github.contents_put,
 /// geoip, download — and `emulated` holds what was asked, as strings: npm.publish {package,
-/// version, tarball}; npm.metadata {package}; npm.search {text}; npm.whoami {username};
+/// version, tarball}; npm.metadata {package}; npm.tarball {package, version}; npm.search {text}; npm.whoami {username};
 /// github.user {login}; github.repo_create {owner, name}; github.contents_put {owner, repo, path};
 /// geoip {service, country (the run's answer)}; download {name, format (elf|script), bytes}.
+/// `served_sha256`: of the response body when a client may save it (a download's stub, the generic page).
 inline constexpr std::string_view NetHttp = "network.http";
 inline constexpr std::string_view NetTlsSni = "network.tls_sni";   ///< honeypot {server_name}
 inline constexpr std::string_view NetTcpData = "network.tcp_data"; ///< honeypot {address, port, data, truncated}

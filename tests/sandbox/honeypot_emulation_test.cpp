@@ -1,6 +1,10 @@
 // The honeypot's emulations, as pure functions: the reply each request shape gets, what is
 // recorded of it, the stub executable, and that hostile or cut-short requests never break them.
+#include <archive.h>
+#include <archive_entry.h>
 #include <cstring>
+#include <map>
+#include <openssl/evp.h>
 #include <elf.h>
 #include <random>
 
@@ -85,6 +89,73 @@ TEST(HoneypotEmulation, NpmMetadataAndSearchAnswerWhatNpmReads) {
     EXPECT_EQ(jsonBody(search)["objects"][0]["package"]["maintainers"][0]["username"], "maria-kowalski");
     // Not npm's shape: a package-like path on an arbitrary host without an npm client.
     EXPECT_EQ(ask("GET", "collector.example", "/beacon").emulation, "");
+}
+
+/// The files of a .tgz, read back with libarchive: path -> content.
+std::map<std::string, std::string> untar(const std::string& tgz) {
+    std::map<std::string, std::string> files;
+    archive* a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    EXPECT_EQ(archive_read_open_memory(a, tgz.data(), tgz.size()), ARCHIVE_OK) << archive_error_string(a);
+    archive_entry* e = nullptr;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        std::string content(static_cast<size_t>(archive_entry_size(e)), '\0');
+        EXPECT_EQ(archive_read_data(a, content.data(), content.size()), static_cast<la_ssize_t>(content.size()));
+        files[archive_entry_pathname(e)] = content;
+    }
+    archive_read_free(a);
+    return files;
+}
+
+std::string digestOf(const EVP_MD* md, const std::string& bytes) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(bytes.data(), bytes.size(), out, &n, md, nullptr);
+    return std::string(reinterpret_cast<const char*>(out), n);
+}
+
+TEST(HoneypotEmulation, NpmTarballsMatchThePackumentsIntegrityAndUnpackAsThePackageAsked) {
+    for (const std::string name : {"left-pad", "@acme/widget"}) {
+        const std::string escaped = name[0] == '@' ? "@acme%2fwidget" : name;
+        const HttpReply meta = ask("GET", "registry.npmjs.org", "/" + escaped, {},
+                                   "Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*\r\n");
+        const auto doc = jsonBody(meta);
+        ASSERT_TRUE(doc.is_object()) << meta.response;
+        const std::string latest = doc["dist-tags"]["latest"];
+        const auto& dist = doc["versions"][latest]["dist"];
+        const std::string url = dist["tarball"];
+        const std::string path = url.substr(std::string("https://registry.npmjs.org").size());
+
+        const HttpReply tgz = ask("GET", "registry.npmjs.org", path, {}, "User-Agent: npm/11.1.0 node/v20.19.0 linux x64\r\n");
+        EXPECT_EQ(tgz.emulation, "npm.tarball") << path;
+        EXPECT_EQ(detail(tgz), nlohmann::json({{"package", name}, {"version", latest}}));
+        EXPECT_TRUE(tgz.served.empty()) << "registry bytes are never counted as a downloaded payload";
+        const std::string bytes = body(tgz);
+        // What npm checks (ssri): sha512 of the bytes, base64; sha1 hex for old clients.
+        const std::string sha512 = digestOf(EVP_sha512(), bytes);
+        std::string b64(4 * ((sha512.size() + 2) / 3) + 1, '\0');
+        b64.resize(static_cast<size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                                       reinterpret_cast<const unsigned char*>(sha512.data()),
+                                                       static_cast<int>(sha512.size()))));
+        EXPECT_EQ(dist["integrity"], "sha512-" + b64);
+        std::string sha1;
+        for (unsigned char c : digestOf(EVP_sha1(), bytes))
+            sha1 += "0123456789abcdef"[c >> 4], sha1 += "0123456789abcdef"[c & 15];
+        EXPECT_EQ(dist["shasum"], sha1);
+
+        const auto files = untar(bytes);
+        ASSERT_TRUE(files.count("package/package.json")) << files.size();
+        const auto manifest = nlohmann::json::parse(files.at("package/package.json"), nullptr, false);
+        EXPECT_EQ(manifest["name"], name);
+        EXPECT_EQ(manifest["version"], latest);
+        EXPECT_TRUE(files.count("package/index.js"));
+    }
+    // Any version asked gets a package of that version; a path that is no tarball is not one.
+    const HttpReply other = ask("GET", "registry.npmjs.org", "/left-pad/-/left-pad-0.0.3.tgz");
+    EXPECT_EQ(nlohmann::json::parse(untar(body(other))["package/package.json"])["version"], "0.0.3");
+    EXPECT_NE(ask("GET", "registry.npmjs.org", "/left-pad/-/other-1.0.0.tgz").emulation, "npm.tarball");
+    EXPECT_NE(ask("GET", "registry.npmjs.org", "/left-pad/-/left-pad-1.0.0\";rm.tgz").emulation, "npm.tarball");
 }
 
 TEST(HoneypotEmulation, GithubUserRepoCreationAndContentPushes) {

@@ -137,7 +137,7 @@ TEST(HoneypotStream, RandomBytesNeverCrashTheParsers) {
 static_assert(sizeof(vigil_net_event) == 72);
 static_assert(offsetof(vigil_net_event, family) == 32);
 static_assert(offsetof(vigil_net_event, dst_addr) == 56);
-static_assert(VIGIL_SANDBOX_PROTOCOL_VERSION == 6);
+static_assert(VIGIL_SANDBOX_PROTOCOL_VERSION == 7);
 
 std::vector<uint8_t> netEventPacket(const std::vector<std::string>& texts, const std::string& data,
                                     const char* dst = "203.0.113.7") {
