@@ -37,7 +37,7 @@ namespace vigil::engine::plan {
 
 /// Bumped whenever the analysis code changes what it records or how it judges runs: a new value
 /// makes every stored fingerprint stale.
-inline constexpr const char* kSandboxAnalyzerCodeVersion = "sandbox-analyzer/4";  // 4: CPU time per run; 3: stimulus dir/host, failed file ops, env names vs values, tool reads; drivers wait for accelerated timers; IPv6 network
+inline constexpr const char* kSandboxAnalyzerCodeVersion = "sandbox-analyzer/5";  // 5: downloads known by the bytes saved (protocol 7); 4: CPU time per run; 3: stimulus dir/host, failed file ops, env names vs values, tool reads; drivers wait for accelerated timers; IPv6 network
 
 struct SandboxAnalyzerOptions {
     std::filesystem::path cacheRoot;  ///< the tarball cache: extracted trees and staged projects live inside it
