@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "ui/demo_norms.h"
 #include "ui/demo_report.h"
 
 namespace vigil::ui {
@@ -16,6 +17,11 @@ DemoScanBackend::DemoScanBackend(engine::report::ScanReport report, std::chrono:
 
 engine::Result<std::shared_ptr<const engine::report::EventSource>> DemoScanBackend::eventSource(const ScanOptions&) {
     return events_;
+}
+
+engine::Result<NormsSnapshot> DemoScanBackend::categoryNorms(const std::vector<engine::report::PackageReport>& packages,
+                                                             const ScanOptions&) {
+    return makeDemoNorms(packages);
 }
 
 void DemoScanBackend::failWith(engine::Error error, uint64_t afterPackages) {
@@ -59,6 +65,7 @@ engine::Result<engine::report::ScanReport> DemoScanBackend::run(const std::strin
                 p.donePackages = done;
                 p.package = package.key();
                 p.phase = phase;
+                p.eventsPackage = package.key();
                 const std::size_t from = phaseEvents.size() * slice / kSlices;
                 const std::size_t to = phaseEvents.size() * (slice + 1) / kSlices;
                 p.events.assign(phaseEvents.begin() + static_cast<std::ptrdiff_t>(from),

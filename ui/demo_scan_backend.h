@@ -24,6 +24,9 @@ public:
     engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
                                                    const ProgressCallback& progress, std::stop_token stop) override;
     engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(const ScanOptions& options) override;
+    /// makeDemoNorms: made-up peers, so the norm view has something to show without a store.
+    engine::Result<NormsSnapshot> categoryNorms(const std::vector<engine::report::PackageReport>& packages,
+                                                const ScanOptions& options) override;
 
 private:
     engine::report::ScanReport report_;

@@ -55,6 +55,7 @@ public:
     void onEngine(const plan::ScanProgress& p) {
         std::lock_guard lock(mutex_);
         ScanProgress out;
+        out.recorded = p.ended;
         out.stage = p.stage;
         out.stageDone = p.done;
         out.stageTotal = p.total;
@@ -104,6 +105,7 @@ public:
             const auto& events = result->events;
             for (std::size_t from = 0; from < events.size(); from += kEventSlice) {
                 ScanProgress slice;
+                slice.eventsPackage = target.key();
                 const auto to = std::min(events.size(), from + kEventSlice);
                 slice.events.assign(events.begin() + static_cast<std::ptrdiff_t>(from),
                                     events.begin() + static_cast<std::ptrdiff_t>(to));
@@ -233,6 +235,25 @@ engine::Result<std::shared_ptr<const engine::report::EventSource>> EngineScanBac
     if (!source)
         return std::move(source).error();
     return std::shared_ptr<const engine::report::EventSource>(std::move(source).value());
+}
+
+engine::Result<NormsSnapshot> EngineScanBackend::categoryNorms(const std::vector<engine::report::PackageReport>& packages,
+                                                               const ScanOptions& options) {
+    auto config = configFor(options);
+    if (!config)
+        return std::move(config).error();
+    auto store = engine::store::Store::open(config->storePath);
+    if (!store)
+        return std::move(store).error();
+    plan::BehaviourQueries queries(*store);
+    auto norms = queries.norms();
+    if (!norms)
+        return std::move(norms).error();
+    NormsSnapshot snapshot{std::move(norms).value(), {}};
+    for (const auto& p : packages)
+        if (auto behaviours = reportBehaviours(p))
+            snapshot.behaviours.emplace(p.key(), std::move(*behaviours));
+    return snapshot;
 }
 
 engine::Result<engine::report::VersionChanges> EngineScanBackend::compare(const std::string& older, const std::string& newer,

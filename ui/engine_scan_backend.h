@@ -32,6 +32,11 @@ public:
     /// A StoreEventSource over the store `options` name (its own connection).
     engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(const ScanOptions& options) override;
 
+    /// The store's norms (BehaviourQueries::norms: the newest analysed version of every categorised
+    /// package) and each package's behaviours from its fingerprint document.
+    engine::Result<NormsSnapshot> categoryNorms(const std::vector<engine::report::PackageReport>& packages,
+                                                const ScanOptions& options) override;
+
     /// From the store (BehaviourQueries + the stored events and file lists). A version the store
     /// has not analysed yet is first scanned as "name@version" with the same analyzer as run().
     engine::Result<engine::report::VersionChanges> compare(const std::string& older, const std::string& newer,

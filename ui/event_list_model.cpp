@@ -13,7 +13,8 @@ int EventListModel::rowCount(const QModelIndex& parent) const {
 QVariant EventListModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const auto& e = events_[static_cast<std::size_t>(index.row())];
+    const auto& row = events_[static_cast<std::size_t>(index.row())];
+    const auto& e = row.event;
     switch (role) {
     case Qt::DisplayRole:
     case SummaryRole: return QString::fromStdString(eventSummary(e));
@@ -27,6 +28,7 @@ QVariant EventListModel::data(const QModelIndex& index, int role) const {
     case PackageRole: return QString::fromStdString(e.attribution.text());
     case SourceRole: return QString::fromUtf8(engine::collect::sourceName(e.source));
     case RawRole: return QString::fromStdString(engine::collect::toJson(e).dump(2));
+    case AnalysedPackageRole: return QString::fromStdString(row.package);
     default: return {};
     }
 }
@@ -34,32 +36,49 @@ QVariant EventListModel::data(const QModelIndex& index, int role) const {
 QHash<int, QByteArray> EventListModel::roleNames() const {
     return {{SeqRole, "seq"},       {TimeMsRole, "timeMs"},   {PhaseRole, "phase"},     {KindRole, "kind"},
             {CategoryRole, "category"}, {PidRole, "pid"},     {ExeRole, "exe"},         {SummaryRole, "summary"},
-            {PackageRole, "attribution"},   {SourceRole, "source"}, {RawRole, "raw"}};
+            {PackageRole, "attribution"},   {SourceRole, "source"}, {RawRole, "raw"},
+            {AnalysedPackageRole, "packageKey"}};
 }
 
 void EventListModel::appendBatch(std::vector<engine::collect::Event> events) {
-    if (events.empty())
+    std::vector<PackageEventBatch> batches(1);
+    batches.front().events = std::move(events);
+    appendBatches(std::move(batches));
+}
+
+void EventListModel::appendBatches(std::vector<PackageEventBatch> batches) {
+    std::vector<Row> rows;
+    for (auto& batch : batches)
+        for (auto& e : batch.events)
+            rows.push_back({std::move(e), batch.package});
+    append(std::move(rows));
+}
+
+void EventListModel::append(std::vector<Row> rows) {
+    if (rows.empty())
         return;
-    totalSeen_ += events.size();
-    if (events.size() > cap_)
-        events.erase(events.begin(), events.end() - static_cast<std::ptrdiff_t>(cap_));
-    const std::size_t overflow = events_.size() + events.size() > cap_ ? events_.size() + events.size() - cap_ : 0;
+    totalSeen_ += rows.size();
+    if (rows.size() > cap_)
+        rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(cap_));
+    const std::size_t overflow = events_.size() + rows.size() > cap_ ? events_.size() + rows.size() - cap_ : 0;
     if (overflow > 0) {
         beginRemoveRows({}, 0, static_cast<int>(overflow) - 1);
         events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(overflow));
         endRemoveRows();
     }
     const int first = rowCount();
-    beginInsertRows({}, first, first + static_cast<int>(events.size()) - 1);
-    for (auto& e : events)
-        events_.push_back(std::move(e));
+    beginInsertRows({}, first, first + static_cast<int>(rows.size()) - 1);
+    for (auto& r : rows)
+        events_.push_back(std::move(r));
     endInsertRows();
     emit countChanged();
 }
 
 void EventListModel::setEvents(std::vector<engine::collect::Event> events) {
     beginResetModel();
-    events_.assign(std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    events_.clear();
+    for (auto& e : events)
+        events_.push_back({std::move(e), {}});
     totalSeen_ = events_.size();
     endResetModel();
     emit countChanged();
@@ -70,7 +89,7 @@ void EventListModel::clear() { setEvents({}); }
 int EventListModel::indexOf(const QString& phase, qulonglong seq) const {
     const std::string p = phase.toStdString();
     for (std::size_t i = 0; i < events_.size(); ++i)
-        if (events_[i].seq == seq && events_[i].phase == p)
+        if (events_[i].event.seq == seq && events_[i].event.phase == p)
             return static_cast<int>(i);
     return -1;
 }

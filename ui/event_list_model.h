@@ -5,11 +5,18 @@
 #include <QAbstractListModel>
 
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "engine/collect/event.h"
 
 namespace vigil::ui {
+
+/// Events of one analysed package, as the live stream receives them.
+struct PackageEventBatch {
+    std::string package;  ///< "name@version"
+    std::vector<engine::collect::Event> events;
+};
 
 class EventListModel : public QAbstractListModel {
     Q_OBJECT
@@ -19,6 +26,7 @@ public:
     enum Role {
         SeqRole = Qt::UserRole + 1, TimeMsRole, PhaseRole, KindRole, CategoryRole, PidRole, ExeRole,
         SummaryRole, PackageRole, SourceRole, RawRole,
+        AnalysedPackageRole,  ///< "name@version" of the package analysed when the event happened ("" if not given)
     };
     Q_ENUM(Role)
 
@@ -29,6 +37,8 @@ public:
 
     /// Appends a batch (one insert notification); drops the oldest rows beyond the cap.
     void appendBatch(std::vector<engine::collect::Event> events);
+    /// The same for the live stream: several packages' events, each row naming its package.
+    void appendBatches(std::vector<PackageEventBatch> batches);
     void setEvents(std::vector<engine::collect::Event> events);
     void clear();
     qulonglong totalSeen() const { return totalSeen_; }
@@ -42,7 +52,13 @@ signals:
     void countChanged();
 
 private:
-    std::deque<engine::collect::Event> events_;
+    struct Row {
+        engine::collect::Event event;
+        std::string package;
+    };
+    void append(std::vector<Row> rows);
+
+    std::deque<Row> events_;
     std::size_t cap_;
     qulonglong totalSeen_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "ui/event_timeline_item.h"
 
+#include <QKeyEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -35,6 +36,7 @@ int laneFor(std::string_view category) {
 
 EventTimelineItem::EventTimelineItem(QQuickItem* parent) : QQuickPaintedItem(parent) {
     setAcceptHoverEvents(true);
+    setActiveFocusOnTab(true);
     setAcceptedMouseButtons(Qt::LeftButton);
     setAntialiasing(true);
     setImplicitHeight(kPhaseHeaderHeight + kLaneHeight * static_cast<double>(kLanes.size()) + 26);
@@ -55,6 +57,7 @@ void EventTimelineItem::setDetails(QObject* object) {
             relayout();
             emit detailsChanged();
             emit selectedRowChanged();
+            emit selectedXChanged();
         });
     relayout();
     emit detailsChanged();
@@ -83,6 +86,116 @@ void EventTimelineItem::setSelectedRow(int row) {
     selectedRow_ = row;
     update();
     emit selectedRowChanged();
+    emit selectedXChanged();
+}
+
+double EventTimelineItem::selectedX() const {
+    const Mark* m = markOf(selectedRow_);
+    return m ? m->x : -1;
+}
+
+const EventTimelineItem::Mark* EventTimelineItem::markOf(int row) const {
+    if (row < 0)
+        return nullptr;
+    for (const auto& m : marks_)
+        if (m.row == row)
+            return &m;
+    return nullptr;
+}
+
+std::vector<const EventTimelineItem::Mark*> EventTimelineItem::inTimeOrder(int lane) const {
+    std::vector<const Mark*> out;
+    for (const auto& m : marks_)
+        if (lane < 0 || m.lane == lane)
+            out.push_back(&m);
+    // Phases sit side by side, so x order is time order across them too.
+    std::stable_sort(out.begin(), out.end(), [](const Mark* a, const Mark* b) { return a->x != b->x ? a->x < b->x : a->row < b->row; });
+    return out;
+}
+
+int EventTimelineItem::rowForKey(int key, bool wholeTimeline) const {
+    const Mark* current = markOf(selectedRow_);
+    if (marks_.empty())
+        return -1;
+    if (current == nullptr) {  // nothing selected yet: any move starts at one end of the timeline
+        const auto all = inTimeOrder(-1);
+        return key == Qt::Key_End ? all.back()->row : all.front()->row;
+    }
+    switch (key) {
+    case Qt::Key_Left:
+    case Qt::Key_Right: {
+        const auto lane = inTimeOrder(current->lane);
+        const auto at = std::find(lane.begin(), lane.end(), current) - lane.begin();
+        const auto next = at + (key == Qt::Key_Right ? 1 : -1);
+        return next >= 0 && next < static_cast<std::ptrdiff_t>(lane.size()) ? lane[static_cast<std::size_t>(next)]->row : -1;
+    }
+    case Qt::Key_Home:
+    case Qt::Key_End: {
+        const auto marks = inTimeOrder(wholeTimeline ? -1 : current->lane);
+        return key == Qt::Key_Home ? marks.front()->row : marks.back()->row;
+    }
+    case Qt::Key_Up:
+    case Qt::Key_Down: {
+        // The nearest lane in that direction that has events; in it, the event nearest in x.
+        const int step = key == Qt::Key_Down ? 1 : -1;
+        for (int lane = current->lane + step; lane >= 0 && lane < static_cast<int>(kLanes.size()); lane += step) {
+            const Mark* best = nullptr;
+            for (const Mark* m : inTimeOrder(lane))
+                if (best == nullptr || std::abs(m->x - current->x) < std::abs(best->x - current->x))
+                    best = m;
+            if (best != nullptr)
+                return best->row;
+        }
+        return -1;
+    }
+    default: return -1;
+    }
+}
+
+void EventTimelineItem::keyPressEvent(QKeyEvent* event) {
+    const int key = event->key();
+    switch (key) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:  // the unshifted "+" key
+        setZoom(zoom_ * 1.5);
+        break;
+    case Qt::Key_Minus:
+        setZoom(zoom_ / 1.5);
+        break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (selectedRow_ < 0) {
+            event->ignore();
+            return;
+        }
+        emit eventClicked(selectedRow_);
+        break;
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+    case Qt::Key_Home:
+    case Qt::Key_End: {
+        const int row = rowForKey(key, event->modifiers().testFlag(Qt::ControlModifier));
+        if (row >= 0)
+            setSelectedRow(row);
+        break;  // accepted even at an end: the arrow must not scroll the page instead
+    }
+    default:
+        QQuickPaintedItem::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void EventTimelineItem::focusInEvent(QFocusEvent* event) {
+    QQuickPaintedItem::focusInEvent(event);
+    update();
+}
+
+void EventTimelineItem::focusOutEvent(QFocusEvent* event) {
+    QQuickPaintedItem::focusOutEvent(event);
+    update();
 }
 
 QStringList EventTimelineItem::lanes() const {
@@ -144,6 +257,8 @@ void EventTimelineItem::relayout() {
     }
     setImplicitWidth(x);
     update();
+    if (selectedRow_ >= 0)
+        emit selectedXChanged();  // a zoom moved it
 }
 
 void EventTimelineItem::geometryChange(const QRectF& newGeometry, const QRectF& oldGeometry) {
@@ -200,9 +315,15 @@ void EventTimelineItem::paint(QPainter* painter) {
         const double y = kPhaseHeaderHeight + static_cast<double>(i) * kLaneHeight;
         if (i % 2 == 0)
             painter->fillRect(QRectF(0, y, width(), kLaneHeight), color(pal::kSurfaceAlt));
-        painter->setPen(muted);
+        const Mark* selected = markOf(selectedRow_);
+        const bool current = selected != nullptr && selected->lane == static_cast<int>(i);
+        QFont laneFont = font;
+        laneFont.setBold(current);
+        painter->setFont(laneFont);
+        painter->setPen(current ? color(pal::kAccent) : muted);
         painter->drawText(QRectF(12, y, kLaneHeaderWidth - 12, kLaneHeight), Qt::AlignVCenter | Qt::AlignLeft,
                           QString::fromStdString(kLanes[i]));
+        painter->setFont(font);
     }
     // Loading or unavailable events say so instead of empty phase bands.
     if (marks_.empty() && (bands_.empty() || (details_ && !details_->eventsNote().isEmpty()))) {
@@ -243,13 +364,22 @@ void EventTimelineItem::paint(QPainter* painter) {
         painter->setBrush(fill);
         painter->drawRoundedRect(QRectF(m.x - w / 2, y + 7, w, kLaneHeight - 14), 2, 2);
     }
-    for (const auto& m : marks_)
-        if (m.row == selectedRow_) {
-            const double y = kPhaseHeaderHeight + m.lane * kLaneHeight;
-            painter->setBrush(Qt::NoBrush);
-            painter->setPen(QPen(color(pal::kAccent), 2.5));
-            painter->drawRoundedRect(QRectF(m.x - 7, y + 3, 14, kLaneHeight - 6), 4, 4);
-        }
+    if (const Mark* m = markOf(selectedRow_)) {
+        // A guide across every lane, a halo behind the tick and a ring: findable at any zoom.
+        const double y = kPhaseHeaderHeight + m->lane * kLaneHeight;
+        QColor guide = color(pal::kAccent);
+        guide.setAlphaF(0.35);
+        painter->setPen(QPen(guide, 1, Qt::DashLine));
+        painter->drawLine(QPointF(m->x, kPhaseHeaderHeight), QPointF(m->x, lanesBottom));
+        QColor halo = color(pal::kAccent);
+        halo.setAlphaF(0.18);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(halo);
+        painter->drawRoundedRect(QRectF(m->x - 9, y + 2, 18, kLaneHeight - 4), 5, 5);
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(color(pal::kAccent), hasActiveFocus() ? 3 : 2.5));
+        painter->drawRoundedRect(QRectF(m->x - 8, y + 3, 16, kLaneHeight - 6), 4, 4);
+    }
 }
 
 void EventTimelineItem::hoverMoveEvent(QHoverEvent* event) {
@@ -271,6 +401,7 @@ void EventTimelineItem::hoverLeaveEvent(QHoverEvent* /*event*/) {
 }
 
 void EventTimelineItem::mousePressEvent(QMouseEvent* event) {
+    forceActiveFocus(Qt::MouseFocusReason);  // the keys go on from the clicked event
     const int row = rowAt(event->position());
     if (row >= 0) {
         setSelectedRow(row);

@@ -1,6 +1,11 @@
 // @brief EventTimelineItem: a package's events on a time axis — one lane per category (process,
 // file, network, env, code), phases side by side each on its own clock; zoom, hover, click.
 // Events that are evidence of a finding are drawn in that finding's severity colour.
+//
+// Keyboard (the item takes focus on Tab or a click): Left/Right the previous/next event of the
+// selected event's lane in time, Up/Down the nearest event of the lane above/below, Home/End the
+// first/last of the lane (with Ctrl: of the whole timeline), +/- zoom, Enter/Return opens the
+// selected event as a click does (eventClicked). selectedX tells the view what to scroll into sight.
 #pragma once
 
 #include <QQuickPaintedItem>
@@ -23,6 +28,8 @@ class EventTimelineItem : public QQuickPaintedItem {
     Q_PROPERTY(int selectedRow READ selectedRow WRITE setSelectedRow NOTIFY selectedRowChanged)
     Q_PROPERTY(int eventCount READ eventCount NOTIFY detailsChanged)
     Q_PROPERTY(QStringList lanes READ lanes CONSTANT)
+    /// Where the selected event is drawn (item x), -1 without a selection; moves with the zoom.
+    Q_PROPERTY(double selectedX READ selectedX NOTIFY selectedXChanged)
 public:
     explicit EventTimelineItem(QQuickItem* parent = nullptr);
 
@@ -38,6 +45,7 @@ public:
     void setSelectedRow(int row);
     int eventCount() const { return static_cast<int>(marks_.size()); }
     QStringList lanes() const;
+    double selectedX() const;
 
     /// Row (in details.events) of the event drawn nearest to `position`, -1 when none is close.
     Q_INVOKABLE int rowAt(QPointF position) const;
@@ -56,6 +64,7 @@ signals:
     void hoverChanged();
     void selectedRowChanged();
     void eventClicked(int row);
+    void selectedXChanged();
 
 protected:
     void hoverMoveEvent(QHoverEvent* event) override;
@@ -63,6 +72,9 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void geometryChange(const QRectF& newGeometry, const QRectF& oldGeometry) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void focusInEvent(QFocusEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
 
 private:
     struct Mark {
@@ -80,6 +92,11 @@ private:
         double spanMs;  ///< time at the right end of the band's axis
     };
     void relayout();
+    const Mark* markOf(int row) const;
+    /// Marks of `lane` (-1: every lane) in time order: left to right, then by row.
+    std::vector<const Mark*> inTimeOrder(int lane) const;
+    /// The row the key moves the selection to; -1 when it does not move.
+    int rowForKey(int key, bool wholeTimeline) const;
 
     PackageDetails* details_ = nullptr;
     double zoom_ = 1;

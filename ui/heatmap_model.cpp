@@ -1,13 +1,23 @@
 #include "ui/heatmap_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
+
+#include "engine/analysis/category_norms.h"
 
 namespace vigil::ui {
 namespace {
 constexpr int kCategories = static_cast<int>(std::size(engine::report::kHeatmapCategories));
+
+QString percent(double share) {
+    // "<1%" rather than "0%": a behaviour one peer in 300 shows is rare, not absent.
+    if (share > 0 && share < 0.005)
+        return QStringLiteral("<1%");
+    return QStringLiteral("%1%").arg(std::lround(share * 100));
 }
+}  // namespace
 
 HeatmapModel::HeatmapModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -18,16 +28,57 @@ QVariant HeatmapModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row& r = rows_[static_cast<std::size_t>(index.row())];
-    const auto col = static_cast<std::size_t>(index.column());
+    const int column = index.column();
+    const auto col = static_cast<std::size_t>(column);
+    const bool normCell = column > 0;
     switch (role) {
-    case Qt::DisplayRole: return normView_ && col > 0 ? r.deltas[col] : r.values[col];
+    case Qt::DisplayRole: return normView_ && normCell ? QVariant(normText(r, column, false)) : QVariant(r.values[col]);
     case HeatRole: return r.values[col];
-    case DeltaRole: return r.deltas[col];
     case SeverityRole: return static_cast<int>(r.severity);
     case KeyRole: return QString::fromStdString(r.key);
-    case IsScoreRole: return col == 0;
+    case IsScoreRole: return column == 0;
+    case NormTextRole: return normCell ? normText(r, column, false) : QString();
+    case NormToolTipRole: return normCell ? normText(r, column, true) : QString();
+    case NormLevelRole: return normCell ? normLevel(r, column) : 0.0;
+    case NormAvailableRole:
+        return normCell && r.norm && r.norm->cells[col - 1].known && r.norm->cells[col - 1].share.has_value();
     default: return {};
     }
+}
+
+QString HeatmapModel::normText(const Row& r, int column, bool full) const {
+    const QString columnName = this->columnName(column);
+    if (!r.norm)
+        return full ? columnName + QStringLiteral(": ") + (normsNote_.isEmpty() ? tr("no norm computed yet") : normsNote_)
+                    : QStringLiteral("…");
+    const NormCell& cell = r.norm->cells[static_cast<std::size_t>(column - 1)];
+    const QString behaviour = QString::fromStdString(cell.behaviour);
+    if (!cell.known)
+        return full ? tr("%1: not known — the analysis of this package holds no fingerprint").arg(columnName)
+                    : QStringLiteral("—");
+    const QString answer = cell.shows ? tr("yes") : tr("no");
+    const QString category = QString::fromStdString(r.norm->category);
+    const QString definition = QString::fromStdString(engine::analysis::behaviourDefinition(cell.behaviour));
+    const auto withDefinition = [&](const QString& line) {
+        return definition.isEmpty() ? line : line + QStringLiteral("\n") + behaviour + QStringLiteral(": ") + definition;
+    };
+    if (r.norm->category.empty())
+        return full ? withDefinition(tr("%1: %2 — no norm: the package’s category is unknown").arg(behaviour, answer))
+                    : tr("%1 · no norm").arg(answer);
+    if (!cell.share)
+        return full ? withDefinition(tr("%1: %2 — norm unavailable: only %3 other %4 packages analysed (at least %5 needed)")
+                                         .arg(behaviour, answer)
+                                         .arg(r.norm->peers)
+                                         .arg(category)
+                                         .arg(r.norm->minSample))
+                    : tr("%1 · no norm").arg(answer);
+    if (!full)
+        return QStringLiteral("%1 · %2").arg(answer, percent(*cell.share));
+    return withDefinition(tr("%1: %2 — %3 of %4 %5 packages do").arg(behaviour, answer, percent(*cell.share)).arg(r.norm->peers).arg(category));
+}
+
+double HeatmapModel::normLevel(const Row& r, int column) const {
+    return r.norm ? r.norm->cells[static_cast<std::size_t>(column - 1)].unusual : 0.0;
 }
 
 QVariant HeatmapModel::headerData(int section, Qt::Orientation orientation, int role) const {
@@ -40,7 +91,9 @@ QVariant HeatmapModel::headerData(int section, Qt::Orientation orientation, int 
 
 QHash<int, QByteArray> HeatmapModel::roleNames() const {
     auto names = QAbstractTableModel::roleNames();
-    names.insert({{HeatRole, "heat"}, {SeverityRole, "severity"}, {KeyRole, "key"}, {DeltaRole, "delta"}, {IsScoreRole, "isScore"}});
+    names.insert({{HeatRole, "heat"}, {SeverityRole, "severity"}, {KeyRole, "key"}, {IsScoreRole, "isScore"},
+                  {NormTextRole, "normText"}, {NormToolTipRole, "normToolTip"}, {NormLevelRole, "normLevel"},
+                  {NormAvailableRole, "normAvailable"}});
     return names;
 }
 
@@ -55,9 +108,10 @@ void HeatmapModel::sort(int column, Qt::SortOrder order) {
         return;
     emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
     const auto c = static_cast<std::size_t>(column);
+    const bool byNorm = normView_ && column > 0;
     std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
-        const int va = normView_ && c > 0 ? a.deltas[c] : a.values[c];
-        const int vb = normView_ && c > 0 ? b.deltas[c] : b.values[c];
+        const double va = byNorm ? normLevel(a, column) : a.values[c];
+        const double vb = byNorm ? normLevel(b, column) : b.values[c];
         if (va != vb)
             return order == Qt::DescendingOrder ? va > vb : va < vb;
         return a.key < b.key;
@@ -69,41 +123,73 @@ void HeatmapModel::sort(int column, Qt::SortOrder order) {
 }
 
 void HeatmapModel::setPackages(const std::vector<engine::report::PackageReport>& packages) {
+    if (packages.empty() && (normsLoading_ || !normsNote_.isEmpty())) {  // a new scan: nothing pending
+        normsLoading_ = false;
+        normsNote_.clear();
+        normsDetail_.clear();
+        emit normsChanged();
+    }
+    // Norms already known for a package (an earlier setNorms) stay until new ones come.
+    std::map<std::string, PackageNorm> known;
+    for (auto& old : rows_)
+        if (old.norm)
+            known.emplace(old.key, std::move(*old.norm));
     std::vector<Row> rows;
-    std::map<std::string, std::vector<const engine::report::PackageReport*>> byCategory;
-    for (const auto& p : packages)
-        byCategory[p.category].push_back(&p);
-    const auto valuesOf = [](const engine::report::PackageReport& p) {
-        std::vector<int> values{p.score};
+    for (const auto& p : packages) {
+        Row row{p.key(), p.category, p.severity, {p.score}, std::nullopt};
         for (const char* category : engine::report::kHeatmapCategories) {
             const auto it = p.heat.find(category);
-            values.push_back(it == p.heat.end() ? 0 : it->second);
+            row.values.push_back(it == p.heat.end() ? 0 : it->second);
         }
-        return values;
-    };
-    for (const auto& p : packages) {
-        Row row{p.key(), p.category, p.severity, valuesOf(p), std::vector<int>(1 + kCategories, 0)};
-        // The norm: the mean of the other packages of the same inferred category; a package
-        // alone in its category is compared with the rest of the project instead.
-        std::vector<const engine::report::PackageReport*> peers;
-        const auto& sameCategory = byCategory[p.category];
-        for (const auto& other : packages)
-            if (&other != &p && (sameCategory.size() < 2 || other.category == p.category))
-                peers.push_back(&other);
-        if (!peers.empty())
-            for (std::size_t c = 0; c < row.values.size(); ++c) {
-                int sum = 0;
-                for (const auto* peer : peers)
-                    sum += valuesOf(*peer)[c];
-                row.deltas[c] = row.values[c] - sum / static_cast<int>(peers.size());
-            }
+        if (auto it = known.find(row.key); it != known.end())
+            row.norm = std::move(it->second);
         rows.push_back(std::move(row));
     }
     beginResetModel();
     rows_ = std::move(rows);
     endResetModel();
+    if (!normsLoading_ && std::any_of(rows_.begin(), rows_.end(), [](const Row& r) { return !r.norm; })) {
+        normsNote_ = tr("The category norms are computed when the scan ends.");
+        normsDetail_.clear();
+        emit normsChanged();
+    }
     emit countChanged();
     sort(sortColumn_);
+}
+
+void HeatmapModel::normsReset() {
+    if (!rows_.empty())
+        emit dataChanged(index(0, 1), index(rowCount() - 1, columnCount() - 1));
+    emit normsChanged();
+    if (normView_ && sortColumn_ > 0)
+        sort(sortColumn_);
+}
+
+void HeatmapModel::setNormsLoading() {
+    normsLoading_ = true;
+    normsNote_ = tr("Computing the category norms from the analysis store…");
+    normsDetail_.clear();
+    normsReset();
+}
+
+void HeatmapModel::setNorms(PackageNorms norms) {
+    for (auto& row : rows_) {
+        const auto it = norms.find(row.key);
+        row.norm = it == norms.end() ? std::nullopt : std::optional<PackageNorm>(it->second);
+    }
+    normsLoading_ = false;
+    normsNote_.clear();
+    normsDetail_.clear();
+    normsReset();
+}
+
+void HeatmapModel::setNormsError(const QString& primary, const QString& secondary) {
+    for (auto& row : rows_)
+        row.norm.reset();
+    normsLoading_ = false;
+    normsNote_ = primary;
+    normsDetail_ = secondary;
+    normsReset();
 }
 
 void HeatmapModel::setNormView(bool on) {
@@ -113,6 +199,8 @@ void HeatmapModel::setNormView(bool on) {
     if (!rows_.empty())
         emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::DisplayRole});
     emit normViewChanged();
+    if (sortColumn_ > 0)
+        sort(sortColumn_);
 }
 
 QString HeatmapModel::keyAt(int row) const {
@@ -126,10 +214,8 @@ int HeatmapModel::rowOfKey(const QString& key) const {
     return -1;
 }
 
-}  // namespace vigil::ui
-
-namespace vigil::ui {
 int HeatmapModel::severityAt(int row) const {
     return row >= 0 && row < rowCount() ? static_cast<int>(rows_[static_cast<std::size_t>(row)].severity) : 0;
 }
+
 }  // namespace vigil::ui

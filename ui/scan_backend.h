@@ -16,6 +16,7 @@
 #include "engine/core/result.h"
 #include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
+#include "ui/package_norms.h"
 
 namespace vigil::ui {
 
@@ -45,6 +46,10 @@ struct ScanProgress {
     uint64_t stageDone = 0, stageTotal = 0;
     std::vector<std::string> running;  ///< "name@version phase" of every analysis in flight
     std::vector<engine::collect::Event> events;           ///< events seen since the last report (live stream only)
+    std::string eventsPackage;  ///< "name@version" that `events` belong to (the analysed package)
+    /// "name@version" whose analysis the store now holds: its events can be read from eventSource()
+    /// (a package is `finished` a moment before it is recorded). "" in most reports.
+    std::string recorded;
     /// A package whose analysis just ended; like every PackageReport it holds no events: they
     /// are read on demand through the backend's eventSource().
     std::optional<engine::report::PackageReport> finished;
@@ -72,6 +77,17 @@ public:
         const ScanOptions& options) {
         (void)options;
         return std::shared_ptr<const engine::report::EventSource>{};
+    }
+
+    /// What the heatmap's norm view compares `packages` with: the category norms over every
+    /// analysed package the backend knows, and the behaviours of each of `packages`. Blocks (the
+    /// controller calls it off the GUI thread, possibly while a scan runs). Backends without a
+    /// store refuse with a Usage error, which the heatmap shows.
+    [[nodiscard]] virtual engine::Result<NormsSnapshot> categoryNorms(const std::vector<engine::report::PackageReport>& packages,
+                                                                      const ScanOptions& options) {
+        (void)packages, (void)options;
+        return engine::makeError(engine::ErrorCode::Usage, "category norms are not available with this scan backend",
+                                 "The norms are computed from the analysis store: start VIGIL without --demo.");
     }
 
     /// Compares two versions of one package: `older` and `newer` are "name@version"; an empty

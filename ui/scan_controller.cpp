@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <chrono>
@@ -22,8 +23,9 @@ struct ScanController::Batch {
     std::string stage;
     uint64_t stageDone = 0, stageTotal = 0;
     std::optional<std::vector<std::string>> running;
-    std::vector<engine::collect::Event> events;
+    std::vector<PackageEventBatch> events;
     std::vector<engine::report::PackageReport> finished;
+    std::vector<std::string> recorded;  ///< packages whose results the store now holds
 };
 
 namespace {
@@ -57,6 +59,7 @@ ScanController::~ScanController() {
         worker_.join();
     if (diffWorker_.joinable())
         diffWorker_.join();
+    norms_.waitForFinished();  // its result is posted to this object
 }
 
 int ScanController::elapsedSeconds() const {
@@ -133,6 +136,7 @@ void ScanController::start(const QString& project) {
     packages_->clear();
     findings_->setFromPackages({});
     events_->clear();
+    ++normsRun_;  // a computation for the previous report lands nowhere
     heatmap_->setPackages({});
     setSelectedKey({});
     errorString_.clear();
@@ -194,11 +198,18 @@ void ScanController::start(const QString& project) {
                 batch->stageTotal = p.stageTotal;
                 batch->running = std::move(p.running);
             }
-            batch->events.insert(batch->events.end(), std::make_move_iterator(p.events.begin()),
-                                 std::make_move_iterator(p.events.end()));
+            if (!p.events.empty()) {
+                if (batch->events.empty() || batch->events.back().package != p.eventsPackage)
+                    batch->events.push_back({p.eventsPackage, {}});
+                auto& into = batch->events.back().events;
+                into.insert(into.end(), std::make_move_iterator(p.events.begin()), std::make_move_iterator(p.events.end()));
+            }
             if (p.finished)
                 batch->finished.push_back(std::move(*p.finished));
-            if (changed || !batch->finished.empty() || std::chrono::steady_clock::now() - lastPost >= kBatchInterval)
+            if (!p.recorded.empty())
+                batch->recorded.push_back(std::move(p.recorded));
+            if (changed || !batch->finished.empty() || !batch->recorded.empty() ||
+                std::chrono::steady_clock::now() - lastPost >= kBatchInterval)
                 post();
         };
         // The events of finished and cached packages are read from here on demand, also mid-scan.
@@ -258,13 +269,17 @@ void ScanController::applyBatch(quint64 run, const Batch& batch) {
         // Under a second of history says nothing about the rest: "estimating" rather than "0 s".
         eta_ = progress_ > 0.02 && elapsed >= 1.0 ? static_cast<int>(elapsed * (1 - progress_) / progress_ + 0.5) : -1;
     }
-    events_->appendBatch(batch.events);
+    events_->appendBatches(batch.events);
     for (const auto& p : batch.finished) {
         packages_->addPackage(p);
         findings_->appendPackage(p);
     }
     if (!batch.finished.empty())
         heatmap_->setPackages(packages_->packages());
+    // A package shown the instant before its results were stored read no events ("no recorded
+    // runs"): now they are there, read them again.
+    if (std::find(batch.recorded.begin(), batch.recorded.end(), selectedKey_.toStdString()) != batch.recorded.end())
+        loadSelectedEvents();
     emit progressChanged();
 }
 
@@ -309,6 +324,7 @@ void ScanController::publishReport() {
     packages_->setPackages(report_->packages);
     findings_->setFromPackages(packages_->packages());
     heatmap_->setPackages(packages_->packages());
+    refreshNorms();
     std::map<std::string, int> hits;
     for (const auto& p : report_->packages)
         for (const auto& f : p.findings)
@@ -317,6 +333,34 @@ void ScanController::publishReport() {
     selectedKey_.clear();
     emit reportChanged();
     setSelectedKey(mostSevereKey());
+}
+
+void ScanController::refreshNorms() {
+    const quint64 run = ++normsRun_;
+    if (!backend_) {
+        heatmap_->setNormsError(tr("No category norms without a scan backend"), {});
+        return;
+    }
+    heatmap_->setNormsLoading();
+    // Reading every analysed package's fingerprint from the store takes seconds in a large store:
+    // on the thread pool, as the PDF export does, so the window keeps drawing.
+    norms_ = QtConcurrent::run([this, run, backend = backend_, options = options_, packages = packages_->packages()] {
+        auto result = std::make_shared<engine::Result<PackageNorms>>([&]() -> engine::Result<PackageNorms> {
+            auto snapshot = backend->categoryNorms(packages, options);
+            if (!snapshot)
+                return std::move(snapshot).error();
+            return computePackageNorms(*snapshot, packages);
+        }());
+        QMetaObject::invokeMethod(this, [this, run, result] {
+            if (run != normsRun_)
+                return;
+            if (*result)
+                heatmap_->setNorms(std::move(*result).value());
+            else
+                heatmap_->setNormsError(QString::fromStdString(result->error().primary),
+                                        QString::fromStdString(result->error().secondary));
+        }, Qt::QueuedConnection);
+    });
 }
 
 bool ScanController::compareWithPrevious(const QString& key) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -150,6 +151,7 @@ private:
     void publishReport();
     void startComparison(const std::string& older, const std::string& newer);
     void loadSelectedEvents();
+    void refreshNorms();
     void launchComparison(quint64 run, const std::string& older, const std::string& newer);
     void supersedeComparison();
 
@@ -190,6 +192,8 @@ private:
     VersionDiffModel* diff_;
     PackageEventLoader* loader_;
     std::optional<engine::Error> eventSourceError_;  ///< why the backend has no event source
+    QFuture<void> norms_;   ///< the heatmap's norms being computed; waited for on destruction
+    quint64 normsRun_ = 0;  ///< only the latest computation's result is shown
 };
 
 }  // namespace vigil::ui

@@ -156,6 +156,13 @@ size_t CategoryNorms::packages(std::string_view category) const {
     return it == members_.end() ? 0 : it->second.size();
 }
 
+size_t CategoryNorms::peers(std::string_view category, std::string_view package) const {
+    const auto it = members_.find(category);
+    if (it == members_.end())
+        return 0;
+    return it->second.size() - (it->second.count(std::string(package)) != 0 ? 1 : 0);
+}
+
 nlohmann::json toJson(const NormTable& t) {
     nlohmann::json rows = nlohmann::json::array();
     for (const NormRow& r : t.rows)

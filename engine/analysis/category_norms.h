@@ -76,6 +76,9 @@ public:
     [[nodiscard]] std::vector<std::string> categories() const;
     /// Packages counted in a category.
     [[nodiscard]] size_t packages(std::string_view category) const;
+    /// Packages of the category other than `package` (a name): the sample factsFor's shares are over.
+    [[nodiscard]] size_t peers(std::string_view category, std::string_view package) const;
+    [[nodiscard]] size_t minSample() const { return minSample_; }
 
 private:
     struct Member {

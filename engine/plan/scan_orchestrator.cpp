@@ -297,7 +297,7 @@ Result<report::ScanReport> ScanOrchestrator::analyseRecorded(
     std::size_t finished = 0;
     const std::size_t cachedCount = done.size();
     const auto analyseStart = Clock::now();
-    auto emit = [&] {  // caller holds mutex
+    auto emit = [&](const std::string& ended = {}) {  // caller holds mutex
         if (!progress)
             return;
         ScanProgress p;
@@ -310,6 +310,7 @@ Result<report::ScanReport> ScanOrchestrator::analyseRecorded(
         for (const auto& [key, phase] : running)
             p.running.push_back(key + " " + phase);
         p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - analyseStart);
+        p.ended = ended;
         progress(p);
     };
     {
@@ -364,7 +365,7 @@ Result<report::ScanReport> ScanOrchestrator::analyseRecorded(
             }
             done[key] = std::move(p);
             ++finished;
-            emit();
+            emit(key);
         });
         if (!queued)
             break;

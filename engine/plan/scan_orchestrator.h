@@ -39,6 +39,9 @@ struct ScanProgress {
     std::size_t cached = 0;       ///< versions served from the store
     std::vector<std::string> running;  ///< "name@version install" of each running analysis
     std::chrono::milliseconds elapsed{0};  ///< since the analyse stage started
+    /// "name@version" of the analysis this report announces as ended — its result is in the store
+    /// by now (or it failed): a reader of the store may look again. "" in every other report.
+    std::string ended;
 };
 
 /// Runs scans against one store with one analyzer. One scan at a time per instance.

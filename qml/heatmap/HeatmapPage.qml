@@ -17,7 +17,7 @@ Page {
         spacing: 14
         PageHeader {
             title: qsTr("Risk heatmap")
-            subtitle: heatmap.normView ? qsTr("Each cell against the mean of the package’s category peers (or of the rest of the project): red = more than its peers do, blue = less.")
+            subtitle: heatmap.normView ? qsTr("Against its category’s norm in the store. Red: few peers do this; blue: most peers do, this one does not.")
                                        : qsTr("How much of each kind of behaviour every package showed (0–100). Click a column to sort, a row to open the package.")
             Switch {
                 objectName: "normSwitch"
@@ -25,6 +25,15 @@ Page {
                 checked: heatmap.normView
                 onToggled: heatmap.normView = checked
             }
+        }
+        // Why the norm view shows no shares: still computing, or the store's error with its fix.
+        ErrorBanner {
+            objectName: "normsNote"
+            Layout.fillWidth: true
+            // Empty (and so hidden) outside the norm view: a hidden banner with text loops its layout.
+            primary: heatmap.normView ? heatmap.normsNote : ""
+            secondary: heatmap.normView ? heatmap.normsDetail : ""
+            tone: heatmap.normsLoading || heatmap.normsDetail.length === 0 ? Theme.accent : Theme.high
         }
         Rectangle {
             Layout.fillWidth: true
@@ -94,30 +103,43 @@ Page {
                 delegate: Rectangle {
                     id: cell
                     required property int heat
-                    required property int delta
                     required property int row
                     required property int column
                     required property string key
+                    required property string normText
+                    required property string normToolTip
+                    required property real normLevel
                     readonly property bool norm: heatmap.normView && column > 0
+                    // Norm view: red as strong as the behaviour is rare among its peers; a softer
+                    // blue for what most peers do and this one does not (unusual, seldom a risk).
+                    readonly property color normColour: normLevel > 0 ? Qt.rgba(Theme.critical.r, Theme.critical.g, Theme.critical.b, 0.1 + 0.8 * normLevel)
+                                                      : normLevel < 0 ? Qt.rgba(Theme.low.r, Theme.low.g, Theme.low.b, 0.1 - 0.5 * normLevel)
+                                                                      : Theme.surfaceAlt
                     radius: 6
-                    color: norm ? (delta > 0 ? Qt.rgba(Theme.critical.r, Theme.critical.g, Theme.critical.b, Math.min(1, delta / 80))
-                                             : Qt.rgba(Theme.low.r, Theme.low.g, Theme.low.b, Math.min(1, -delta / 80)))
-                                : Theme.heat(heat)
+                    color: norm ? normColour : Theme.heat(heat)
                     border.color: Scan.selectedKey === key ? Theme.accent : "transparent"
                     border.width: 2
                     Label {
                         anchors.centerIn: parent
-                        text: cell.norm ? (cell.delta > 0 ? "+" : "") + cell.delta : cell.heat
-                        color: !cell.norm && cell.heat >= 50 ? "white" : Theme.text
-                        font.weight: cell.column === 0 ? Font.Bold : Font.Normal
-                        opacity: cell.norm || cell.heat > 0 ? 1 : 0.45
+                        width: parent.width - 8
+                        horizontalAlignment: Text.AlignHCenter
+                        elide: Text.ElideRight
+                        text: cell.norm ? cell.normText : cell.heat
+                        color: (cell.norm ? cell.normLevel > 0.55 : cell.heat >= 50) ? "white" : Theme.text
+                        font.weight: cell.column === 0 || (cell.norm && cell.normLevel > 0.55) ? Font.Bold : Font.Normal
+                        opacity: cell.norm ? (cell.normLevel === 0 ? 0.6 : 1) : (cell.heat > 0 ? 1 : 0.45)
                     }
                     MouseArea {
+                        id: cellMouse
                         anchors.fill: parent
+                        hoverEnabled: true
                         cursorShape: Qt.PointingHandCursor
                         onClicked: Scan.selectedKey = cell.key
                         onDoubleClicked: page.openPackage(cell.key)
                     }
+                    ToolTip.visible: cell.norm && cellMouse.containsMouse
+                    ToolTip.text: cell.normToolTip
+                    ToolTip.delay: 300
                 }
             }
         }

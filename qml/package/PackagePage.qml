@@ -71,7 +71,7 @@ Page {
 
             Card {
                 Layout.fillWidth: true
-                title: qsTr("Event timeline · %1 events · Ctrl+wheel to zoom").arg(timeline.eventCount)
+                title: qsTr("Event timeline · %1 events · Ctrl+wheel or +/− to zoom · arrow keys to step through").arg(timeline.eventCount)
                 ColumnLayout {
                     anchors.fill: parent
                     spacing: 10
@@ -102,6 +102,7 @@ Page {
                         spacing: 12
                         Flickable {
                             id: timelineFlick
+                            objectName: "timelineFlick"
                             Layout.fillWidth: true
                             Layout.preferredHeight: timeline.implicitHeight
                             contentWidth: Math.max(width, timeline.implicitWidth)
@@ -109,6 +110,26 @@ Page {
                             clip: true
                             boundsBehavior: Flickable.StopAtBounds
                             ScrollBar.horizontal: ScrollBar { policy: timelineFlick.contentWidth > timelineFlick.width ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded }
+                            // Brings x (a timeline coordinate) into view with a margin, scrolling as little as possible.
+                            function reveal(x) {
+                                const margin = 60
+                                if (x < 0 || contentWidth <= width)
+                                    return
+                                if (x < contentX + margin)
+                                    contentX = Math.max(0, x - margin)
+                                else if (x > contentX + width - margin)
+                                    contentX = Math.min(contentWidth - width, x - width + margin)
+                            }
+                            // Keyboard focus frame, drawn over the view (the timeline is wider than it).
+                            Rectangle {
+                                parent: timelineFlick
+                                anchors.fill: parent
+                                z: 2
+                                radius: 4
+                                color: "transparent"
+                                border.color: Theme.accent
+                                border.width: timeline.activeFocus ? 2 : 0
+                            }
                             EventTimeline {
                                 id: timeline
                                 objectName: "eventTimeline"
@@ -118,6 +139,8 @@ Page {
                                 viewportWidth: timelineFlick.width
                                 ToolTip.visible: hoverText.length > 0
                                 ToolTip.text: hoverText
+                                Accessible.name: qsTr("Event timeline")
+                                onSelectedXChanged: timelineFlick.reveal(selectedX)
                             }
                         }
                         Rectangle {
@@ -137,7 +160,7 @@ Page {
                                     color: Theme.text
                                     background: null
                                     text: timeline.selectedRow >= 0 ? details.events.rawAt(timeline.selectedRow)
-                                                                    : qsTr("Click an event (or an evidence line below)\nto see the raw event.")
+                                                                    : qsTr("Click an event (or an evidence line below),\nor focus the timeline and use the arrow keys,\nto see the raw event.")
                                 }
                             }
                         }

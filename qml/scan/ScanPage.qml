@@ -160,8 +160,19 @@ Page {
                         required property string category
                         required property string summary
                         required property double timeMs
+                        required property string packageKey
                         width: eventList.width - 12
                         spacing: 10
+                        // Whose event it is: with parallel sandboxes the stream interleaves packages.
+                        Label {
+                            objectName: "eventPackage"
+                            text: packageKey
+                            Layout.preferredWidth: 150
+                            elide: Text.ElideMiddle
+                            color: Theme.text
+                            font.pixelSize: 12
+                            font.weight: Font.Medium
+                        }
                         Label { text: phase; Layout.preferredWidth: 52; color: Theme.textMuted; font.pixelSize: 12 }
                         Label { text: timeMs.toFixed(1) + " ms"; Layout.preferredWidth: 70; horizontalAlignment: Text.AlignRight; color: Theme.textMuted; font.pixelSize: 12; font.family: "monospace" }
                         Label { text: category; Layout.preferredWidth: 62; color: Theme.accent; font.pixelSize: 12 }

@@ -81,6 +81,13 @@ private slots:
         QCOMPARE(scan.mostSevereKey(), QStringLiteral("evil-beacon@1.0.0"));
         QCOMPARE(scan.packageDetails()->severityName(), QStringLiteral("critical"));
         QVERIFY(scan.eventModel()->totalSeen() >= 2);  // one event per analysed package, streamed
+        for (int row = 0; row < scan.eventModel()->rowCount(); ++row) {  // each naming its package
+            const QString key = scan.eventModel()->data(scan.eventModel()->index(row), ui::EventListModel::AnalysedPackageRole).toString();
+            QVERIFY2(scan.packageModel()->indexOfKey(key) >= 0, qPrintable(key));
+        }
+        // The heatmap's norms come from the store, computed off the GUI thread after the scan.
+        QTRY_VERIFY(!scan.heatmapModel()->normsLoading());
+        QVERIFY2(scan.heatmapModel()->normsNote().isEmpty(), qPrintable(scan.heatmapModel()->normsNote()));
         // The final report is the orchestrator's: dependency paths and edges are there.
         QVERIFY(scan.report());
         QCOMPARE(scan.report()->edges.size(), std::size_t{3});  // root -> both, evil-beacon -> plain-util

@@ -93,6 +93,18 @@ private slots:
         screenshot(QStringLiteral("03-scan-finished"));
         QVERIFY(find("eventStream")->property("count").toInt() > 20);
         QVERIFY(find("liveFindings")->property("count").toInt() >= 5);
+        // Each line of the stream names whose event it is.
+        QStringList packages;
+        std::function<void(QQuickItem*)> visit = [&](QQuickItem* item) {
+            if (item->objectName() == QLatin1String("eventPackage") && item->isVisible())
+                packages << item->property("text").toString();
+            for (auto* child : item->childItems())
+                visit(child);
+        };
+        visit(find("eventStream"));
+        QVERIFY(!packages.isEmpty());
+        for (const QString& key : packages)
+            QVERIFY2(scan_.packageModel()->indexOfKey(key) >= 0, qPrintable(key));
     }
 
     void graphShowsTheMostSevere() {
@@ -150,6 +162,84 @@ private slots:
         screenshot(QStringLiteral("06-package-details"));
     }
 
+    // The timeline without a mouse: Tab or a click gives it focus, then the keys move the selection.
+    void timelineKeyboardNavigation() {
+        auto* timeline = find<ui::EventTimelineItem>("eventTimeline");
+        auto* flick = find("timelineFlick");
+        QVERIFY(timeline && flick);
+        window()->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        timeline->forceActiveFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(timeline->hasActiveFocus());
+        const auto key = [&](Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) { QTest::keyClick(window(), k, m); };
+        const auto x = [&](int row) { return timeline->positionOf(row).x(); };
+        QVERIFY(timeline->selectEvent(QStringLiteral("install"), 12));  // the exfiltrating POST, network lane
+        const int lane = timeline->laneOf(timeline->selectedRow());
+        QSignalSpy changed(timeline, &ui::EventTimelineItem::selectedRowChanged);
+
+        key(Qt::Key_Home);  // the first event of the lane
+        const int first = timeline->selectedRow();
+        QCOMPARE(timeline->laneOf(first), lane);
+        key(Qt::Key_Right);
+        const int second = timeline->selectedRow();
+        QVERIFY2(second != first, "Right moves to the next event");
+        QCOMPARE(timeline->laneOf(second), lane);
+        QVERIFY(x(second) >= x(first));
+        key(Qt::Key_Left);
+        QCOMPARE(timeline->selectedRow(), first);
+        key(Qt::Key_Left);  // nothing before the first: stays
+        QCOMPARE(timeline->selectedRow(), first);
+        key(Qt::Key_End);
+        const int last = timeline->selectedRow();
+        QCOMPARE(timeline->laneOf(last), lane);
+        QVERIFY(x(last) > x(first));
+        key(Qt::Key_Right);
+        QCOMPARE(timeline->selectedRow(), last);
+        QVERIFY(changed.count() >= 4);
+
+        key(Qt::Key_Up);  // the nearest event of the nearest lane above that has any
+        QVERIFY(timeline->laneOf(timeline->selectedRow()) < lane);
+        key(Qt::Key_Down);
+        QCOMPARE(timeline->laneOf(timeline->selectedRow()), lane);
+
+        key(Qt::Key_Home, Qt::ControlModifier);  // the first event of the whole timeline
+        const int earliest = timeline->selectedRow();
+        for (int row = 0; row < scan_.packageDetails()->eventModel()->rowCount(); ++row)
+            if (timeline->laneOf(row) >= 0)
+                QVERIFY(x(row) >= x(earliest));
+
+        // Enter opens it as a click does: the raw event beside the timeline.
+        QSignalSpy clicked(timeline, &ui::EventTimelineItem::eventClicked);
+        key(Qt::Key_Return);
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.first().first().toInt(), earliest);
+        QTRY_COMPARE(find("rawEvent")->property("text").toString(), scan_.packageDetails()->eventModel()->rawAt(earliest));
+
+        // Zoom, and the selection stays in view as it moves beyond the visible part.
+        const double zoom = timeline->zoom();
+        key(Qt::Key_Plus);
+        QCOMPARE(timeline->zoom(), zoom * 1.5);
+        key(Qt::Key_Minus);
+        QCOMPARE(timeline->zoom(), zoom);
+        for (int i = 0; i < 4; ++i)
+            key(Qt::Key_Equal);  // "+" without Shift
+        QVERIFY(timeline->implicitWidth() > flick->width() * 3);
+        key(Qt::Key_End, Qt::ControlModifier);
+        QTest::qWait(50);
+        const double contentX = flick->property("contentX").toDouble();
+        QVERIFY2(contentX > 0, "scrolled to the last event");
+        QVERIFY(timeline->selectedX() >= contentX && timeline->selectedX() <= contentX + flick->width());
+        key(Qt::Key_Home, Qt::ControlModifier);
+        QTest::qWait(50);
+        QVERIFY(timeline->selectedX() >= flick->property("contentX").toDouble());
+        QVERIFY(timeline->selectedX() <= flick->property("contentX").toDouble() + flick->width());
+        for (int i = 0; i < 4; ++i)
+            key(Qt::Key_Minus);
+        QVERIFY(timeline->selectEvent(QStringLiteral("install"), 12));
+        QTest::qWait(100);
+        screenshot(QStringLiteral("06b-timeline-keyboard"));
+    }
+
     void heatmapShowsTheMostSevereFirst() {
         show("heatmap");
         auto* heatmap = qobject_cast<ui::HeatmapModel*>(scan_.heatmap());
@@ -157,7 +247,13 @@ private slots:
         QVERIFY(find("heatmapTable"));
         QTest::qWait(100);
         screenshot(QStringLiteral("07-heatmap"));
+        // The norm view: the (demo) store's category shares, computed off the GUI thread after the scan.
+        QTRY_VERIFY(!heatmap->normsLoading());
+        QVERIFY2(heatmap->normsNote().isEmpty(), qPrintable(heatmap->normsNote()));
         heatmap->setNormView(true);
+        QCOMPARE(heatmap->data(heatmap->index(heatmap->rowOfKey(QStringLiteral("env-inspector@1.0.3")), 3), Qt::DisplayRole).toString(),
+                 QStringLiteral("yes · 4%"));
+        QVERIFY(!find("normsNote")->isVisible());
         QTest::qWait(100);
         screenshot(QStringLiteral("08-heatmap-norm"));
         heatmap->setNormView(false);

@@ -4,7 +4,10 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <atomic>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "ui/demo_report.h"
@@ -61,6 +64,78 @@ private:
     mutable std::mutex mutex_;
     std::vector<std::string> requests_;
     bool firstStopped_ = false;
+};
+
+/// The events a scan has stored so far, as a real store would have them: read from the loader's
+/// thread while the scan's thread adds to them.
+class GrowingEventSource : public engine::report::EventSource {
+public:
+    void add(const std::string& key, std::vector<engine::collect::Event> events) {
+        std::lock_guard lock(mutex_);
+        byKey_[key] = std::move(events);
+    }
+    engine::Result<std::vector<engine::collect::Event>> eventsOf(const std::string& name, const std::string& version,
+                                                                 const std::string&) const override {
+        std::lock_guard lock(mutex_);
+        const auto it = byKey_.find(name + "@" + version);
+        if (it == byKey_.end())
+            return engine::makeError(engine::ErrorCode::NotFound, name + "@" + version + " has no recorded runs in the store");
+        return it->second;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, std::vector<engine::collect::Event>> byKey_;
+};
+
+/// One package that finishes, then is stored only when the test says so — the instant between a
+/// package showing up and its results being committed, stretched — then the scan ends when told.
+class StoredLaterBackend : public ui::ScanBackend {
+public:
+    std::shared_ptr<GrowingEventSource> source = std::make_shared<GrowingEventSource>();
+    std::atomic<bool> store{false}, end{false};
+
+    engine::Result<engine::report::ScanReport> run(const std::string&, const ui::ScanOptions&, const ui::ProgressCallback& progress,
+                                                   std::stop_token stop) override {
+        engine::report::PackageReport p;
+        p.name = "late";
+        p.version = "1.0.0";
+        p.category = "string";
+        engine::report::PhaseSummary phase;
+        phase.phase = "install";
+        phase.outcome = "ok";
+        phase.duration = 30ms;
+        p.phases.push_back(phase);
+        ui::ScanProgress finished;
+        finished.totalPackages = finished.donePackages = 1;
+        finished.finished = p;
+        progress(finished);
+        waitFor(store, stop);
+        std::vector<engine::collect::Event> events(3);
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            events[i].seq = i;
+            events[i].tsNs = static_cast<int64_t>(i) * 1'000'000;
+            events[i].phase = "install";
+            events[i].kind = "process.exec";
+        }
+        source->add(p.key(), std::move(events));
+        ui::ScanProgress recorded;
+        recorded.recorded = p.key();
+        progress(recorded);
+        waitFor(end, stop);
+        engine::report::ScanReport report;
+        report.packages = {p};
+        return report;
+    }
+    engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(const ui::ScanOptions&) override {
+        return std::shared_ptr<const engine::report::EventSource>(source);
+    }
+
+private:
+    static void waitFor(const std::atomic<bool>& flag, std::stop_token stop) {
+        while (!flag && !stop.stop_requested())
+            std::this_thread::sleep_for(5ms);
+    }
 };
 
 /// Fails every scan at once, remembering the options it was given.
@@ -129,6 +204,60 @@ private slots:
         QVERIFY(scan.packageDetails()->eventsNote().isEmpty());
         QCOMPARE(scan.severityCounts().at(4).toInt(), 1);
         QCOMPARE(scan.projectPath(), kDemo);
+    }
+
+    void liveEventsNameTheirPackageAndNormsFollowTheScan() {
+        ui::ScanController scan(std::make_shared<ui::DemoScanBackend>(ui::makeDemoScanReport(), 20ms));
+        QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
+        scan.start(kDemo);
+        QVERIFY(finished.wait(10000));
+        const auto* events = scan.eventModel();
+        std::set<QString> keys;
+        for (int row = 0; row < events->rowCount(); ++row)
+            keys.insert(events->data(events->index(row), ui::EventListModel::AnalysedPackageRole).toString());
+        QVERIFY(keys.count(QStringLiteral("env-inspector@1.0.3")) == 1);
+        QVERIFY(keys.count(QStringLiteral("fast-setup@3.1.0")) == 1);
+        QVERIFY2(keys.count(QString()) == 0, "every live event names its package");
+        // The heatmap's norms are computed after the scan, off the GUI thread, then shown.
+        auto* heatmap = scan.heatmapModel();
+        QTRY_VERIFY(!heatmap->normsLoading());
+        QVERIFY2(heatmap->normsNote().isEmpty(), qPrintable(heatmap->normsNote()));
+        const int env = heatmap->rowOfKey(QStringLiteral("env-inspector@1.0.3"));
+        QCOMPARE(heatmap->data(heatmap->index(env, 3), ui::HeatmapModel::NormTextRole).toString(), QStringLiteral("yes · 4%"));
+    }
+
+    void normsOfABackendWithoutAStoreSayWhy() {
+        auto backend = std::make_shared<StoredLaterBackend>();
+        backend->store = backend->end = true;
+        ui::ScanController scan(backend);
+        QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
+        scan.start(kDemo);
+        QVERIFY(finished.wait(5000));
+        QTRY_VERIFY(!scan.heatmapModel()->normsLoading());
+        QVERIFY2(scan.heatmapModel()->normsNote().contains(QStringLiteral("not available")), qPrintable(scan.heatmapModel()->normsNote()));
+        QVERIFY(!scan.heatmapModel()->normsDetail().isEmpty());
+        QVERIFY(!scan.heatmapModel()->data(scan.heatmapModel()->index(0, 3), ui::HeatmapModel::NormAvailableRole).toBool());
+    }
+
+    // Selected in the instant before its results were stored, a package read "no recorded runs";
+    // once the store has them the details load them without the user selecting it again.
+    void detailsReloadWhenTheSelectedPackageIsStored() {
+        auto backend = std::make_shared<StoredLaterBackend>();
+        ui::ScanController scan(backend);
+        QSignalSpy finished(&scan, &ui::ScanController::scanFinished);
+        scan.start(kDemo);
+        QTRY_COMPARE(scan.packageModel()->rowCount(), 1);
+        scan.setSelectedKey(QStringLiteral("late@1.0.0"));
+        auto* details = scan.packageDetails();
+        QTRY_VERIFY(details->eventsNote().contains(QStringLiteral("no recorded runs")));
+        QVERIFY(details->eventList().empty());
+        backend->store = true;
+        QTRY_COMPARE(details->eventList().size(), std::size_t{3});
+        QVERIFY(details->eventsNote().isEmpty());
+        QCOMPARE(details->eventModel()->rowCount(), 3);
+        QVERIFY2(scan.running(), "reloaded while the scan runs, not by the end-of-scan selection");
+        backend->end = true;
+        QVERIFY(finished.wait(5000));
     }
 
     void eventsReachTheModelInBatches() {

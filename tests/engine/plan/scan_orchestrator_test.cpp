@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/wait.h>
 #include <thread>
@@ -396,6 +397,28 @@ TEST_F(ScanOrchestratorTest, ProgressNamesRunningPackagesAndEndsComplete) {
     EXPECT_EQ(seen.back().done, 4u);
     EXPECT_EQ(seen.back().toAnalyse, 4u);
     EXPECT_TRUE(seen.back().running.empty());
+}
+
+// The GUI reads a finished package's events from the store: the report that announces the end of
+// an analysis must come after its results are committed, once per package.
+TEST_F(ScanOrchestratorTest, EachAnalysisIsAnnouncedOnceItIsStored) {
+    std::vector<std::string> ended;
+    std::vector<std::string> notStored;
+    const report::StoreEventSource events(store);  // what the GUI's details page reads
+    ScanOrchestrator orchestrator(config(), store, analyzer, ScanOptions{}, {});
+    auto report = orchestrator.analyseRecorded(record(diamond()), {}, {}, [&](const ScanProgress& p) {
+        if (p.ended.empty())
+            return;  // called under the orchestrator's lock: no two calls at once
+        ended.push_back(p.ended);
+        const auto at = p.ended.rfind('@');
+        if (!events.eventsOf(p.ended.substr(0, at), p.ended.substr(at + 1)).ok())
+            notStored.push_back(p.ended);
+    });
+    ASSERT_TRUE(report.ok());
+    std::sort(ended.begin(), ended.end());
+    EXPECT_EQ(ended.size(), 4u);
+    EXPECT_EQ(std::unique(ended.begin(), ended.end()), ended.end());
+    EXPECT_THAT(notStored, ::testing::IsEmpty());
 }
 
 TEST(ParsePhases, CanonicalOrderAndUnknownNames) {
