@@ -24,6 +24,9 @@ public:
     engine::Result<engine::report::ScanReport> run(const std::string& project, const ScanOptions& options,
                                                    const ProgressCallback& progress, std::stop_token stop) override;
     engine::Result<std::shared_ptr<const engine::report::EventSource>> eventSource(const ScanOptions& options) override;
+    /// The demo's canned package contents (demoPackageFile), diffed as the engine diffs tarballs.
+    engine::Result<engine::resolve::ContentDiff> diffFile(const std::string& older, const std::string& newer,
+                                                          const std::string& path, const ScanOptions& options) override;
 
 private:
     engine::report::ScanReport report_;
