@@ -153,8 +153,6 @@ Page {
                         rowSpacing: 3
                         boundsBehavior: Flickable.StopAtBounds
                         property int expandedRow: -1
-                        // After the cells have re-evaluated their height for the new expanded row.
-                        onExpandedRowChanged: Qt.callLater(forceLayout)
                         onWidthChanged: forceLayout()
                         columnWidthProvider: function (column) { return Math.max(80, (behaviours.width - 14 - columnSpacing) / 2) }
                         ScrollBar.vertical: ScrollBar {}
@@ -218,16 +216,19 @@ Page {
                                             Label { text: cell.evidence; visible: cell.evidence.length > 0; font.pixelSize: 11; color: Theme.textMuted }
                                             Label { visible: cell.eventSummary.length > 0; text: cell.expanded ? "▾" : "▸"; color: Theme.accent }
                                         }
-                                        Label {
-                                            objectName: "diffEvents"
-                                            Layout.fillWidth: true
-                                            visible: cell.expanded && cell.eventSummary.length > 0
-                                            text: cell.eventSummary
-                                            wrapMode: Text.WrapAnywhere
-                                            font.family: "monospace"
-                                            font.pixelSize: 12
-                                            color: Theme.textMuted
-                                        }
+                                    }
+                                    // The events behind the line, over the rows below: TableView keeps
+                                    // a row's height once measured, so they do not open inline.
+                                    ToolTip {
+                                        objectName: "diffEvents"
+                                        visible: cell.expanded && cell.eventSummary.length > 0
+                                        x: 0
+                                        y: parent.height + 2
+                                        width: parent.width
+                                        text: cell.eventSummary
+                                        font.family: "monospace"
+                                        font.pixelSize: 12
+                                        timeout: -1
                                     }
                                     MouseArea {
                                         anchors.fill: parent
