@@ -13,6 +13,7 @@ find_package(ZLIB REQUIRED)        # gzip/deflate payloads in the exfiltration p
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)  # the sandbox helper's filter
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf)        # the helper's eBPF tracer (CO-RE skeletons)
 pkg_check_modules(GVC REQUIRED IMPORTED_TARGET libgvc libcgraph)  # graph layout (dot, sfdp)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)     # line diffs of package files (git_diff_buffers)
 find_package(Boost 1.74 REQUIRED)   # header-only: Boost.Asio's thread_pool under the job pool
 find_package(CLI11 REQUIRED)       # vigil-cli subcommands and flags
 if(VIGIL_BUILD_TESTS)

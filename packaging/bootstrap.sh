@@ -16,6 +16,8 @@ packages=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libyaml-cpp-dev
   libcurl4-openssl-dev libarchive-dev libsqlite3-dev sqlite3 libssl-dev libboost-dev zlib1g-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # Line diffs of package files between versions (git_diff_buffers)
+  libgit2-dev
   # BPF toolchain and the helper's kernel interfaces (sandbox and tracer issues)
   clang llvm bpftool libbpf-dev libseccomp-dev libnl-3-dev libnl-route-3-dev
   # The tracer's completeness tests compare against strace -f (tests only; product code never runs it)

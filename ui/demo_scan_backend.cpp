@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ui/demo_norms.h"
+#include "ui/demo_package_files.h"
 #include "ui/demo_report.h"
 
 namespace vigil::ui {
@@ -83,6 +84,22 @@ engine::Result<engine::report::ScanReport> DemoScanBackend::run(const std::strin
     }
     report.finishedAt = std::chrono::system_clock::now();
     return report;
+}
+
+engine::Result<engine::resolve::ContentDiff> DemoScanBackend::diffFile(const std::string& older, const std::string& newer,
+                                                                   const std::string& path, const ScanOptions&) {
+    const auto split = [](const std::string& key) {
+        const auto at = key.rfind('@');
+        return at == 0 || at == std::string::npos ? std::pair{key, std::string()} : std::pair{key.substr(0, at), key.substr(at + 1)};
+    };
+    const auto [name, from] = split(older);
+    const auto to = split(newer).second;
+    const auto before = demoPackageFile(name, from, path);
+    const auto after = demoPackageFile(name, to, path);
+    if (!before && !after)
+        return engine::makeError(engine::ErrorCode::NotFound, path + " is in neither version of " + name,
+                                 "The demo has package contents for fast-setup 3.0.9 and 3.1.0 only.");
+    return engine::resolve::diffContents(before.value_or(""), after.value_or(""), path, before.has_value(), after.has_value());
 }
 
 }  // namespace vigil::ui

@@ -27,6 +27,9 @@ public:
     /// makeDemoNorms: made-up peers, so the norm view has something to show without a store.
     engine::Result<NormsSnapshot> categoryNorms(const std::vector<engine::report::PackageReport>& packages,
                                                 const ScanOptions& options) override;
+    /// The demo's canned package contents (demoPackageFile), diffed as the engine diffs tarballs.
+    engine::Result<engine::resolve::ContentDiff> diffFile(const std::string& older, const std::string& newer,
+                                                          const std::string& path, const ScanOptions& options) override;
 
 private:
     engine::report::ScanReport report_;

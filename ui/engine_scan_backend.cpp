@@ -9,7 +9,9 @@
 #include "engine/plan/scan_aggregation.h"
 #include "engine/plan/scan_orchestrator.h"
 #include "engine/report/stored_events.h"
+#include "engine/report/stored_file_diff.h"
 #include "engine/report/version_comparison.h"
+#include "engine/resolve/tarball_cache.h"
 #include "engine/store/store.h"
 
 namespace vigil::ui {
@@ -316,6 +318,24 @@ engine::Result<engine::report::VersionChanges> EngineScanBackend::compare(const 
         from = plan::PackageVersionRef{to->name, **previous};
     }
     return engine::report::compareStoredVersions(*store, *from, *to);
+}
+
+engine::Result<engine::resolve::ContentDiff> EngineScanBackend::diffFile(const std::string& older, const std::string& newer,
+                                                                     const std::string& path, const ScanOptions& options) {
+    auto from = plan::parsePackageVersion(older);
+    if (!from)
+        return std::move(from).error();
+    auto to = plan::parsePackageVersion(newer);
+    if (!to)
+        return std::move(to).error();
+    auto config = configFor(options);
+    if (!config)
+        return std::move(config).error();
+    auto store = engine::store::Store::open(config->storePath);
+    if (!store)
+        return std::move(store).error();
+    engine::resolve::TarballCache cache(config->cacheDir);
+    return engine::report::diffStoredVersionFile(*store, cache, *from, *to, path);
 }
 
 }  // namespace vigil::ui

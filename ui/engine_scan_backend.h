@@ -42,6 +42,8 @@ public:
     engine::Result<engine::report::VersionChanges> compare(const std::string& older, const std::string& newer,
                                                            const ScanOptions& options, const StatusCallback& status,
                                                            std::stop_token stop) override;
+    engine::Result<engine::resolve::ContentDiff> diffFile(const std::string& older, const std::string& newer,
+                                                          const std::string& path, const ScanOptions& options) override;
 
     /// The engine configuration a scan with `options` uses: defaults, the user's config file
     /// ($XDG_CONFIG_HOME/vigil/config.yaml), then the settings page.

@@ -25,6 +25,7 @@ void registerQmlTypes(ScanController* scan, SettingsController* settings, Report
     qmlRegisterUncreatableType<RecentProjectsModel>(uri, 1, 0, "RecentProjectsModel", owned);
     qmlRegisterUncreatableType<PackageDetails>(uri, 1, 0, "PackageDetails", owned);
     qmlRegisterUncreatableType<VersionDiffModel>(uri, 1, 0, "VersionDiffModel", owned);
+    qmlRegisterUncreatableType<FileDiffModel>(uri, 1, 0, "FileDiffModel", owned);
     qmlRegisterSingletonInstance<ScanController>(uri, 1, 0, "Scan", scan);
     qmlRegisterSingletonInstance<SettingsController>(uri, 1, 0, "Settings", settings);
     qmlRegisterSingletonInstance<ReportExporter>(uri, 1, 0, "Exporter", exporter);

@@ -51,7 +51,7 @@ ReportExporter::ReportExporter(ScanController* controller, QObject* parent) : QO
 }
 
 ReportExporter::~ReportExporter() {
-    pdf_.waitForFinished();
+    worker_.waitForFinished();
 }
 
 bool ReportExporter::canExportDiff() const { return controller_->diffModel()->changes().has_value(); }
@@ -120,14 +120,35 @@ bool ReportExporter::succeed(const QString& path) {
     return true;
 }
 
-bool ReportExporter::writeText(const QString& path, const std::string& body) {
-    // QSaveFile: the old report stays intact when writing fails half-way.
+namespace {
+
+/// Writes `body` to `path` through QSaveFile: the old report stays intact when writing fails half-way.
+engine::Status writeText(const QString& path, const std::string& body) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(body.data(), static_cast<qint64>(body.size())) < 0 || !file.commit())
-        return fail(engine::makeError(engine::ErrorCode::Io, path.toStdString() + ": cannot write the report",
-                                      file.errorString().toStdString()));
-    return succeed(path);
+        return engine::makeError(engine::ErrorCode::Io, path.toStdString() + ": cannot write the report",
+                                 file.errorString().toStdString());
+    return {};
 }
+
+/// Renders and writes one export; runs on a worker thread and touches no QObject.
+engine::Status render(const engine::report::ScanReport& report, const engine::report::EventSource* events,
+                      const QString& format, const QString& path, report::PageSize size) {
+    if (format == QLatin1String("pdf"))
+        return report::writePdf(report, path.toStdString(), size, events);
+    if (format == QLatin1String("json")) {
+        // Events are read one package at a time (reports hold none); a one-package JSON carries them.
+        if (!events || report.packages.size() != 1)
+            return writeText(path, engine::report::scanReportToJson(report).dump(2) + "\n");
+        auto json = engine::report::scanReportToJson(report, *events);
+        if (!json)
+            return std::move(json).error();
+        return writeText(path, json->dump(2) + "\n");
+    }
+    return writeText(path, engine::report::renderHtml(report, events));
+}
+
+}  // namespace
 
 bool ReportExporter::exportHtml(const QString& path) { return exportTo({}, QStringLiteral("html"), path); }
 bool ReportExporter::exportJson(const QString& path) { return exportTo({}, QStringLiteral("json"), path); }
@@ -136,37 +157,24 @@ bool ReportExporter::exportPdf(const QString& path) { return exportTo({}, QStrin
 bool ReportExporter::write(std::shared_ptr<const engine::report::ScanReport> report, const QString& format,
                            const QString& path) {
     if (busy_)
-        return fail(engine::makeError(engine::ErrorCode::Usage, "a PDF report is still being written",
+        return fail(engine::makeError(engine::ErrorCode::Usage, "a report is still being written",
                                       "Export again once it is done; the banner says when."));
     if (auto missing = missingFolder(path))
         return fail(*missing);
-    // Events are read one package at a time (reports hold none); a one-package JSON carries them.
-    auto events = controller_->eventSource();
-    if (format == QLatin1String("json")) {
-        if (!events || report->packages.size() != 1)
-            return writeText(path, engine::report::scanReportToJson(*report).dump(2) + "\n");
-        auto json = engine::report::scanReportToJson(*report, *events);
-        if (!json)
-            return fail(json.error());
-        return writeText(path, json->dump(2) + "\n");
-    }
-    if (format != QLatin1String("pdf"))
-        return writeText(path, engine::report::renderHtml(*report, events.get()));
-    return startPdf(std::move(report), std::move(events), path);
-}
-
-bool ReportExporter::startPdf(std::shared_ptr<const engine::report::ScanReport> report,
-                              std::shared_ptr<const engine::report::EventSource> events, const QString& path) {
-    // A report of a few hundred packages takes about a second to lay out and paint: on a worker,
-    // so the window keeps drawing. QPainter on a QPdfWriter, QTextDocument and QSvgRenderer are
-    // reentrant (Qt's "Thread-Support in Qt Modules"); the worker owns every object it paints with,
-    // and the event source serialises its own store reads.
+    // Every format on a worker, so the window keeps drawing: a PDF of a few hundred packages takes
+    // about a second to lay out and paint, and the HTML of the same scan (every package's events
+    // read from the store, the graph laid out) and its JSON are no instant either. QPainter on a
+    // QPdfWriter, QTextDocument, QSvgRenderer and QSaveFile are reentrant (Qt's "Thread-Support in
+    // Qt Modules"); the worker owns every object it uses, the report is immutable and shared, and
+    // the event source serialises its own store reads.
     const auto size = pageSize() == QLatin1String("Letter") ? report::PageSize::Letter : report::PageSize::A4;
+    const QString kind = format == QLatin1String("pdf") ? QStringLiteral("PDF") : format == QLatin1String("json") ? QStringLiteral("JSON")
+                                                                                                                   : QStringLiteral("HTML");
     busy_ = true;
-    busyText_ = tr("Writing the PDF report to %1…").arg(path);
+    busyText_ = tr("Writing the %1 report to %2…").arg(kind, path);
     emit busyChanged();
-    pdf_ = QtConcurrent::run([this, report = std::move(report), events = std::move(events), path, size] {
-        auto written = std::make_shared<engine::Status>(report::writePdf(*report, path.toStdString(), size, events.get()));
+    worker_ = QtConcurrent::run([this, report = std::move(report), events = controller_->eventSource(), format, path, size] {
+        auto written = std::make_shared<engine::Status>(render(*report, events.get(), format, path, size));
         // Queued to the exporter's thread; dropped by Qt if the exporter is gone by then.
         QMetaObject::invokeMethod(this, [this, written, path] {
             busy_ = false;

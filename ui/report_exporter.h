@@ -26,20 +26,19 @@ class ReportExporter : public QObject {
     Q_PROPERTY(QString pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
     /// The version diff page shows a comparison from the store that can be exported.
     Q_PROPERTY(bool canExportDiff READ canExportDiff NOTIFY canExportDiffChanged)
-    /// A PDF is being written (off the GUI thread); busyText says which. Export buttons wait meanwhile.
+    /// A report is being written (off the GUI thread); busyText says which. Export buttons wait meanwhile.
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)
 public:
     explicit ReportExporter(ScanController* controller, QObject* parent = nullptr);
-    /// Waits for a PDF still being written: its worker paints with fonts the application owns.
+    /// Waits for an export still being written: a PDF's worker paints with fonts the application owns.
     ~ReportExporter() override;
 
-    /// `path` is a local path or a file:// URL (what FileDialog returns). True on success; on
-    /// failure errorString says what and errorDetail why. An existing file is replaced only
-    /// once the new one is complete. HTML and JSON are written at once (milliseconds); a PDF
-    /// (about a second for a few hundred packages) is written on a worker thread: true then means
-    /// started, busy is set, and exportFinished() reports the outcome as lastPath or errorString.
-    /// While busy, further exports are refused with an error.
+    /// `path` is a local path or a file:// URL (what FileDialog returns). Every format is rendered
+    /// and written on a worker thread: true means started, busy is set, and exportFinished()
+    /// reports the outcome as lastPath or errorString. False (with errorString, and exportFinished
+    /// at once) when refused before starting: nothing to export, a missing folder, or busy — one
+    /// export at a time. An existing file is replaced only once the new one is complete.
     Q_INVOKABLE bool exportHtml(const QString& path);
     Q_INVOKABLE bool exportPdf(const QString& path);
     Q_INVOKABLE bool exportJson(const QString& path);
@@ -75,15 +74,12 @@ signals:
 private:
     bool fail(const engine::Error& error);
     bool succeed(const QString& path);
-    bool writeText(const QString& path, const std::string& body);
     bool write(std::shared_ptr<const engine::report::ScanReport> report, const QString& format, const QString& path);
-    bool startPdf(std::shared_ptr<const engine::report::ScanReport> report,
-                  std::shared_ptr<const engine::report::EventSource> events, const QString& path);
     ScanController* controller_;
     QString errorString_, errorDetail_, lastPath_;
     bool busy_ = false;
     QString busyText_;
-    QFuture<void> pdf_;  ///< the running PDF export, waited for on destruction
+    QFuture<void> worker_;  ///< the running export, waited for on destruction
 };
 
 }  // namespace vigil::ui

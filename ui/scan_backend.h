@@ -16,6 +16,7 @@
 #include "engine/core/result.h"
 #include "engine/report/event_source.h"
 #include "engine/report/scan_report.h"
+#include "engine/resolve/content_diff.h"
 #include "ui/package_norms.h"
 
 namespace vigil::ui {
@@ -101,6 +102,18 @@ public:
         (void)older, (void)newer, (void)options, (void)status, (void)stop;
         return engine::makeError(engine::ErrorCode::Usage, "this scan backend cannot compare versions",
                                  "Version comparisons read the analysis store: start VIGIL without --demo.");
+    }
+
+    /// One file's content diff between two versions ("name@version" each) of a version diff's
+    /// file list, read from their tarballs. Blocks (called off the GUI thread). Backends without
+    /// package tarballs refuse with a Usage error.
+    [[nodiscard]] virtual engine::Result<engine::resolve::ContentDiff> diffFile(const std::string& older,
+                                                                              const std::string& newer,
+                                                                              const std::string& path,
+                                                                              const ScanOptions& options) {
+        (void)older, (void)newer, (void)path, (void)options;
+        return engine::makeError(engine::ErrorCode::Usage, "this scan backend keeps no package contents",
+                                 "File diffs read the packages' tarballs from the cache: start VIGIL without --demo.");
     }
 };
 

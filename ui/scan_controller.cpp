@@ -449,4 +449,19 @@ void ScanController::launchComparison(quint64 run, const std::string& older, con
     });
 }
 
+void ScanController::showFileDiff(const QString& path) {
+    FileDiffModel* files = diff_->fileDiffModel();
+    const auto& changes = diff_->changes();
+    if (!backend_ || !changes) {
+        files->setError(path, tr("no comparison to take the file from"),
+                        tr("Compare two versions first: the files come from their package tarballs."));
+        return;
+    }
+    const std::string name = diff_->package().toStdString();
+    files->load(path, [backend = backend_, options = options_, older = name + "@" + changes->fromVersion,
+                       newer = name + "@" + changes->toVersion, file = path.toStdString()] {
+        return backend->diffFile(older, newer, file, options);
+    });
+}
+
 }  // namespace vigil::ui

@@ -135,6 +135,9 @@ public:
     /// off the GUI thread; the result or the error lands in versionDiff. The latest request wins:
     /// one asked for while another runs stops that one (its result is dropped) and runs next.
     Q_INVOKABLE void compareVersions(const QString& older, const QString& newer);
+    /// Loads `path` of the shown comparison's file list into versionDiff.fileDiff: its content
+    /// diff from the two versions' tarballs, off the GUI thread (the latest request wins).
+    Q_INVOKABLE void showFileDiff(const QString& path);
 
 signals:
     void statusChanged();

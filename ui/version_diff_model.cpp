@@ -15,7 +15,11 @@ QStringList toList(const std::vector<std::string>& items) {
 
 }  // namespace
 
-VersionDiffModel::VersionDiffModel(QObject* parent) : QAbstractListModel(parent) {}
+VersionDiffModel::VersionDiffModel(QObject* parent)
+    : QAbstractListModel(parent),
+      table_(new VersionBehaviourTable(this)),
+      files_(new VersionFileListModel(this)),
+      fileDiff_(new FileDiffModel(this)) {}
 
 int VersionDiffModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
 
@@ -71,7 +75,22 @@ void VersionDiffModel::replace(std::vector<Row> rows, const QString& left, const
             ++changed_;
     }
     endResetModel();
+    std::vector<VersionBehaviourTable::Entry> entries;
+    entries.reserve(rows_.size());
+    for (const auto& r : rows_)
+        entries.push_back({r.category, r.behaviour, r.change, r.evidence,
+                           data(index(static_cast<int>(entries.size())), EventSummaryRole).toString().toStdString()});
+    table_->setEntries(std::move(entries), left, right);
     emit changed();
+}
+
+void VersionDiffModel::setFiles(const std::optional<engine::report::FileChanges>& files) {
+    hasFiles_ = files.has_value();
+    filesAdded_ = files ? toList(files->added) : QStringList();
+    filesRemoved_ = files ? toList(files->removed) : QStringList();
+    filesChanged_ = files ? toList(files->changed) : QStringList();
+    fileDiff_->clear();  // its file belonged to the previous comparison
+    files_->setFiles(files);  // before the page's reaction to it, which may open the first file
 }
 
 void VersionDiffModel::setStatus(Status status) {
@@ -95,10 +114,7 @@ void VersionDiffModel::setChanges(const QString& package, const engine::report::
     summary_ = QString::fromStdString(changes.summary);
     changes_ = changes;
     package_ = package;
-    hasFiles_ = changes.files.has_value();
-    filesAdded_ = changes.files ? toList(changes.files->added) : QStringList();
-    filesRemoved_ = changes.files ? toList(changes.files->removed) : QStringList();
-    filesChanged_ = changes.files ? toList(changes.files->changed) : QStringList();
+    setFiles(changes.files);
     errorString_.clear();
     errorDetail_.clear();
     statusText_.clear();
@@ -136,10 +152,7 @@ void VersionDiffModel::compare(const engine::report::PackageReport& older, const
     }
     changes_.reset();
     package_ = QString::fromStdString(newer.name);
-    hasFiles_ = false;
-    filesAdded_.clear();
-    filesRemoved_.clear();
-    filesChanged_.clear();
+    setFiles(std::nullopt);
     errorString_.clear();
     errorDetail_.clear();
     statusText_.clear();
@@ -165,10 +178,7 @@ void VersionDiffModel::setError(const QString& primary, const QString& secondary
     summary_.clear();
     changes_.reset();
     package_.clear();
-    hasFiles_ = false;
-    filesAdded_.clear();
-    filesRemoved_.clear();
-    filesChanged_.clear();
+    setFiles(std::nullopt);
     replace({}, {}, {});
     errorString_ = primary;
     errorDetail_ = secondary;

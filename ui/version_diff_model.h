@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "engine/report/scan_report.h"
+#include "ui/file_diff_model.h"
+#include "ui/version_behaviour_table.h"
+#include "ui/version_file_list_model.h"
 
 namespace vigil::ui {
 
@@ -27,6 +30,11 @@ class VersionDiffModel : public QAbstractListModel {
     Q_PROPERTY(QStringList filesAdded READ filesAdded NOTIFY changed)
     Q_PROPERTY(QStringList filesRemoved READ filesRemoved NOTIFY changed)
     Q_PROPERTY(QStringList filesChanged READ filesChanged NOTIFY changed)
+    /// The same behaviours side by side (VersionBehaviourTable): older left, newer right.
+    Q_PROPERTY(QObject* sideBySide READ sideBySide CONSTANT)
+    /// The file list (VersionFileListModel) and the selected file's content diff (FileDiffModel).
+    Q_PROPERTY(QObject* files READ files CONSTANT)
+    Q_PROPERTY(QObject* fileDiff READ fileDiff CONSTANT)
     Q_PROPERTY(Status status READ status NOTIFY statusChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY statusChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusChanged)
@@ -65,6 +73,12 @@ public:
     /// The error banner's dismiss button: back to Empty.
     Q_INVOKABLE void clearError();
 
+    QObject* sideBySide() const { return table_; }
+    QObject* files() const { return files_; }
+    QObject* fileDiff() const { return fileDiff_; }
+    VersionBehaviourTable* behaviourTable() const { return table_; }
+    VersionFileListModel* fileList() const { return files_; }
+    FileDiffModel* fileDiffModel() const { return fileDiff_; }
     QString leftTitle() const { return leftTitle_; }
     QString rightTitle() const { return rightTitle_; }
     QString summary() const { return summary_; }
@@ -98,9 +112,13 @@ private:
         std::vector<engine::report::EvidenceRef> events;
     };
     void replace(std::vector<Row> rows, const QString& left, const QString& right);
+    void setFiles(const std::optional<engine::report::FileChanges>& files);
     void setStatus(Status status);
 
     std::vector<Row> rows_;
+    VersionBehaviourTable* table_;
+    VersionFileListModel* files_;
+    FileDiffModel* fileDiff_;
     QString leftTitle_, rightTitle_, summary_;
     int added_ = 0, removed_ = 0, changed_ = 0;
     bool hasFiles_ = false;

@@ -269,6 +269,9 @@ int main(int argc, char** argv) {
         cmd->add_option("--out,-o", diffOptions.out, "Write the diff in --format to FILE (pdf needs it)");
         cmd->add_option("--page-size", diffOptions.pageSize, "PDF paper: a4 or letter (default: a4)")
             ->check(CLI::IsMember({"a4", "letter"}));
+        cmd->add_option("--file", diffOptions.file,
+                        "A file of the package (as the file list names it, e.g. lib/index.js): print its content diff "
+                        "between the two versions' tarballs (text: unified diff; json: vigil.file-diff/1)");
         addCommonOptions(*cmd, common);
     }
     auto* queryNorms = query->add_subcommand("norms", "What is normal for a category: share of packages per behaviour");

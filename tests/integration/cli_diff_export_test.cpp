@@ -12,7 +12,9 @@
 #include "engine/report/html_report.h"
 #include "engine/report/scan_report_json.h"
 #include "engine/report/version_comparison.h"
+#include "engine/resolve/tarball_cache.h"
 #include "engine/store/store.h"
+#include "tests/engine/resolve/tar_builder.h"
 #include "tests/engine/plan/behaviour_store_fixture.h"
 #include "tests/support/run_process.h"
 
@@ -173,4 +175,63 @@ TEST_F(CliDiffExport, TheScanReportCarriesChangesSinceThePreviousVersion) {
     auto missing = cli({"report", file.string(), "--package", "nope@1.0.0"});
     EXPECT_EQ(missing.exitCode, 4);
     EXPECT_NE(missing.err.find("nope@1.0.0 is not a package of scan"), std::string::npos) << missing.err;
+}
+
+// `diff A B --file PATH`: one file's content diff, read from the two versions' tarballs in the
+// cache through the integrity the store recorded (report::diffStoredVersionFile).
+TEST_F(CliDiffExport, FileShowsTheContentDiffFromTheCachedTarballs) {
+    const fs::path downloads = home_ / "downloads";
+    fs::create_directories(downloads);
+    vigil::engine::resolve::TarballCache cache(home_ / ".cache" / "vigil");  // $HOME/.cache/vigil: the CLI's default
+    auto db = store::Store::open(home_ / "vigil.db");
+    ASSERT_TRUE(db.ok());
+    const auto publish = [&](const std::string& version, const std::string& index, bool withSteal) {
+        const fs::path tgz = downloads / ("evil-" + version + ".tgz");
+        {
+            vigil::test::TarBuilder tar(tgz);
+            tar.file("package/package.json", "{\"name\":\"evil\",\"version\":\"" + version + "\"}\n").file("package/index.js", index);
+            tar.file("package/logo.png", std::string("\x89PNG\r\n\x1a\n\0\0", 10) + version);
+            if (withSteal)
+                tar.file("package/lib/steal.js", "send(process.env.NPM_TOKEN);\n");
+        }
+        auto stored = cache.store(tgz, "", "evil@" + version);
+        ASSERT_TRUE(stored.ok()) << stored.error().describe();
+        store::VersionRecord v;
+        v.packageName = "evil";
+        v.version = version;
+        v.integrity = stored->integrity;
+        ASSERT_TRUE(db->upsertVersion(v).ok());
+    };
+    publish("1.0.0", "module.exports = 1;\n", false);
+    publish("1.0.1", "require('./lib/steal');\nmodule.exports = 1;\n", true);
+
+    auto text = cli({"diff", "evil@1.0.0", "evil@1.0.1", "--file", "index.js"});
+    ASSERT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_EQ(text.out, "--- a/index.js\n+++ b/index.js\n@@ -1 +1,2 @@\n+require('./lib/steal');\n module.exports = 1;\n");
+
+    auto added = cli({"diff", "evil@1.0.0", "evil@1.0.1", "--file", "lib/steal.js", "--json"});
+    ASSERT_EQ(added.exitCode, 0) << added.err;
+    const auto j = json::parse(added.out);
+    EXPECT_EQ(j["schema"], "vigil.file-diff/1");
+    EXPECT_EQ(j["in_older"], false);
+    EXPECT_EQ(j["added"], 1);
+    EXPECT_EQ(j["hunks"][0]["lines"][0]["text"], "send(process.env.NPM_TOKEN);");
+
+    auto binary = cli({"diff", "evil@1.0.0", "evil@1.0.1", "--file", "logo.png"});
+    ASSERT_EQ(binary.exitCode, 0) << binary.err;
+    EXPECT_NE(binary.out.find("binary file (15 B → 15 B)"), std::string::npos) << binary.out;
+
+    auto outside = cli({"diff", "evil@1.0.0", "evil@1.0.1", "--file", "../../etc/passwd"});
+    EXPECT_EQ(outside.exitCode, 2) << outside.out;
+    EXPECT_NE(outside.err.find("is not a path inside a package"), std::string::npos) << outside.err;
+
+    auto html = cli({"diff", "evil@1.0.0", "evil@1.0.1", "--file", "index.js", "--format", "html"});
+    EXPECT_EQ(html.exitCode, 2);
+
+    // The tarball left the cache: the error names the version and how to get it back.
+    fs::remove_all(home_ / ".cache");
+    auto gone = cli({"diff", "evil@1.0.0", "evil@1.0.1", "--file", "index.js"});
+    EXPECT_EQ(gone.exitCode, 4) << gone.err;
+    EXPECT_NE(gone.err.find("the tarball of evil@1.0.0 is not in the cache"), std::string::npos) << gone.err;
+    EXPECT_NE(gone.err.find("analyse evil@1.0.0 again"), std::string::npos) << gone.err;
 }

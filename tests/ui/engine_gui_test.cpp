@@ -169,7 +169,10 @@ private slots:
         QVERIFY(QRectF(0, 0, graph->width(), graph->height()).contains(graph->screenPosition(QStringLiteral("plain-util@1.0.0"))));
 
         const QString html = store_.path() + QStringLiteral("/fixture.html");
+        QSignalSpy exported(&exporter_, &ui::ReportExporter::exportFinished);
         QVERIFY2(exporter_.exportHtml(QUrl::fromLocalFile(html).toString()), qPrintable(exporter_.errorString()));
+        QVERIFY(exported.wait(60000));  // written on a worker
+        QVERIFY2(exported.first().first().toBool(), qPrintable(exporter_.errorString()));
         QFile file(html);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(file.readAll());
@@ -232,7 +235,10 @@ private slots:
         screenshot(QStringLiteral("09-package-details-cached"));
 
         const QString html = store_.path() + QStringLiteral("/demo-warm.html");
+        QSignalSpy exported(&exporter_, &ui::ReportExporter::exportFinished);
         QVERIFY2(exporter_.exportHtml(QUrl::fromLocalFile(html).toString()), qPrintable(exporter_.errorString()));
+        QVERIFY(exported.wait(60000));  // written on a worker
+        QVERIFY2(exported.first().first().toBool(), qPrintable(exporter_.errorString()));
         QFile file(html);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(file.readAll());

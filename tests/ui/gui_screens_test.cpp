@@ -262,13 +262,18 @@ private slots:
     void otherScreens() {
         QVERIFY(scan_.compareWithPrevious(QStringLiteral("fast-setup@3.1.0")));
         show("diff");
-        QVERIFY(find("diffList")->property("count").toInt() > 5);
-        // The added HTTP request opened on its events, as a click does; the files panel beside.
-        QVERIFY(find("diffList")->setProperty("expandedRow", 2));
+        QVERIFY(find("diffTable")->property("rows").toInt() > 5);
+        // The added HTTP request opened on its events, as a click does; the files panel below.
+        QVERIFY(find("diffTable")->setProperty("expandedRow", 2));
         QVERIFY(find("diffFiles")->property("count").toInt() >= 4);
+        // The first changed file selected, as a click or the arrow keys do: its line diff beside the list.
+        QVERIFY(find("diffFiles")->setProperty("currentIndex", 0));
+        const ui::FileDiffModel* fileDiff = scan_.diffModel()->fileDiffModel();
+        QTRY_VERIFY2(find("fileDiffLines")->property("count").toInt() > 5,
+                     qPrintable(QStringLiteral("%1 %2 %3 %4").arg(fileDiff->status()).arg(fileDiff->path(), fileDiff->errorString()).arg(fileDiff->rowCount())));
         QTest::qWait(100);
         screenshot(QStringLiteral("09-version-diff"));
-        find("diffList")->setProperty("expandedRow", -1);
+        find("diffTable")->setProperty("expandedRow", -1);
         show("rules");
         QCOMPARE(find("rulesList")->property("count").toInt(), 8);
         // One column per kind of text: every title and every hit count starts at the same x,

@@ -179,6 +179,43 @@ private slots:
         QVERIFY(!QFile::exists(pdf + QStringLiteral(".part")));
     }
 
+    // HTML and JSON go through the same worker as the PDF: the call returns at once with busy set
+    // (the window's banner says what is written), a second export meanwhile is refused, and
+    // exportFinished brings the complete file.
+    void htmlAndJsonExportsRunOffTheGuiThread() {
+        ui::ScanController big(nullptr);
+        big.setReport(ui::makeSyntheticScanReport(40));
+        ui::ReportExporter exporter(&big);
+        for (const QString& format : {QStringLiteral("html"), QStringLiteral("json")}) {
+            const QString path = kOut + QStringLiteral("/synthetic.") + format;
+            QFile::remove(path);
+            QSignalSpy done(&exporter, &ui::ReportExporter::exportFinished);
+            QSignalSpy busy(&exporter, &ui::ReportExporter::busyChanged);
+            QElapsedTimer clock;
+            clock.start();
+            QVERIFY(exporter.exportTo({}, format, path));
+            const qint64 callTook = clock.elapsed();
+            QVERIFY(exporter.busy());
+            QVERIFY2(exporter.busyText().contains(format.toUpper()) && exporter.busyText().contains(path), qPrintable(exporter.busyText()));
+            QVERIFY(done.isEmpty());  // not written yet: the worker writes it
+            QVERIFY(!exporter.exportPdf(kOut + QStringLiteral("/meanwhile.pdf")));
+            QVERIFY(exporter.errorString().contains(QStringLiteral("still being written")));
+            QCOMPARE(done.count(), 1);  // the refusal, reported at once
+            QVERIFY(done.wait(60000));
+            QVERIFY2(done.last().at(0).toBool(), qPrintable(exporter.errorString()));
+            QCOMPARE(done.last().at(1).toString(), path);
+            QCOMPARE(busy.count(), 2);
+            QVERIFY(!exporter.busy());
+            qInfo("%s of 40 packages: the call took %lld ms, the export %lld ms", qPrintable(format), callTook, clock.elapsed());
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray body = file.readAll();
+            QVERIFY(body.size() > 10000);
+            QVERIFY(format == QLatin1String("html") ? body.contains("<html") : body.startsWith("{"));
+            QVERIFY(!QFile::exists(kOut + QStringLiteral("/meanwhile.pdf")));
+        }
+    }
+
     void aFailedWriteIsShownInTheWindow() {
         const QString path = kOut + QStringLiteral("/no-such-folder/report.html");
         QVERIFY(!exporter_.exportHtml(path));

@@ -14,8 +14,10 @@
 
 #include "engine/collect/event.h"
 #include "engine/plan/scan_aggregation.h"
+#include "engine/resolve/tarball_cache.h"
 #include "engine/store/store.h"
 #include "tests/engine/analysis/analysis_test_events.h"
+#include "tests/engine/resolve/tar_builder.h"
 #include "ui/engine_scan_backend.h"
 #include "ui/report_exporter.h"
 #include "ui/scan_controller.h"
@@ -148,6 +150,126 @@ private slots:
         QCOMPARE(diff.filesChanged(), QStringList{QStringLiteral("index.js")});
     }
 
+    // Side by side: one row per behaviour, the older version left and the newer right; what only
+    // the newer does is empty on the left and highlighted "added" on the right.
+    void theSideBySideTableAlignsBothVersionsBehaviours() {
+        auto scan = controller();
+        ui::VersionBehaviourTable& table = *scan->diffModel()->behaviourTable();
+        QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        scan->compareVersions(QStringLiteral("evil@1.0.0"), QStringLiteral("evil@1.0.1"));
+        QVERIFY(waitForEnd(*scan->diffModel()));
+        QCOMPARE(table.columnCount(), 2);
+        QCOMPARE(table.rowCount(), scan->diffModel()->rowCount());
+        QCOMPARE(table.headerData(0, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("evil@1.0.0"));
+        QCOMPARE(table.headerData(1, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("evil@1.0.1"));
+        const int host = rowOf(*scan->diffModel(), QStringLiteral("evil.example:443/tcp"));
+        QVERIFY(host >= 0);
+        const QModelIndex left = table.index(host, 0), right = table.index(host, 1);
+        QVERIFY(!left.data(ui::VersionBehaviourTable::PresentRole).toBool());
+        QCOMPARE(left.data(ui::VersionBehaviourTable::TextRole).toString(), QString());
+        QCOMPARE(left.data(ui::VersionBehaviourTable::HighlightRole).toString(), QString());
+        QVERIFY(right.data(ui::VersionBehaviourTable::PresentRole).toBool());
+        QCOMPARE(right.data(ui::VersionBehaviourTable::TextRole).toString(), QStringLiteral("evil.example:443/tcp"));
+        QCOMPARE(right.data(ui::VersionBehaviourTable::HighlightRole).toString(), QStringLiteral("added"));
+        QVERIFY(right.data(ui::VersionBehaviourTable::EventSummaryRole).toString().contains(QStringLiteral("evil.example")));
+        QVERIFY(table.index(0, 0).data(ui::VersionBehaviourTable::SectionStartRole).toBool());
+
+        // The reverse comparison: the same behaviour is now only in the older version, red on the left.
+        scan->compareVersions(QStringLiteral("evil@1.0.1"), QStringLiteral("evil@1.0.0"));
+        QVERIFY(waitForEnd(*scan->diffModel()));
+        const int gone = rowOf(*scan->diffModel(), QStringLiteral("evil.example:443/tcp"));
+        QVERIFY(gone >= 0);
+        QCOMPARE(table.index(gone, 0).data(ui::VersionBehaviourTable::HighlightRole).toString(), QStringLiteral("removed"));
+        QCOMPARE(table.index(gone, 0).data(ui::VersionBehaviourTable::TextRole).toString(), QStringLiteral("evil.example:443/tcp"));
+        QVERIFY(!table.index(gone, 1).data(ui::VersionBehaviourTable::PresentRole).toBool());
+    }
+
+    // The file list, and a selected file's content diff read from the versions' cached tarballs
+    // off the GUI thread; a file the tarballs lack is an error with its primary and secondary text.
+    void selectingAChangedFileShowsItsLineDiffFromTheTarballs() {
+        {
+            engine::resolve::TarballCache cache(home_.filePath(QStringLiteral(".cache/vigil")).toStdString());
+            auto store = engine::store::Store::open(storePath_);
+            QVERIFY(store.ok());
+            const std::pair<const char*, std::vector<std::pair<std::string, std::string>>> versions[] = {
+                {"1.0.0", {{"index.js", "module.exports = 1;\n"}, {"package.json", "{}\n"}, {"README.md", "# evil\n"}}},
+                {"1.0.1", {{"index.js", "require('./lib/steal');\nmodule.exports = 1;\n"}, {"package.json", "{}\n"},
+                           {"lib/steal.js", "send(process.env.NPM_TOKEN);\n"}}}};
+            for (const auto& [version, files] : versions) {
+                const std::string tgz = home_.filePath(QStringLiteral("evil-%1.tgz").arg(QLatin1String(version))).toStdString();
+                {
+                    vigil::test::TarBuilder tar(tgz);
+                    for (const auto& [path, content] : files)
+                        tar.file("package/" + path, content);
+                }
+                auto stored = cache.store(tgz, "", std::string("evil@") + version);
+                QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().describe().c_str());
+                engine::store::VersionRecord v;
+                v.packageName = "evil";
+                v.version = version;
+                v.integrity = stored->integrity;
+                QVERIFY(store->upsertVersion(v).ok());
+            }
+        }
+        auto scan = controller();
+        ui::VersionFileListModel& files = *scan->diffModel()->fileList();
+        ui::FileDiffModel& file = *scan->diffModel()->fileDiffModel();
+        QAbstractItemModelTester filesTester(&files, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester fileTester(&file, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        scan->compareVersions(QStringLiteral("evil@1.0.0"), QStringLiteral("evil@1.0.1"));
+        QVERIFY(waitForEnd(*scan->diffModel()));
+        // Changed files first: that is what a reviewer opens.
+        QCOMPARE(files.rowCount(), 3);
+        QCOMPARE(files.index(0).data(ui::VersionFileListModel::PathRole).toString(), QStringLiteral("index.js"));
+        QCOMPARE(files.index(0).data(ui::VersionFileListModel::ChangeRole).toString(), QStringLiteral("changed"));
+        QCOMPARE(files.rowOf(QStringLiteral("README.md")), 2);
+
+        QSignalSpy status(&file, &ui::FileDiffModel::statusChanged);
+        scan->showFileDiff(QStringLiteral("index.js"));
+        QCOMPARE(file.status(), ui::FileDiffModel::Loading);  // never on the GUI thread
+        QTRY_VERIFY_WITH_TIMEOUT(file.status() != ui::FileDiffModel::Loading, 20000);
+        QVERIFY2(file.status() == ui::FileDiffModel::Ready, qPrintable(file.errorString() + " / " + file.errorDetail()));
+        QCOMPARE(file.path(), QStringLiteral("index.js"));
+        QCOMPARE(file.kind(), QStringLiteral("text"));
+        QCOMPARE(file.added(), 1);
+        QCOMPARE(file.removed(), 0);
+        QCOMPARE(file.rowCount(), 3);  // the hunk header, the added line, the unchanged one
+        QCOMPARE(file.index(0).data(ui::FileDiffModel::KindRole).toString(), QStringLiteral("hunk"));
+        QCOMPARE(file.index(1).data(ui::FileDiffModel::KindRole).toString(), QStringLiteral("added"));
+        QCOMPARE(file.index(1).data(ui::FileDiffModel::TextRole).toString(), QStringLiteral("require('./lib/steal');"));
+        QCOMPARE(file.index(1).data(ui::FileDiffModel::NewLineRole).toInt(), 1);
+        QCOMPARE(file.index(1).data(ui::FileDiffModel::OldLineRole).toInt(), 0);
+        QCOMPARE(file.index(2).data(ui::FileDiffModel::KindRole).toString(), QStringLiteral("context"));
+        QCOMPARE(file.index(2).data(ui::FileDiffModel::OldLineRole).toInt(), 1);
+        QCOMPARE(file.index(2).data(ui::FileDiffModel::NewLineRole).toInt(), 2);
+
+        scan->showFileDiff(QStringLiteral("README.md"));
+        QTRY_VERIFY_WITH_TIMEOUT(file.status() != ui::FileDiffModel::Loading, 20000);
+        QCOMPARE(file.removed(), 1);
+        QCOMPARE(file.index(1).data(ui::FileDiffModel::KindRole).toString(), QStringLiteral("removed"));
+
+        // Two requests in a row: the latest one is what the page shows.
+        scan->showFileDiff(QStringLiteral("index.js"));
+        scan->showFileDiff(QStringLiteral("lib/steal.js"));
+        QTRY_VERIFY_WITH_TIMEOUT(file.status() != ui::FileDiffModel::Loading, 20000);
+        QTest::qWait(200);  // the first one's result, whenever it lands, is dropped
+        QCOMPARE(file.path(), QStringLiteral("lib/steal.js"));
+        QCOMPARE(file.added(), 1);
+
+        scan->showFileDiff(QStringLiteral("nope.js"));
+        QTRY_VERIFY_WITH_TIMEOUT(file.status() != ui::FileDiffModel::Loading, 20000);
+        QCOMPARE(file.status(), ui::FileDiffModel::Failed);
+        QCOMPARE(file.errorString(), QStringLiteral("nope.js is in neither version of the package"));
+        QVERIFY(!file.errorDetail().isEmpty());
+        QCOMPARE(file.rowCount(), 0);
+
+        // A new comparison clears the file shown: it belonged to the previous one.
+        scan->compareVersions(QStringLiteral("evil@1.0.1"), QStringLiteral("evil@1.0.0"));
+        QVERIFY(waitForEnd(*scan->diffModel()));
+        QCOMPARE(file.status(), ui::FileDiffModel::Empty);
+        QCOMPARE(file.path(), QString());
+    }
+
     void comparingAPackageOfTheReportFindsItsPreviousVersionInTheStore() {
         auto scan = controller();
         engine::report::ScanReport report;
@@ -185,7 +307,10 @@ private slots:
         QVERIFY(exporter.canExportDiff());
         QVERIFY(exporter.suggestedFile(QStringLiteral("pdf"), QStringLiteral("diff")).fileName().endsWith(QStringLiteral("-diff.pdf")));
         const QString html = home_.filePath(QStringLiteral("diff.html"));
+        QSignalSpy htmlDone(&exporter, &ui::ReportExporter::exportFinished);
         QVERIFY2(exporter.exportTo(QStringLiteral("diff"), QStringLiteral("html"), html), qPrintable(exporter.errorString()));
+        QVERIFY(htmlDone.wait(60000));  // written on a worker
+        QVERIFY2(htmlDone.first().first().toBool(), qPrintable(exporter.errorString()));
         QFile file(html);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString body = QString::fromUtf8(file.readAll());
@@ -217,7 +342,10 @@ private slots:
         report.packages.push_back(p);
         scan->setReport(report);
         const QString one = home_.filePath(QStringLiteral("one.html"));
+        QSignalSpy oneDone(&exporter, &ui::ReportExporter::exportFinished);
         QVERIFY2(exporter.exportTo(QStringLiteral("other@1.0.1"), QStringLiteral("html"), one), qPrintable(exporter.errorString()));
+        QVERIFY(oneDone.wait(60000));
+        QVERIFY2(oneDone.first().first().toBool(), qPrintable(exporter.errorString()));
         QFile oneFile(one);
         QVERIFY(oneFile.open(QIODevice::ReadOnly));
         const QString oneBody = QString::fromUtf8(oneFile.readAll());
