@@ -119,6 +119,28 @@ TEST_F(RuntimeHookTest, DynamicCodeOfEveryKind) {
     EXPECT_EQ(find(events, "code.dynamic_require", json{{"specifier", "os"}}), nullptr) << dump(events);
 }
 
+TEST_F(RuntimeHookTest, ComputedImportSpecifiersOfAnEsModule) {
+    const auto events = runScript("imports.mjs");
+    EXPECT_NE(result_.stdoutTail.find("function helper function"), std::string::npos) << dump(events);
+    EXPECT_EVENT(events, "code.dynamic_require", (json{{"api", "import"}, {"specifier", "child_process"}}), at("imports.mjs", 3));
+    EXPECT_EVENT(events, "code.dynamic_require", (json{{"api", "import"}, {"specifier", "./lib/helper.mjs"}}),
+                 at("imports.mjs", 5));
+    // import('os') is a literal, and the entry module itself is not an import() of the package.
+    EXPECT_EQ(find(events, "code.dynamic_require", json{{"specifier", "os"}}), nullptr) << dump(events);
+    size_t count = 0;
+    for (const auto& e : events)
+        count += e.kind == "code.dynamic_require" ? 1 : 0;
+    EXPECT_EQ(count, 2u) << dump(events);
+}
+
+TEST_F(RuntimeHookTest, ComputedImportFromCommonJs) {
+    const auto events = runScript("imports_cjs.js");
+    EXPECT_NE(result_.stdoutTail.find("function helper"), std::string::npos) << dump(events);
+    EXPECT_EVENT(events, "code.dynamic_require", (json{{"api", "import"}, {"specifier", "child_process"}}),
+                 at("imports_cjs.js", 4));
+    EXPECT_EQ(find(events, "code.dynamic_require", json{{"specifier", "./lib/helper.mjs"}}), nullptr) << dump(events);
+}
+
 TEST_F(RuntimeHookTest, SpawnsIncludingTheBindingBypassAndNodeInsideAShell) {
     const auto events = runScript("spawn.js");
     EXPECT_EVENT(events, "process.spawn",
@@ -199,6 +221,34 @@ TEST_F(RuntimeHookTest, TenMinuteTimerFiresWithinSecondsAndTimeMovesOn) {
     ASSERT_NE(stimulus, nullptr);
     EXPECT_GT(stimulus->attrs["date_offset_ms"].get<int64_t>(), 0);
     EXPECT_TRUE(stimulus->attrs["timer_rule"].is_string());
+}
+
+TEST_F(RuntimeHookTest, TimersFireInTheOrderOfTheirVirtualDueTimes) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto events = runScript("timer_order.js");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+    const auto fired = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(fired.is_array() && fired.size() == 2) << dump(events);
+    // The 5-minute timer, set 1.5 s after the 10-minute one, is due first and fires first.
+    EXPECT_EQ(fired[0]["name"], "five") << fired.dump();
+    EXPECT_EQ(fired[1]["name"], "ten") << fired.dump();
+    for (const auto& f : fired) {
+        // Date shows at least the fired timer's virtual due time, and never a second timer's skip on top.
+        EXPECT_GE(f["shown"].get<int64_t>(), f["due"].get<int64_t>()) << fired.dump();
+        EXPECT_LT(f["shown"].get<int64_t>(), f["due"].get<int64_t>() + 5000) << fired.dump();
+        EXPECT_LT(f["real"].get<int64_t>(), 7000) << fired.dump();
+    }
+}
+
+TEST_F(RuntimeHookTest, TimersPromisesSleepIsAcceleratedAndMovesDate) {
+    const auto events = runScript("timer_promises.mjs");
+    EXPECT_EVENT(events, "runtime.timer", (json{{"api", "timers/promises.setTimeout"}, {"delay_ms", 600000}}),
+                 at("timer_promises.mjs", 5));
+    const auto out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << dump(events);
+    EXPECT_EQ(out["value"], "woke");
+    EXPECT_LT(out["realMs"].get<int64_t>(), 5000);
+    EXPECT_GE(out["shownMs"].get<int64_t>(), 600000);
 }
 
 TEST_F(RuntimeHookTest, UncaughtErrorsWithTheThrowingLine) {
