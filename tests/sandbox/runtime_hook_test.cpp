@@ -276,6 +276,37 @@ TEST_F(RuntimeHookTest, FreezingErrorsStackMachineryNeitherBreaksThePackageNorBl
     EXPECT_EVENT(events, "env.read", (json{{"name", "HOME"}}), at("frozen.js", 6));
 }
 
+TEST_F(RuntimeHookTest, ProcSelfNamesNeitherTheHookNorVigil) {
+    const auto events = runScript("proc_self.js");
+    const json out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << result_.stdoutTail << result_.stderrTail;
+    std::vector<std::pair<std::string, std::string>> texts;
+    for (const char* key : {"cmdline", "environ", "maps", "mountinfo", "exe"})
+        texts.emplace_back(key, out[key].get<std::string>());
+    for (const auto& [fd, target] : out["fds"].items())
+        texts.emplace_back("fd " + fd, target.get<std::string>());
+    for (const auto& [what, text] : texts) {
+        for (const char* tell : {"vigil", "hook", "--require"})
+            EXPECT_EQ(text.find(tell), std::string::npos) << what << " names " << tell << ":\n" << text;
+        // The runtime's mount point is in mountinfo; no other view of the process shows it.
+        if (what != "mountinfo") {
+            EXPECT_EQ(text.find("/opt/nodejs/runtime"), std::string::npos) << what << ":\n" << text;
+        }
+    }
+    // The command line is the one the package was started with.
+    std::vector<std::string> args;
+    const std::string cmdline = out["cmdline"].get<std::string>();
+    for (size_t at = 0; at < cmdline.size();) {
+        const size_t end = cmdline.find('\0', at);
+        const std::string arg = cmdline.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        if (!arg.empty())
+            args.push_back(arg);
+        at = end == std::string::npos ? cmdline.size() : end + 1;
+    }
+    EXPECT_EQ(args, (std::vector<std::string>{"node", "proc_self.js"}));
+    EXPECT_NE(find(events, "runtime.stimulus", json::object()), nullptr);
+}
+
 /// Runs a plain node outside the sandbox (no launcher, no hook) and returns its stdout.
 std::string unhookedNode(const fs::path& dir, const std::string& script) {
     const std::string command = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin HOME=/root node " + script;  // by PATH, as inside
