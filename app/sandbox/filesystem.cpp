@@ -97,6 +97,23 @@ std::string randomHex(size_t n) {
     return s;
 }
 
+/// Native programs see the run's date shift too: Debian's libfaketime, preloaded into every
+/// dynamically linked process by /etc/ld.so.preload — a file, not LD_PRELOAD, so there is nothing
+/// in the environment for a package to read or to drop for its children — with /etc/faketimerc
+/// holding the offset the runtime hook gives Node's Date (hook_time.cjs runOffset: 1-30 days from
+/// the machine id). Without the library (not installed) only Node's Date is shifted.
+constexpr const char* kFaketimeLib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
+void shiftNativeTime(const std::string& machineId) {
+    if (access(kFaketimeLib, R_OK) != 0)
+        return;
+    uint32_t h = 0;
+    for (const char c : machineId)
+        h = h * 31u + static_cast<uint8_t>(c);
+    writeFile(at("/etc/ld.so.preload"), std::string(kFaketimeLib) + "\n");
+    writeFile(at("/etc/faketimerc"), "+" + std::to_string(1 + h % 30) + "d\n");
+}
+
 void buildEtc(const RunPlan& plan) {
     makeDir(at("/etc"), 0755);
     // Identity files are written, never bound: the host's users, groups and hashes stay out.
@@ -123,7 +140,9 @@ void buildEtc(const RunPlan& plan) {
               "passwd:         files\ngroup:          files\nshadow:         files\n"
               "hosts:          files dns\nnetworks:       files\nprotocols:      db files\n"
               "services:       db files\n");
-    writeFile(at("/etc/machine-id"), randomHex(32) + "\n", 0444);
+    const std::string machineId = randomHex(32);
+    writeFile(at("/etc/machine-id"), machineId + "\n", 0444);
+    shiftNativeTime(machineId);
     // Public, credential-free host files that programs expect. /etc/ssl/private is deliberately
     // not among them: only the public certificate store and openssl's config.
     makeDir(at("/etc/ssl"), 0755);

@@ -8,34 +8,51 @@
 // it only removes its traces.
 'use strict';
 
-/// /proc/self/cmdline is the process's own argv memory, which the launcher filled with
-/// `--require <hook>`: rewritten here, through /proc/self/mem (a process may always write its own
-/// memory), to the command line without them. The kernel keeps the region's length
-/// (/proc/self/stat arg_start..arg_end), so the freed bytes stay NUL at its end. Node copied argv
-/// at startup (process.argv, process.title are not affected).
-function scrubCommandLine(hook) {
+/// /proc/self/cmdline and /proc/self/environ are the process's own argv and environment memory,
+/// where the launcher put `--require <hook>` and, with libfaketime, its monotonic switch (last).
+/// Rewritten here through /proc/self/mem (a process may always write its own memory). The kernel
+/// keeps each region's length (/proc/self/stat arg_start..env_end), so freed bytes stay NUL at its
+/// end. Node copied argv at startup (process.argv, process.title are unaffected); the environment
+/// string is already unset (libc's environ no longer points at it).
+function scrubProcSelf(hook, envEntry) {
   const fs = require('fs');
   let fd = -1;
   try {
     const stat = fs.readFileSync('/proc/self/stat', 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // fields[0] is field 3 (state)
-    const start = Number(fields[48 - 3]);
-    const end = Number(fields[49 - 3]);
-    if (!(start > 0 && end > start && end - start < 1 << 20))
-      return;
+    const region = (first) => {
+      const start = Number(fields[first - 3]);
+      const end = Number(fields[first + 1 - 3]);
+      if (!(start > 0 && end > start && end - start < 1 << 20))
+        return null;
+      const bytes = Buffer.alloc(end - start);
+      return fs.readSync(fd, bytes, 0, bytes.length, start) === bytes.length ? {start, bytes} : null;
+    };
+    const rewrite = (r, strings) => {
+      const clean = Buffer.alloc(r.bytes.length);  // zero-filled: the freed tail
+      clean.write(strings.length ? strings.join('\0') + '\0' : '', 0, 'latin1');
+      fs.writeSync(fd, clean, 0, clean.length, r.start);
+    };
     fd = fs.openSync('/proc/self/mem', 'r+');
-    const region = Buffer.alloc(end - start);
-    if (fs.readSync(fd, region, 0, region.length, start) !== region.length)
-      return;
-    const args = region.toString('latin1').split('\0');
-    args.pop();  // after the last NUL
-    const at = args.findIndex((a, i) => (a === '--require' || a === '-r') && args[i + 1] === hook);
-    if (at < 1)
-      return;
-    args.splice(at, 2);
-    const clean = Buffer.alloc(region.length);  // zero-filled: the freed tail
-    clean.write(args.join('\0') + '\0', 0, 'latin1');
-    fs.writeSync(fd, clean, 0, clean.length, start);
+    const args = region(48);  // arg_start, arg_end
+    if (args) {
+      const list = args.bytes.toString('latin1').split('\0');
+      list.pop();  // after the last NUL
+      const at = list.findIndex((a, i) => (a === '--require' || a === '-r') && list[i + 1] === hook);
+      if (at >= 1) {
+        list.splice(at, 2);
+        rewrite(args, list);
+      }
+    }
+    const env = envEntry ? region(50) : null;  // env_start, env_end
+    if (env) {
+      const list = env.bytes.toString('latin1').split('\0');
+      list.pop();
+      if (list[list.length - 1] === envEntry) {
+        list.pop();
+        rewrite(env, list);
+      }
+    }
   } catch {
     // No /proc or no access to it: nothing to scrub with.
   } finally {
@@ -61,7 +78,13 @@ function scrubCommandLine(hook) {
       break;
     }
   }
-  scrubCommandLine(self);
+  // The launcher's switch for libfaketime (node_launcher.c): read once by the library at start.
+  let envEntry = null;
+  if (process.env.FAKETIME_DONT_FAKE_MONOTONIC === '1') {
+    delete process.env.FAKETIME_DONT_FAKE_MONOTONIC;
+    envEntry = 'FAKETIME_DONT_FAKE_MONOTONIC=1';
+  }
+  scrubProcSelf(self, envEntry);
   if (process.execPath !== '/usr/bin/node' && process.execPath === '/opt/nodejs/bin/node') {
     process.execPath = '/usr/bin/node';
     if (process.argv[0] === '/opt/nodejs/bin/node')

@@ -12,7 +12,9 @@
 // (whenever they were set) and Date.now() in a callback is at least the timer's due time. The
 // drivers' grace waits for accelerated timers still to fire (phase_entries.js settle). Date is
 // also shifted by a per-run offset of 1-30 days (derived from the run's /etc/machine-id, so every
-// process of the run agrees) to wake date-gated payloads. timers/promises setTimeout and
+// process of the run agrees) to wake date-gated payloads; where the sandbox preloads libfaketime
+// with that offset, native programs and Node's own wall clock are shifted by it and the hook
+// adds none. timers/promises setTimeout and
 // scheduler.wait join the clock; its setInterval ticks at the accelerated period without moving
 // Date.
 'use strict';
@@ -142,8 +144,28 @@ function hookTimers() {
     promiseTimer(tp.scheduler, 'wait', 'timers/promises.scheduler.wait', false);
 }
 
+/// The shift libfaketime already applies to this process's wall clock (the sandbox preloads it
+/// with the same offset, app/sandbox/filesystem.cpp), measured against the kernel's own idea of
+/// now (boot time + uptime, which no preload can change); 0 when the clock is real.
+function nativeShiftMs() {
+  try {
+    const btime = /^btime (\d+)$/m.exec(saved.readFileSync('/proc/stat', 'latin1'));
+    const uptime = parseFloat(saved.readFileSync('/proc/uptime', 'latin1'));
+    if (!btime || !(uptime > 0))
+      return 0;
+    const shift = realDateNow() - (Number(btime[1]) + uptime) * 1000;
+    return Math.abs(shift) > DAY_MS / 2 ? Math.round(shift / DAY_MS) * DAY_MS : 0;
+  } catch {
+    return 0;
+  }
+}
+
+let nativeMs = 0;
+
 function hookDate() {
-  clock.state.offsetMs = runOffset();
+  nativeMs = nativeShiftMs();
+  // Shifted natively already: the hook adds no second offset.
+  clock.state.offsetMs = nativeMs !== 0 ? 0 : runOffset();
   const RealDate = Date;
   const realNow = RealDate.now;
   const now = () => clock.now();
@@ -256,7 +278,8 @@ function install() {
   hookTimers();
   hookDate();
   hookProcessEmit();
-  core.write('runtime.stimulus', {date_offset_ms: clock.state.offsetMs,
+  core.write('runtime.stimulus', {date_offset_ms: nativeMs !== 0 ? nativeMs : clock.state.offsetMs,
+                                  native_time: nativeMs !== 0 ? 'libfaketime' : 'none',
                                   timer_rule: 'd<=1000ms: d; else 1000+4000*L/(L+8) ms, L=log2(d/1000); one virtual clock: fired in due order, Date >= due',
                                   timer_fast_ms: FAST_MS, timer_cap_ms: FAST_MS + SPAN_MS},
              {package: '', file: '', line: 0});

@@ -4,6 +4,7 @@
 // through and the checks a hook-detecting package makes, compared with a plain, unhooked node.
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <sys/wait.h>
 
@@ -286,7 +287,7 @@ TEST_F(RuntimeHookTest, ProcSelfNamesNeitherTheHookNorVigil) {
     for (const auto& [fd, target] : out["fds"].items())
         texts.emplace_back("fd " + fd, target.get<std::string>());
     for (const auto& [what, text] : texts) {
-        for (const char* tell : {"vigil", "hook", "--require"})
+        for (const char* tell : {"vigil", "hook", "--require", "FAKETIME_"})
             EXPECT_EQ(text.find(tell), std::string::npos) << what << " names " << tell << ":\n" << text;
         // The runtime's mount point is in mountinfo; no other view of the process shows it.
         if (what != "mountinfo") {
@@ -305,6 +306,25 @@ TEST_F(RuntimeHookTest, ProcSelfNamesNeitherTheHookNorVigil) {
     }
     EXPECT_EQ(args, (std::vector<std::string>{"node", "proc_self.js"}));
     EXPECT_NE(find(events, "runtime.stimulus", json::object()), nullptr);
+}
+
+TEST_F(RuntimeHookTest, NativeProgramsAndNodeSeeTheSameShiftedDate) {
+    if (!fs::exists("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"))
+        GTEST_SKIP() << "libfaketime is not installed (packaging/bootstrap.sh installs it)";
+    const auto events = runScript("native_time.js");
+    const int64_t host = static_cast<int64_t>(std::time(nullptr));
+    const json out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << dump(events);
+    const collect::Event* stimulus = find(events, "runtime.stimulus", json{{"native_time", "libfaketime"}});
+    ASSERT_NE(stimulus, nullptr) << dump(events);
+    const int64_t offset = stimulus->attrs["date_offset_ms"].get<int64_t>() / 1000;
+    EXPECT_GE(offset, 86400);
+    EXPECT_LE(offset, 30 * 86400);
+    // `date` (native, through libfaketime) and Node's Date show the run's offset, once.
+    EXPECT_NEAR(static_cast<double>(out["native"].get<int64_t>() - host), static_cast<double>(offset), 10.0);
+    EXPECT_NEAR(static_cast<double>(out["node"].get<int64_t>() - host), static_cast<double>(offset), 10.0);
+    // libfaketime's monotonic switch never reaches the package.
+    EXPECT_TRUE(out["monotonicEnv"].get<bool>());
 }
 
 /// Runs a plain node outside the sandbox (no launcher, no hook) and returns its stdout.
