@@ -27,7 +27,7 @@ extern char** environ;
 #define VIGIL_REAL_MONOTONIC "FAKETIME_DONT_FAKE_MONOTONIC=1"
 
 static char** nodeEnvironment(void) {
-    size_t n = 0;
+    size_t n = 0, kept = 0;
     char** env;
     if (access("/etc/faketimerc", F_OK) != 0)
         return environ;
@@ -36,8 +36,13 @@ static char** nodeEnvironment(void) {
     env = calloc(n + 2, sizeof *env);
     if (env == NULL)
         return environ;
-    memcpy(env, environ, n * sizeof *env);
-    env[n] = (char*)VIGIL_REAL_MONOTONIC;
+    /* libfaketime's shared-memory handle, which it exports to the children of every process it
+     * starts in: Node's own copy creates its own (on the heap, where the hook unsets it), so none
+     * is left in Node's initial environment for /proc/self/environ to show. */
+    for (n = 0; environ[n] != NULL; ++n)
+        if (strncmp(environ[n], "FAKETIME_SHARED=", 16) != 0)
+            env[kept++] = environ[n];
+    env[kept] = (char*)VIGIL_REAL_MONOTONIC;
     return env;
 }
 

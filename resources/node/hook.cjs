@@ -83,6 +83,8 @@ function scrubProcSelf(hook, envEntry) {
   if (process.env.FAKETIME_DONT_FAKE_MONOTONIC === '1') {
     delete process.env.FAKETIME_DONT_FAKE_MONOTONIC;
     envEntry = 'FAKETIME_DONT_FAKE_MONOTONIC=1';
+    // Exported by libfaketime's start in this process (the launcher dropped the inherited one).
+    delete process.env.FAKETIME_SHARED;
   }
   scrubProcSelf(self, envEntry);
   if (process.execPath !== '/usr/bin/node' && process.execPath === '/opt/nodejs/bin/node') {
