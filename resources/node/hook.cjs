@@ -97,9 +97,9 @@ function scrubProcSelf(hook, envEntry) {
   if (core.active()) {
     core.installDisguise();
     require('./hook_capture.cjs').install();
-    require('./hook_modules.cjs').install();
+    const modules = require('./hook_modules.cjs').install();
     const time = require('./hook_time.cjs');
-    time.install();
+    time.install(modules);
     time.startWatching();
   }
 

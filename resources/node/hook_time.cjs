@@ -274,12 +274,15 @@ function observe(args) {
   }
 }
 
-function install() {
+/// `captures`: what hook_modules.cjs could install ({dynamicImport}), recorded with the stimulus
+/// so a run without import() capture (another Node's internals) says so.
+function install(captures = {}) {
   hookTimers();
   hookDate();
   hookProcessEmit();
   core.write('runtime.stimulus', {date_offset_ms: nativeMs !== 0 ? nativeMs : clock.state.offsetMs,
                                   native_time: nativeMs !== 0 ? 'libfaketime' : 'none',
+                                  import_capture: captures.dynamicImport === true,
                                   timer_rule: 'd<=1000ms: d; else 1000+4000*L/(L+8) ms, L=log2(d/1000); one virtual clock: fired in due order, Date >= due',
                                   timer_fast_ms: FAST_MS, timer_cap_ms: FAST_MS + SPAN_MS},
              {package: '', file: '', line: 0});

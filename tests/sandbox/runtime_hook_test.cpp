@@ -132,6 +132,7 @@ TEST_F(RuntimeHookTest, ComputedImportSpecifiersOfAnEsModule) {
     for (const auto& e : events)
         count += e.kind == "code.dynamic_require" ? 1 : 0;
     EXPECT_EQ(count, 2u) << dump(events);
+    EXPECT_NE(find(events, "runtime.stimulus", json{{"import_capture", true}}), nullptr) << dump(events);
 }
 
 TEST_F(RuntimeHookTest, ComputedImportFromCommonJs) {
