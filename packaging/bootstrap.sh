@@ -22,6 +22,8 @@ packages=(
   clang llvm bpftool libbpf-dev libseccomp-dev libnl-3-dev libnl-route-3-dev
   # The tracer's completeness tests compare against strace -f (tests only; product code never runs it)
   strace
+  # Native time shift in the sandbox (preloaded through its /etc/ld.so.preload; issue 4)
+  libfaketime
   # Graph layout for the GUI and reports
   libgraphviz-dev
   # Qt 6 and every QML module the QML imports (they do not depend on each other: ARCHITECTURE §5)

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <sys/wait.h>
 #include <climits>
+#include <dirent.h>
 #include <cstdio>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -96,6 +97,23 @@ std::string randomHex(size_t n) {
     return s;
 }
 
+/// Native programs see the run's date shift too: Debian's libfaketime, preloaded into every
+/// dynamically linked process by /etc/ld.so.preload — a file, not LD_PRELOAD, so there is nothing
+/// in the environment for a package to read or to drop for its children — with /etc/faketimerc
+/// holding the offset the runtime hook gives Node's Date (hook_time.cjs runOffset: 1-30 days from
+/// the machine id). Without the library (not installed) only Node's Date is shifted.
+constexpr const char* kFaketimeLib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
+void shiftNativeTime(const std::string& machineId) {
+    if (access(kFaketimeLib, R_OK) != 0)
+        return;
+    uint32_t h = 0;
+    for (const char c : machineId)
+        h = h * 31u + static_cast<uint8_t>(c);
+    writeFile(at("/etc/ld.so.preload"), std::string(kFaketimeLib) + "\n");
+    writeFile(at("/etc/faketimerc"), "+" + std::to_string(1 + h % 30) + "d\n");
+}
+
 void buildEtc(const RunPlan& plan) {
     makeDir(at("/etc"), 0755);
     // Identity files are written, never bound: the host's users, groups and hashes stay out.
@@ -122,7 +140,9 @@ void buildEtc(const RunPlan& plan) {
               "passwd:         files\ngroup:          files\nshadow:         files\n"
               "hosts:          files dns\nnetworks:       files\nprotocols:      db files\n"
               "services:       db files\n");
-    writeFile(at("/etc/machine-id"), randomHex(32) + "\n", 0444);
+    const std::string machineId = randomHex(32);
+    writeFile(at("/etc/machine-id"), machineId + "\n", 0444);
+    shiftNativeTime(machineId);
     // Public, credential-free host files that programs expect. /etc/ssl/private is deliberately
     // not among them: only the public certificate store and openssl's config.
     makeDir(at("/etc/ssl"), 0755);
@@ -267,12 +287,73 @@ void buildHome(const RunPlan& plan, int scratchFd, int lowerFd) {
 /// Every `node` of the run starts with the runtime hook: the host's binary moves to
 /// kRealNodePath and the launcher stands in for /usr/bin/node (and so for /bin/node and any
 /// PATH lookup). Both are read-only binds, so package code can replace neither.
-void bindNodeLauncher(int launcherFd) {
+void bindNodeLauncher(const std::string& launcher) {
     makeDir(at("/opt/nodejs/bin"), 0755);
     writeFile(at(kRealNodePath), "", 0755);
     bindReadOnly("/usr/bin/node", at(kRealNodePath));
-    bindReadOnly("/proc/self/fd/" + std::to_string(launcherFd), at("/usr/bin/node"));
-    close(launcherFd);
+    bindReadOnly(launcher, at("/usr/bin/node"));
+}
+
+/// Copies the host file `from` to `name` under dirFd (a scratch directory).
+void copyInto(int dirFd, const char* name, const std::string& from, mode_t mode) {
+    const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        die("open", from);
+    const int out = openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (out < 0)
+        die("openat", std::string("scratch copy of ") + from);
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0)
+            die("read", from);
+        if (n == 0)
+            break;
+        if (write(out, buf, static_cast<size_t>(n)) != n)
+            die("write", std::string("scratch copy of ") + from);
+    }
+    if (fchmod(out, mode) != 0)
+        die("fchmod", std::string("scratch copy of ") + from);
+    close(out);
+    close(in);
+}
+
+void makeScratchDirs(int mnt, const char* const* dirs) {
+    for (; *dirs != nullptr; ++dirs)
+        if (mkdirat(mnt, *dirs, 0755) != 0 || fchmodat(mnt, *dirs, 0755, 0) != 0)
+            die("mkdirat", std::string("scratch ") + *dirs);
+}
+
+/// The Node runtime (hook, drivers) and the launcher are copied to the scratch tmpfs and bound
+/// from there: a bind mount shows its source path in /proc/self/mountinfo, and the host's
+/// (a build tree, /usr/share/vigil, /usr/libexec/vigil) would name VIGIL to any package.
+/// Under the paths they are shown at, so mountinfo reads like a plain bind of the same path.
+void stageNodeRuntime(const RunPlan& plan, int mnt) {
+    if (plan.runtimeDir.empty())
+        return;
+    static const char* const runtimeDirs[] = {kScratchRuntimeOpt, kScratchRuntimeNodejs, kScratchRuntime, nullptr};
+    makeScratchDirs(mnt, runtimeDirs);
+    const int dst = openat(mnt, kScratchRuntime, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    DIR* src = opendir(plan.runtimeDir.c_str());
+    if (dst < 0 || src == nullptr)
+        die("opendir", "runtime dir " + plan.runtimeDir);
+    while (const dirent* e = readdir(src)) {
+        struct stat st {};
+        const std::string from = plan.runtimeDir + "/" + e->d_name;
+        if (e->d_name[0] != '.' && stat(from.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            copyInto(dst, e->d_name, from, 0644);
+    }
+    closedir(src);
+    close(dst);
+    if (!plan.nodeLauncher.empty() && access("/usr/bin/node", X_OK) == 0) {
+        static const char* const launcherDirs[] = {kScratchLauncherUsr, kScratchLauncherBin, nullptr};
+        makeScratchDirs(mnt, launcherDirs);
+        const int bin = openat(mnt, kScratchLauncherBin, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (bin < 0)
+            die("openat", std::string("scratch ") + kScratchLauncherBin);
+        copyInto(bin, "node", plan.nodeLauncher, 0755);
+        close(bin);
+    }
 }
 
 }  // namespace
@@ -340,6 +421,7 @@ int createScratch(const RunPlan& plan) {
         if (d.sandboxOwned && fchownat(mnt, d.name, plan.hostUid, plan.hostGid, 0) != 0)
             die("fchownat", std::string("scratch ") + d.name);
     }
+    stageNodeRuntime(plan, mnt);
     return mnt;
 }
 
@@ -349,15 +431,9 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
         die("mount", "make / private");
     // Before the new root shadows /tmp, where a package dir may live.
     const int lowerFd = plan.packageFd >= 0 ? reopenPackageDir(plan) : -1;
-    // Opened here for the same reason: the runtime dir may live under the host's /tmp too.
-    const int runtimeFd = plan.runtimeDir.empty() ? -1 : open(plan.runtimeDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (!plan.runtimeDir.empty() && runtimeFd < 0)
-        die("open", "runtime dir " + plan.runtimeDir);
-    // The launcher may live under the host's /tmp as well (a build tree there).
-    const bool hookNode = runtimeFd >= 0 && !plan.nodeLauncher.empty() && access("/usr/bin/node", X_OK) == 0;
-    const int launcherFd = hookNode ? open(plan.nodeLauncher.c_str(), O_PATH | O_CLOEXEC) : -1;
-    if (hookNode && launcherFd < 0)
-        die("open", "node launcher " + plan.nodeLauncher);
+    // The runtime and the launcher were staged on the scratch tmpfs (stageNodeRuntime).
+    const bool hookNode = !plan.runtimeDir.empty() && !plan.nodeLauncher.empty() && access("/usr/bin/node", X_OK) == 0;
+    const std::string scratch = "/proc/self/fd/" + std::to_string(scratchFd) + "/";
     mountTmpfs(kNewRoot, "mode=0755,size=8m", MS_NOSUID | MS_NODEV);
     for (const char* p : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"})
         mirrorHostPath(p);
@@ -382,14 +458,13 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
     makeDir(at("/run/user/1000"), 0700);
     if (chown(at("/run/user/1000").c_str(), plan.hostUid, plan.hostGid) != 0)
         die("chown", at("/run/user/1000"));
-    if (runtimeFd >= 0) {
+    if (!plan.runtimeDir.empty()) {
         makeDir(at("/opt/nodejs"), 0755);
         makeDir(at(kRuntimeDir), 0755);
-        bindReadOnly("/proc/self/fd/" + std::to_string(runtimeFd), at(kRuntimeDir), MS_NOSUID | MS_NODEV);
-        close(runtimeFd);
+        bindReadOnly(scratch + kScratchRuntime, at(kRuntimeDir), MS_NOSUID | MS_NODEV);
     }
-    if (launcherFd >= 0)
-        bindNodeLauncher(launcherFd);
+    if (hookNode)
+        bindNodeLauncher(scratch + kScratchLauncherBin + "/node");
     // The runtime hook's channel (runtime_channel.cpp): the FIFO's directory on the scratch tmpfs.
     makeDir(at("/run/user/1000/systemd"), 0755);
     bindReadOnly("/proc/self/fd/" + std::to_string(scratchFd) + "/" + kRuntimeChannelScratchDir, at(kRuntimeChannelDir),

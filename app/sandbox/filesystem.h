@@ -13,9 +13,15 @@ constexpr const char* kScratchHomeLower = "home";      ///< the planted bait hom
 constexpr const char* kScratchHomeUpper = "home-upper";
 constexpr const char* kScratchHomeWork = "home-work";
 constexpr const char* kScratchTmp = "tmp";             ///< /tmp, bound
+// Copies of the Node runtime and the launcher, bound read-only at the same paths in the sandbox.
+constexpr const char* kScratchRuntimeOpt = "opt";
+constexpr const char* kScratchRuntimeNodejs = "opt/nodejs";
+constexpr const char* kScratchRuntime = "opt/nodejs/runtime";  ///< kRuntimeDir
+constexpr const char* kScratchLauncherUsr = "usr";
+constexpr const char* kScratchLauncherBin = "usr/bin";         ///< usr/bin/node: the launcher
 
 /// Helper side, before the namespaces: a detached, size-capped tmpfs holding the overlays' upper
-/// and work dirs, the home's lower layer and /tmp. It is in no mount table; the returned fd keeps
+/// and work dirs, the home's lower layer, /tmp and copies of the Node runtime and launcher. It is in no mount table; the returned fd keeps
 /// it alive so the helper can read what the run wrote after the sandbox is gone.
 int createScratch(const RunPlan& plan);
 

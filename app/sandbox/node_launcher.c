@@ -17,6 +17,35 @@
 #define VIGIL_REAL_NODE "/opt/nodejs/bin/node"
 #define VIGIL_HOOK "/opt/nodejs/runtime/hook.cjs"
 
+extern char** environ;
+
+/* With libfaketime preloaded (the sandbox's /etc/ld.so.preload), Node's monotonic clock must stay
+ * real: the hook's event times are merged with the kernel's by CLOCK_MONOTONIC, and libuv's timers
+ * run on it. libfaketime reads this once at start; the hook then removes it from the environment
+ * (and from /proc/self/environ), so neither the package nor its children see it. Appended last,
+ * where the hook's scrub leaves only trailing NULs. */
+#define VIGIL_REAL_MONOTONIC "FAKETIME_DONT_FAKE_MONOTONIC=1"
+
+static char** nodeEnvironment(void) {
+    size_t n = 0, kept = 0;
+    char** env;
+    if (access("/etc/faketimerc", F_OK) != 0)
+        return environ;
+    while (environ[n] != NULL)
+        ++n;
+    env = calloc(n + 2, sizeof *env);
+    if (env == NULL)
+        return environ;
+    /* libfaketime's shared-memory handle, which it exports to the children of every process it
+     * starts in: Node's own copy creates its own (on the heap, where the hook unsets it), so none
+     * is left in Node's initial environment for /proc/self/environ to show. */
+    for (n = 0; environ[n] != NULL; ++n)
+        if (strncmp(environ[n], "FAKETIME_SHARED=", 16) != 0)
+            env[kept++] = environ[n];
+    env[kept] = (char*)VIGIL_REAL_MONOTONIC;
+    return env;
+}
+
 int main(int argc, char** argv) {
     char** args = calloc((size_t)argc + 3, sizeof *args);
     int i;
@@ -30,7 +59,7 @@ int main(int argc, char** argv) {
     for (i = 1; i < argc; ++i)
         args[i + 2] = argv[i];
     args[argc + 2 > 3 ? argc + 2 : 3] = NULL;
-    execv(VIGIL_REAL_NODE, args);
+    execve(VIGIL_REAL_NODE, args, nodeEnvironment());
     fprintf(stderr, "node: %s\n", strerror(errno));
     return errno == ENOENT ? 127 : 126;
 }

@@ -82,7 +82,7 @@ RuntimeChannel createRuntimeChannel(int scratchFd) {
     // The FIFO stays root's: the sandbox user writes through the "other" bits.
     RuntimeChannel c;
     if (mkdirat(scratchFd, kRuntimeChannelScratchDir, 0755) != 0)
-        die("mkdirat", "scratch hook dir");
+        die("mkdirat", "scratch runtime channel dir");
     const std::string fifo = std::string(kRuntimeChannelScratchDir) + "/" + kRuntimeChannelName;
     if (mknodat(scratchFd, fifo.c_str(), S_IFIFO | 0600, 0) != 0)
         die("mknodat", "runtime channel FIFO");

@@ -12,7 +12,7 @@ namespace vigil::sandbox {
 constexpr const char* kRuntimeChannelDir = "/run/user/1000/systemd";
 constexpr const char* kRuntimeChannelName = "notify";
 /// Name of the channel's directory inside the scratch tmpfs (next to the overlay's upper/work).
-constexpr const char* kRuntimeChannelScratchDir = "hook";
+constexpr const char* kRuntimeChannelScratchDir = "systemd";  ///< its name shows in mountinfo
 /// Lines forwarded per run; the rest are counted as dropped (a flood is itself a finding).
 constexpr uint64_t kRuntimeMaxLines = 200000;
 

@@ -2,9 +2,10 @@
 #include "engine/collect/phase_collector.h"
 
 #include <algorithm>
-#include <set>
 #include <charconv>
 #include <ctime>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -168,11 +169,30 @@ void joinDnsNames(std::vector<Event>& events) {
     for (const Event& e : events)
         if (e.kind == kind::NetDns && e.source == Source::Honeypot && e.attrs.contains("address"))
             resolvers.insert(e.attrs["address"].get<std::string>());
-    std::string lastName;  // the most recent name the honeypot resolved, in stream order
+    // Every name resolves to the same answer address, so "the last name resolved" must be the
+    // last one the connecting process resolved: another process's lookup in between would lend
+    // its name. The honeypot sees packets, not processes; a query is the process's whose DNS
+    // traffic (kernel) last preceded it, or the Node process that asked for that very name
+    // (runtime network.dns, exact). Traffic without a known pid keeps the run-wide last name.
+    std::string lastName;
+    std::map<int32_t, std::string> nameByPid;
+    std::map<std::string, int32_t> askedBy;  // runtime lookups: name -> pid
+    int32_t lastDnsPid = 0;
     for (Event& e : events) {
         if (e.kind == kind::NetDns) {
-            if (e.attrs.contains("name"))
-                lastName = e.attrs["name"].get<std::string>();
+            if (!e.attrs.contains("name") || !e.attrs["name"].is_string())
+                continue;
+            const std::string name = e.attrs["name"].get<std::string>();
+            if (e.source == Source::Runtime) {
+                if (e.pid > 0)
+                    askedBy[name] = e.pid;
+                continue;  // a lookup asked for, not yet an answer
+            }
+            lastName = name;
+            const auto asked = askedBy.find(name);
+            const int32_t pid = asked != askedBy.end() ? asked->second : lastDnsPid;
+            if (pid > 0)
+                nameByPid[pid] = name;
             continue;
         }
         const bool carrier = e.kind == kind::NetConnect || e.kind == kind::NetSend || e.kind == kind::NetTcpData ||
@@ -183,8 +203,13 @@ void joinDnsNames(std::vector<Event>& events) {
         const int port = e.attrs.value("port", 0);
         if (port == 53 && resolvers.count(address)) {
             e.attrs["dns_traffic"] = true;  // the query itself is its network.dns event
-        } else if ((address == kHoneypotAnswerIpv4 || address == kHoneypotAnswerIpv6) && !lastName.empty()) {
-            e.attrs["host"] = lastName;
+            if (e.pid > 0)
+                lastDnsPid = e.pid;
+        } else if (address == kHoneypotAnswerIpv4 || address == kHoneypotAnswerIpv6) {
+            const auto own = e.pid > 0 ? nameByPid.find(e.pid) : nameByPid.end();
+            const std::string& name = own != nameByPid.end() ? own->second : lastName;
+            if (!name.empty())
+                e.attrs["host"] = name;
         }
     }
 }

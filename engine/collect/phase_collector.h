@@ -59,9 +59,10 @@ MergedEvents mergePhaseEvents(const std::string& phase, const PhaseClock& clock,
 inline constexpr const char* kHoneypotAnswerIpv4 = "104.18.32.7";
 inline constexpr const char* kHoneypotAnswerIpv6 = "2606:4700::6812:2007";
 /// Joins the honeypot's DNS log to the traffic (run by mergePhaseEvents on the ordered stream):
-/// a connection or datagram to an answer address gets `host` = the name most recently resolved
-/// before it, so it reads as the host the package asked for rather than a bare IP; traffic to the
-/// resolver's port 53 is marked `dns_traffic` (its query is already a network.dns event).
+/// a connection or datagram to an answer address gets `host` = the name its own process most
+/// recently resolved (the run's last name when its pid or its lookups are unknown), so it reads as
+/// the host the package asked for rather than a bare IP; traffic to the resolver's port 53 is
+/// marked `dns_traffic` (its query is already a network.dns event).
 void joinDnsNames(std::vector<Event>& events);
 
 /// Honeypot records -> network.dns / http / tls_sni / tcp_data / tcp_syn / udp_data events

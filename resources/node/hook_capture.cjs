@@ -1,5 +1,6 @@
-// VIGIL runtime hook, captures: environment, dynamic code, modules, processes, bindings, network
-// and sensitive files. Each capture records, then calls the original unchanged.
+// VIGIL runtime hook, captures: environment, dynamic code, processes, bindings, network and
+// sensitive files (computed require/import(): hook_modules.cjs). Each capture records, then calls
+// the original unchanged.
 'use strict';
 
 const core = require('./hook_core.cjs');
@@ -176,55 +177,6 @@ function hookWasm() {
   for (const api of ['instantiate', 'compile', 'validate'])
     wrap(WebAssembly, api, (args) => capture(true, () => ['code.wasm', {api: 'WebAssembly.' + api, bytes: bytes(args[0])}]));
   wrap(WebAssembly, 'Module', (args) => capture(true, () => ['code.wasm', {api: 'WebAssembly.Module', bytes: bytes(args[0])}]));
-}
-
-// --- Dynamic require --------------------------------------------------------------------------
-
-const sourceLines = new Map();
-
-function isLiteralCall(file, line, column) {
-  let lines = sourceLines.get(file);
-  if (lines === undefined) {
-    try {
-      lines = saved.readFileSync(file, 'utf8').split('\n');
-    } catch {
-      lines = null;
-    }
-    sourceLines.set(file, lines);
-  }
-  if (!lines || !lines[line - 1])
-    return true;  // unknown: do not claim it was computed
-  const text = lines[line - 1].slice(Math.max(0, column - 1));
-  // `require('x')` / `require("x")` / require(`x`) without interpolation.
-  return /^require\s*\(\s*(?:'[^'\\]*'|"[^"\\]*"|`[^`$\\]*`)\s*\)/.test(text);
-}
-
-function hookRequire() {
-  const Module = require('module');
-  wrap(Module.prototype, 'require', (args) => {
-    if (typeof args[0] !== 'string')
-      return;
-    capture(false, () => {
-      // The frame that wrote `require(...)`: the first user frame above the loader.
-      const sites = core.callSites(40);
-      let top = true;
-      for (const s of sites) {
-        const file = s.getFileName && s.getFileName();
-        if (file && file.startsWith(core.RUNTIME_DIR)) {
-          if (!top)
-            return null;  // the hook's own require
-          continue;
-        }
-        top = false;
-        if (!file || file.startsWith('node:'))
-          continue;
-        if (!file.startsWith('/') || isLiteralCall(file, s.getLineNumber(), s.getColumnNumber()))
-          return null;
-        return ['code.dynamic_require', {api: 'require', specifier: truncate(args[0], 512)}];
-      }
-      return null;
-    });
-  });
 }
 
 // --- Processes ----------------------------------------------------------------------------------
@@ -411,7 +363,6 @@ function install() {
   hookCompiledStrings();
   hookVm();
   hookWasm();
-  hookRequire();
   hookChildProcess();
   hookBinding();
   hookNetwork();

@@ -5,15 +5,18 @@
 //   accelerated(d) = d                                          for d <= 1 s (and d > 2^31-1,
 //                                                               which Node itself turns into 1 ms)
 //                  = 1000 + 4000 * L / (L + 8), L = log2(d / 1000)   above (ms, rounded)
-// Monotonic, so a longer delay never fires before a shorter one set at the same moment, and
-// bounded: a minute becomes ~2.7 s, ten minutes ~3.1 s, 45 minutes ~3.3 s, a day ~3.7 s, and
-// nothing exceeds 5 s. A fixed cap would make every long delay equal and lose their order; a
-// linear scale would leave hour-long delays past the phase. The drivers' grace waits for
-// accelerated timers still to fire (phase_entries.js settle). When an accelerated timer fires,
-// the skipped time (d - accelerated) is added to the virtual clock, so Date.now() after a
-// 10-minute timer is 10 minutes later. Date is also shifted by a per-run offset of 1-30 days
-// (derived from the run's /etc/machine-id, so every process of the run agrees) to wake
-// date-gated payloads.
+// Bounded: a minute becomes ~2.7 s, ten minutes ~3.1 s, 45 minutes ~3.3 s, a day ~3.7 s, and
+// nothing exceeds 5 s. A fixed cap would make every long delay equal; a linear scale would leave
+// hour-long delays past the phase. That is a timer's real delay; hook_clock.cjs keeps every
+// package timer on one virtual clock, so timers fire in the order of their virtual due times
+// (whenever they were set) and Date.now() in a callback is at least the timer's due time. The
+// drivers' grace waits for accelerated timers still to fire (phase_entries.js settle). Date is
+// also shifted by a per-run offset of 1-30 days (derived from the run's /etc/machine-id, so every
+// process of the run agrees) to wake date-gated payloads; where the sandbox preloads libfaketime
+// with that offset, native programs and Node's own wall clock are shifted by it and the hook
+// adds none. timers/promises setTimeout and
+// scheduler.wait join the clock; its setInterval ticks at the accelerated period without moving
+// Date.
 'use strict';
 
 const core = require('./hook_core.cjs');
@@ -21,6 +24,7 @@ const core = require('./hook_core.cjs');
 const {wrap, disguise, saved} = core;
 // Taken before hookTimers: the hook's own watch timer is neither recorded nor accelerated.
 const realSetInterval = setInterval;
+const realClearTimeout = clearTimeout;
 
 const FAST_MS = 1000;
 const SPAN_MS = 4000;   // accelerated delays approach FAST_MS + SPAN_MS and never reach it
@@ -36,8 +40,9 @@ function accelerated(delay) {
   return Math.round(FAST_MS + SPAN_MS * l / (l + KNEE));
 }
 
-let skippedMs = 0;
-let offsetMs = 0;
+// Taken before hookTimers: the clock's companion timers are the real ones.
+const realDateNow = Date.now;
+const clock = require('./hook_clock.cjs').createClock(() => realDateNow(), accelerated);
 
 function runOffset() {
   try {
@@ -51,6 +56,15 @@ function runOffset() {
   }
 }
 
+/// A package's delay as Node reads it, or null when the hook leaves the timer alone (Node turns
+/// anything above TIMEOUT_MAX into 1 ms).
+function managedDelay(value) {
+  let d = Number(value);
+  if (!(d >= 1))
+    d = 1;  // Node's rule for 0, negatives and NaN
+  return d > TIMEOUT_MAX ? null : Math.trunc(d);
+}
+
 function hookTimers() {
   const timers = require('timers');
   const wrapTimer = (obj, api) => {
@@ -58,24 +72,31 @@ function hookTimers() {
     if (!d || typeof d.value !== 'function')
       return;
     const original = d.value;
+    const interval = api === 'setInterval';
     const proxy = new Proxy(original, {
       apply(target, thisArg, args) {
         // Only a package's timers: Node's and the phase drivers' own time limits stay real.
         const who = typeof args[0] === 'function' ? core.packageCaller(true) : null;
-        if (who) {
-          const delay = Number(args[1]) || 0;
-          const fast = accelerated(delay);
-          core.emit('runtime.timer', {api, delay_ms: delay, accelerated_ms: fast}, who);
-          if (fast !== delay) {
-            const fn = args[0];
-            const skip = delay - fast;
-            const rest = args.slice(2);
-            // A plain function keeps `this` as Node passes it (the Timeout object).
-            // An interval skips the same time at every tick, so Date moves on by d each time.
-            args = [function () { skippedMs += skip; return core.callScrubbed(fn, this, rest); }, fast];
+        const delay = who ? managedDelay(args[1]) : null;
+        if (who)
+          core.emit('runtime.timer', {api, delay_ms: Number(args[1]) || 0, accelerated_ms: accelerated(Number(args[1]) || 0)}, who);
+        if (delay === null)
+          return core.callScrubbed(target, thisArg, args);
+        let timeout = null;
+        const entry = clock.add(delay, interval, () => timeout !== null && timeout._destroyed === true);
+        // The companion first: same delay, same Node list, so it runs right before the package's.
+        const companion = core.callScrubbed(target, globalThis, [() => {
+          if (timeout !== null && timeout._destroyed === true) {
+            realClearTimeout(companion);
+            return;
           }
-        }
-        return core.callScrubbed(target, thisArg, args);
+          clock.firing(entry);
+        }, entry.realDelay]);
+        companion.unref();
+        const callArgs = args.slice();
+        callArgs[1] = entry.realDelay;
+        timeout = core.callScrubbed(target, thisArg, callArgs);
+        return timeout;
       },
     });
     disguise(proxy, original);
@@ -87,24 +108,67 @@ function hookTimers() {
     wrapTimer(timers, api);
   }
   const tp = require('timers/promises');
-  wrap(tp, 'setTimeout', (args) => {
-    const who = core.packageCaller(true);
-    if (!who)
-      return;
-    const delay = Number(args[0]) || 0;
-    core.emit('runtime.timer', {api: 'timers/promises.setTimeout', delay_ms: delay, accelerated_ms: accelerated(delay)}, who);
-    if (accelerated(delay) !== delay) {
-      skippedMs += delay - accelerated(delay);
-      args[0] = accelerated(delay);
-    }
-  });
+  // A promise timer cannot be held back: it takes its place in the order of real fire times and
+  // moves the clock when it settles (before the package's own continuation, attached later).
+  const promiseTimer = (obj, key, api, interval) => {
+    let entry = null;
+    wrap(obj, key, (args) => {
+      entry = null;
+      const who = core.packageCaller(true);
+      if (!who)
+        return;
+      const raw = Number(args[0]) || 0;
+      core.emit('runtime.timer', {api, delay_ms: raw, accelerated_ms: accelerated(raw)}, who);
+      const delay = managedDelay(args[0]);
+      if (delay === null)
+        return;
+      if (interval) {
+        args[0] = accelerated(delay);  // each tick: no clock entry (see the stimulus)
+        return;
+      }
+      entry = clock.addPassive(delay);
+      args[0] = entry.realDelay;
+    }, (result) => {
+      const e = entry;
+      entry = null;
+      if (e && result && typeof result.then === 'function') {
+        const settle = () => clock.settled(e);
+        core.guard(() => saved.apply(Promise.prototype.then, result, [settle, settle]));
+      }
+      return result;
+    });
+  };
+  promiseTimer(tp, 'setTimeout', 'timers/promises.setTimeout', false);
+  promiseTimer(tp, 'setInterval', 'timers/promises.setInterval', true);
+  if (tp.scheduler && typeof tp.scheduler.wait === 'function')
+    promiseTimer(tp.scheduler, 'wait', 'timers/promises.scheduler.wait', false);
 }
 
+/// The shift libfaketime already applies to this process's wall clock (the sandbox preloads it
+/// with the same offset, app/sandbox/filesystem.cpp), measured against the kernel's own idea of
+/// now (boot time + uptime, which no preload can change); 0 when the clock is real.
+function nativeShiftMs() {
+  try {
+    const btime = /^btime (\d+)$/m.exec(saved.readFileSync('/proc/stat', 'latin1'));
+    const uptime = parseFloat(saved.readFileSync('/proc/uptime', 'latin1'));
+    if (!btime || !(uptime > 0))
+      return 0;
+    const shift = realDateNow() - (Number(btime[1]) + uptime) * 1000;
+    return Math.abs(shift) > DAY_MS / 2 ? Math.round(shift / DAY_MS) * DAY_MS : 0;
+  } catch {
+    return 0;
+  }
+}
+
+let nativeMs = 0;
+
 function hookDate() {
-  offsetMs = runOffset();
+  nativeMs = nativeShiftMs();
+  // Shifted natively already: the hook adds no second offset.
+  clock.state.offsetMs = nativeMs !== 0 ? 0 : runOffset();
   const RealDate = Date;
   const realNow = RealDate.now;
-  const now = () => realNow() + offsetMs + skippedMs;
+  const now = () => clock.now();
   const proxy = new Proxy(RealDate, {
     construct(target, args, newTarget) {
       return saved.construct(target, args.length === 0 ? [now()] : args, newTarget === proxy ? target : newTarget);
@@ -210,12 +274,16 @@ function observe(args) {
   }
 }
 
-function install() {
+/// `captures`: what hook_modules.cjs could install ({dynamicImport}), recorded with the stimulus
+/// so a run without import() capture (another Node's internals) says so.
+function install(captures = {}) {
   hookTimers();
   hookDate();
   hookProcessEmit();
-  core.write('runtime.stimulus', {date_offset_ms: offsetMs,
-                                  timer_rule: 'd<=1000ms: d; else 1000+4000*L/(L+8) ms, L=log2(d/1000)',
+  core.write('runtime.stimulus', {date_offset_ms: nativeMs !== 0 ? nativeMs : clock.state.offsetMs,
+                                  native_time: nativeMs !== 0 ? 'libfaketime' : 'none',
+                                  import_capture: captures.dynamicImport === true,
+                                  timer_rule: 'd<=1000ms: d; else 1000+4000*L/(L+8) ms, L=log2(d/1000); one virtual clock: fired in due order, Date >= due',
                                   timer_fast_ms: FAST_MS, timer_cap_ms: FAST_MS + SPAN_MS},
              {package: '', file: '', line: 0});
 }

@@ -4,6 +4,7 @@
 // through and the checks a hook-detecting package makes, compared with a plain, unhooked node.
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <sys/wait.h>
 
@@ -119,6 +120,29 @@ TEST_F(RuntimeHookTest, DynamicCodeOfEveryKind) {
     EXPECT_EQ(find(events, "code.dynamic_require", json{{"specifier", "os"}}), nullptr) << dump(events);
 }
 
+TEST_F(RuntimeHookTest, ComputedImportSpecifiersOfAnEsModule) {
+    const auto events = runScript("imports.mjs");
+    EXPECT_NE(result_.stdoutTail.find("function helper function"), std::string::npos) << dump(events);
+    EXPECT_EVENT(events, "code.dynamic_require", (json{{"api", "import"}, {"specifier", "child_process"}}), at("imports.mjs", 3));
+    EXPECT_EVENT(events, "code.dynamic_require", (json{{"api", "import"}, {"specifier", "./lib/helper.mjs"}}),
+                 at("imports.mjs", 5));
+    // import('os') is a literal, and the entry module itself is not an import() of the package.
+    EXPECT_EQ(find(events, "code.dynamic_require", json{{"specifier", "os"}}), nullptr) << dump(events);
+    size_t count = 0;
+    for (const auto& e : events)
+        count += e.kind == "code.dynamic_require" ? 1 : 0;
+    EXPECT_EQ(count, 2u) << dump(events);
+    EXPECT_NE(find(events, "runtime.stimulus", json{{"import_capture", true}}), nullptr) << dump(events);
+}
+
+TEST_F(RuntimeHookTest, ComputedImportFromCommonJs) {
+    const auto events = runScript("imports_cjs.js");
+    EXPECT_NE(result_.stdoutTail.find("function helper"), std::string::npos) << dump(events);
+    EXPECT_EVENT(events, "code.dynamic_require", (json{{"api", "import"}, {"specifier", "child_process"}}),
+                 at("imports_cjs.js", 4));
+    EXPECT_EQ(find(events, "code.dynamic_require", json{{"specifier", "./lib/helper.mjs"}}), nullptr) << dump(events);
+}
+
 TEST_F(RuntimeHookTest, SpawnsIncludingTheBindingBypassAndNodeInsideAShell) {
     const auto events = runScript("spawn.js");
     EXPECT_EVENT(events, "process.spawn",
@@ -201,6 +225,34 @@ TEST_F(RuntimeHookTest, TenMinuteTimerFiresWithinSecondsAndTimeMovesOn) {
     EXPECT_TRUE(stimulus->attrs["timer_rule"].is_string());
 }
 
+TEST_F(RuntimeHookTest, TimersFireInTheOrderOfTheirVirtualDueTimes) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto events = runScript("timer_order.js");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+    const auto fired = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(fired.is_array() && fired.size() == 2) << dump(events);
+    // The 5-minute timer, set 1.5 s after the 10-minute one, is due first and fires first.
+    EXPECT_EQ(fired[0]["name"], "five") << fired.dump();
+    EXPECT_EQ(fired[1]["name"], "ten") << fired.dump();
+    for (const auto& f : fired) {
+        // Date shows at least the fired timer's virtual due time, and never a second timer's skip on top.
+        EXPECT_GE(f["shown"].get<int64_t>(), f["due"].get<int64_t>()) << fired.dump();
+        EXPECT_LT(f["shown"].get<int64_t>(), f["due"].get<int64_t>() + 5000) << fired.dump();
+        EXPECT_LT(f["real"].get<int64_t>(), 7000) << fired.dump();
+    }
+}
+
+TEST_F(RuntimeHookTest, TimersPromisesSleepIsAcceleratedAndMovesDate) {
+    const auto events = runScript("timer_promises.mjs");
+    EXPECT_EVENT(events, "runtime.timer", (json{{"api", "timers/promises.setTimeout"}, {"delay_ms", 600000}}),
+                 at("timer_promises.mjs", 5));
+    const auto out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << dump(events);
+    EXPECT_EQ(out["value"], "woke");
+    EXPECT_LT(out["realMs"].get<int64_t>(), 5000);
+    EXPECT_GE(out["shownMs"].get<int64_t>(), 600000);
+}
+
 TEST_F(RuntimeHookTest, UncaughtErrorsWithTheThrowingLine) {
     const auto events = runScript("uncaught.js");
     EXPECT_NE(result_.exitCode, 0);
@@ -224,6 +276,56 @@ TEST_F(RuntimeHookTest, FreezingErrorsStackMachineryNeitherBreaksThePackageNorBl
     const auto events = runScript("frozen.js");
     EXPECT_NE(result_.stdoutTail.find("caught ENOENT\nstring"), std::string::npos) << dump(events);
     EXPECT_EVENT(events, "env.read", (json{{"name", "HOME"}}), at("frozen.js", 6));
+}
+
+TEST_F(RuntimeHookTest, ProcSelfNamesNeitherTheHookNorVigil) {
+    const auto events = runScript("proc_self.js");
+    const json out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << result_.stdoutTail << result_.stderrTail;
+    std::vector<std::pair<std::string, std::string>> texts;
+    for (const char* key : {"cmdline", "environ", "maps", "mountinfo", "exe"})
+        texts.emplace_back(key, out[key].get<std::string>());
+    for (const auto& [fd, target] : out["fds"].items())
+        texts.emplace_back("fd " + fd, target.get<std::string>());
+    for (const auto& [what, text] : texts) {
+        for (const char* tell : {"vigil", "hook", "--require", "FAKETIME_"})
+            EXPECT_EQ(text.find(tell), std::string::npos) << what << " names " << tell << ":\n" << text;
+        // The runtime's mount point is in mountinfo; no other view of the process shows it.
+        if (what != "mountinfo") {
+            EXPECT_EQ(text.find("/opt/nodejs/runtime"), std::string::npos) << what << ":\n" << text;
+        }
+    }
+    // The command line is the one the package was started with.
+    std::vector<std::string> args;
+    const std::string cmdline = out["cmdline"].get<std::string>();
+    for (size_t at = 0; at < cmdline.size();) {
+        const size_t end = cmdline.find('\0', at);
+        const std::string arg = cmdline.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        if (!arg.empty())
+            args.push_back(arg);
+        at = end == std::string::npos ? cmdline.size() : end + 1;
+    }
+    EXPECT_EQ(args, (std::vector<std::string>{"node", "proc_self.js"}));
+    EXPECT_NE(find(events, "runtime.stimulus", json::object()), nullptr);
+}
+
+TEST_F(RuntimeHookTest, NativeProgramsAndNodeSeeTheSameShiftedDate) {
+    if (!fs::exists("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"))
+        GTEST_SKIP() << "libfaketime is not installed (packaging/bootstrap.sh installs it)";
+    const auto events = runScript("native_time.js");
+    const int64_t host = static_cast<int64_t>(std::time(nullptr));
+    const json out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << dump(events);
+    const collect::Event* stimulus = find(events, "runtime.stimulus", json{{"native_time", "libfaketime"}});
+    ASSERT_NE(stimulus, nullptr) << dump(events);
+    const int64_t offset = stimulus->attrs["date_offset_ms"].get<int64_t>() / 1000;
+    EXPECT_GE(offset, 86400);
+    EXPECT_LE(offset, 30 * 86400);
+    // `date` (native, through libfaketime) and Node's Date show the run's offset, once.
+    EXPECT_NEAR(static_cast<double>(out["native"].get<int64_t>() - host), static_cast<double>(offset), 10.0);
+    EXPECT_NEAR(static_cast<double>(out["node"].get<int64_t>() - host), static_cast<double>(offset), 10.0);
+    // Neither the launcher's monotonic switch nor libfaketime's own variable reaches the package.
+    EXPECT_EQ(out["faketimeEnv"], json::array()) << out.dump();
 }
 
 /// Runs a plain node outside the sandbox (no launcher, no hook) and returns its stdout.

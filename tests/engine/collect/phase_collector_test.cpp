@@ -78,6 +78,62 @@ TEST(PhaseCollector, ConnectionsToTheAnswerAddressCarryTheNameResolvedBeforeThem
     EXPECT_FALSE(m.events[6].attrs.contains("dns_traffic"));
 }
 
+Event by(int32_t pid, Event e) {
+    e.pid = pid;
+    return e;
+}
+
+TEST(PhaseCollector, AConnectionCarriesTheNameItsOwnProcessResolved) {
+    // Two processes resolve different names to the one answer address, interleaved: each
+    // connection reads as its own process's name, not the run's last one.
+    PhaseClock clock;
+    const std::string answer = kHoneypotAnswerIpv4;
+    const nlohmann::json resolver = {{"address", "192.168.1.1"}, {"port", 53}};
+    SourceEvents kernel{"kernel",
+                        {by(11, net(10, "network.connect", Source::Kernel, resolver)),
+                         by(22, net(30, "network.connect", Source::Kernel, resolver)),
+                         by(11, net(50, "network.connect", Source::Kernel, {{"address", answer}, {"port", 443}})),
+                         by(22, net(60, "network.send", Source::Kernel, {{"address", answer}, {"port", 8080}})),
+                         // A process that resolved nothing itself: the run's last name, as before.
+                         by(33, net(70, "network.connect", Source::Kernel, {{"address", answer}, {"port", 80}}))},
+                        0};
+    SourceEvents honeypot{"honeypot",
+                          {net(20, "network.dns", Source::Honeypot, {{"name", "pkg-a.example"}, {"address", "192.168.1.1"}, {"port", 53}}),
+                           net(40, "network.dns", Source::Honeypot, {{"name", "c2-b.example"}, {"address", "192.168.1.1"}, {"port", 53}})},
+                          0};
+    const MergedEvents m = mergePhaseEvents("install", clock, {kernel, honeypot});
+    ASSERT_EQ(m.events.size(), 7u);
+    EXPECT_EQ(m.events[4].pid, 11);
+    EXPECT_EQ(m.events[4].attrs.value("host", ""), "pkg-a.example");
+    EXPECT_EQ(m.events[5].attrs.value("host", ""), "c2-b.example");
+    EXPECT_EQ(m.events[6].attrs.value("host", ""), "c2-b.example");
+}
+
+TEST(PhaseCollector, ANodeLookupNamesItsProcessEvenWhenQueriesInterleave) {
+    // Both processes' DNS packets leave before either answer is logged; the Node process said
+    // which name it asked for (runtime network.dns), which settles whose query each was.
+    PhaseClock clock;
+    const std::string answer = kHoneypotAnswerIpv4;
+    const nlohmann::json resolver = {{"address", "192.168.1.1"}, {"port", 53}};
+    SourceEvents kernel{"kernel",
+                        {by(7, net(10, "network.connect", Source::Kernel, resolver)),
+                         by(9, net(12, "network.connect", Source::Kernel, resolver)),
+                         by(7, net(50, "network.connect", Source::Kernel, {{"address", answer}, {"port", 443}})),
+                         by(9, net(60, "network.connect", Source::Kernel, {{"address", answer}, {"port", 443}}))},
+                        0};
+    SourceEvents runtime{"runtime", {by(7, net(5, "network.dns", Source::Runtime, {{"api", "dns.lookup"}, {"name", "exfil.example"}}))}, 0};
+    SourceEvents honeypot{"honeypot",
+                          {net(20, "network.dns", Source::Honeypot, {{"name", "exfil.example"}, {"address", "192.168.1.1"}, {"port", 53}}),
+                           net(21, "network.dns", Source::Honeypot, {{"name", "registry.example"}, {"address", "192.168.1.1"}, {"port", 53}})},
+                          0};
+    const MergedEvents m = mergePhaseEvents("import", clock, {kernel, runtime, honeypot});
+    ASSERT_EQ(m.events.size(), 7u);
+    EXPECT_EQ(m.events[5].pid, 7);
+    EXPECT_EQ(m.events[5].attrs.value("host", ""), "exfil.example");
+    EXPECT_EQ(m.events[6].pid, 9);
+    EXPECT_EQ(m.events[6].attrs.value("host", ""), "registry.example");
+}
+
 TEST(PhaseCollector, ConnectionsToTheIpv6AnswerAddressCarryTheNameResolvedByAaaa) {
     PhaseClock clock;
     SourceEvents kernel{"kernel",
