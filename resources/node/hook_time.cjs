@@ -67,6 +67,10 @@ function managedDelay(value) {
 
 function hookTimers() {
   const timers = require('timers');
+  // Package timer -> its companion. Clearing the package's timer clears the companion at once:
+  // a cleared timer must leave nothing pending (the phase drivers wait for due timers, and a
+  // leftover companion would make them wait out a timer that will never run the package's code).
+  const companions = new WeakMap();
   const wrapTimer = (obj, api) => {
     const d = saved.getOwnPropertyDescriptor(obj, api);
     if (!d || typeof d.value !== 'function')
@@ -96,7 +100,26 @@ function hookTimers() {
         const callArgs = args.slice();
         callArgs[1] = entry.realDelay;
         timeout = core.callScrubbed(target, thisArg, callArgs);
+        if (timeout !== null && typeof timeout === 'object')
+          companions.set(timeout, companion);
         return timeout;
+      },
+    });
+    disguise(proxy, original);
+    saved.defineProperty(obj, api, {value: proxy, writable: d.writable, enumerable: d.enumerable,
+                                    configurable: d.configurable});
+  };
+  const wrapClear = (obj, api) => {
+    const d = saved.getOwnPropertyDescriptor(obj, api);
+    if (!d || typeof d.value !== 'function')
+      return;
+    const original = d.value;
+    const proxy = new Proxy(original, {
+      apply(target, thisArg, args) {
+        const companion = args[0] !== null && typeof args[0] === 'object' ? companions.get(args[0]) : undefined;
+        if (companion !== undefined)
+          realClearTimeout(companion);
+        return core.callScrubbed(target, thisArg, args);
       },
     });
     disguise(proxy, original);
@@ -106,6 +129,10 @@ function hookTimers() {
   for (const api of ['setTimeout', 'setInterval']) {
     wrapTimer(globalThis, api);
     wrapTimer(timers, api);
+  }
+  for (const api of ['clearTimeout', 'clearInterval']) {
+    wrapClear(globalThis, api);
+    wrapClear(timers, api);
   }
   const tp = require('timers/promises');
   // A promise timer cannot be held back: it takes its place in the order of real fire times and

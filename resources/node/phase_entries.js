@@ -171,12 +171,25 @@ function watchPending() {
       return 0;
     }
   };
+  // The runtime hook arms an unref'd companion right before each package timer, with the same
+  // delay (hook_time.cjs): the next timer created has its duration and (within a few ms: an
+  // interval re-arms each after its own callback) its start. It is the hook's, not the package's,
+  // so it is not listed as pending.
+  const isCompanion = (id, r) => {
+    if (r.timer === undefined || typeof r.timer.hasRef !== 'function' || r.timer.hasRef()) return false;
+    for (const [other, o] of live)
+      if (other > id && o.timer !== undefined && o.timer !== r.timer && o.timer._idleTimeout === r.timer._idleTimeout &&
+          Math.abs(o.timer._idleStart - r.timer._idleStart) <= 5)
+        return true;
+    return false;
+  };
   const pending = () => {
     const stdio = stdioIds();
     const kinds = [];
     for (const [id, r] of live) {
       if (own.has(id) || stdio.has(id)) continue;
       if (r.handle && !(r.handle.fd >= 0)) continue;
+      if (r.type === 'Timeout' && isCompanion(id, r)) continue;
       kinds.push(r.type);
     }
     const procs = otherProcesses();
