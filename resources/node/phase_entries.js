@@ -3,6 +3,9 @@
 // against the package's files, bounded), else `main`/"."; and its bins. Shared by the import
 // and api phase drivers.
 const fs = require('fs');
+// Taken when the driver loads, before any package code can replace them.
+const savedApply = Reflect.apply;
+const savedFunctionToString = Function.prototype.toString;
 const path = require('path');
 
 const MAX_PATTERN_FILES = 20;
@@ -171,17 +174,19 @@ function watchPending() {
       return 0;
     }
   };
-  // The runtime hook arms an unref'd companion right before each package timer, with the same
-  // delay (hook_time.cjs): the next timer created has its duration and (within a few ms: an
-  // interval re-arms each after its own callback) its start. It is the hook's, not the package's,
-  // so it is not listed as pending.
-  const isCompanion = (id, r) => {
-    if (r.timer === undefined || typeof r.timer.hasRef !== 'function' || r.timer.hasRef()) return false;
-    for (const [other, o] of live)
-      if (other > id && o.timer !== undefined && o.timer !== r.timer && o.timer._idleTimeout === r.timer._idleTimeout &&
-          Math.abs(o.timer._idleStart - r.timer._idleStart) <= 5)
-        return true;
-    return false;
+  // The runtime hook arms a companion right before each package timer (hook_time.cjs) that moves
+  // its virtual clock; it is the hook's, not the package's, so it is not listed as pending. It is
+  // known by its callback's source (read with the toString saved before any package code ran).
+  // Only the list is affected: the wait above never needs it (a companion is cleared with its
+  // package timer and is due with it).
+  const isCompanion = (r) => {
+    const callback = r.timer !== undefined ? r.timer._onTimeout : undefined;
+    if (typeof callback !== 'function') return false;
+    try {
+      return savedApply(savedFunctionToString, callback, []).includes('clock.firing(entry)');
+    } catch {
+      return false;
+    }
   };
   const pending = () => {
     const stdio = stdioIds();
@@ -189,7 +194,7 @@ function watchPending() {
     for (const [id, r] of live) {
       if (own.has(id) || stdio.has(id)) continue;
       if (r.handle && !(r.handle.fd >= 0)) continue;
-      if (r.type === 'Timeout' && isCompanion(id, r)) continue;
+      if (r.type === 'Timeout' && isCompanion(r)) continue;
       kinds.push(r.type);
     }
     const procs = otherProcesses();
