@@ -276,8 +276,9 @@ done
 wc -l w/f1.txt w/f2.txt > /dev/null
 ls w > /dev/null
 # node's startup threads open files of their own (/usr/bin/node): staying 300 ms lets them finish,
-# so what strace sees does not depend on how fast node exits
-node -e "const s = require('net').connect(9, '127.0.0.1'); s.on('error', () => {}); require('fs').readFileSync('w/f3.txt'); setTimeout(() => {}, 300)"
+# so what strace sees does not depend on how fast node exits. Atomics.wait blocks for real; a
+# setTimeout would not, since the sandbox's runtime hook fires timers early.
+node -e "const s = require('net').connect(9, '127.0.0.1'); s.on('error', () => {}); require('fs').readFileSync('w/f3.txt'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300)"
 )SH";
 
 struct Reference {
