@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/plan/consumer_project.h"
+
 
 namespace vigil::engine::plan {
 
@@ -173,13 +175,15 @@ struct Merged {
 };
 
 /// The other packages whose code did every one of a finding's events, sorted; empty when any of
-/// them is the package's own or unattributable (npm, a shell, the honeypot), is of the install
+/// them is the package's own, the phase driver's (the consumer project's code calling its API and
+/// bins), or unattributable (npm, a shell, the honeypot), is of the install
 /// phase, or when it has none (outcome, resource and norm matches): such a finding stays the
 /// package's.
 std::vector<std::string> viaDependencies(const AnalysisDocument& doc, const std::set<Ref>& refs) {
     if (refs.empty() || doc.attribution.empty())
         return {};
     const std::string self = doc.fingerprint.package + "@" + doc.fingerprint.version;
+    const std::string driver = fmt::format("{}@{}", kConsumerName, kConsumerVersion);
     std::map<std::string, std::map<uint64_t, const std::string*>> owner;  // phase -> seq -> package
     for (const auto& [package, phases] : doc.attribution)
         for (const auto& [phase, seqs] : phases)
@@ -193,8 +197,8 @@ std::vector<std::string> viaDependencies(const AnalysisDocument& doc, const std:
         if (phase == owner.end())
             return {};
         const auto it = phase->second.find(r.seq);
-        if (it == phase->second.end() || *it->second == self)
-            return {};
+        if (it == phase->second.end() || *it->second == self || *it->second == driver)
+            return {};  // its own, nobody's, or the phase driver's calls of its API and bins
         via.insert(*it->second);
     }
     return {via.begin(), via.end()};

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include "engine/analysis/event_attribution.h"
+#include "engine/plan/consumer_project.h"
 #include "engine/plan/rule_evaluator.h"
 #include "engine/plan/scan_aggregation.h"
+#include "engine/plan/stored_attribution.h"
+#include "engine/store/store.h"
 
 namespace vigil::engine::plan {
 namespace {
@@ -257,6 +260,35 @@ TEST_F(DependencyAttributionTest, TheDependencyCarriesItAtFullSeverityInTheScan)
         }
 }
 
+TEST_F(DependencyAttributionTest, ThePhaseDriversCallsAreThePackagesOwn) {
+    auto ev = RuleEvaluator::load({dir_});
+    ASSERT_TRUE(ev.ok()) << ev.error().describe();
+    // The import driver (the consumer project's code) runs the package's bin, which runs `uname`.
+    const std::vector<Event> stream = {
+        runtimeEvent(0, collect::kind::ProcessSpawn,
+                     {{"api", "child_process.spawnSync"}, {"command", "/home/dev/project/node_modules/.bin/app"},
+                      {"args", {"--help"}}, {"shell", false}},
+                     std::string(kConsumerName) + "@" + kConsumerVersion),
+        kernelEvent(1, collect::kind::ProcessFork, {{"child_pid", 10}}, 2, 1),
+        kernelEvent(2, collect::kind::ProcessExec,
+                    {{"path", "/usr/bin/node"}, {"argv", {"node", "/home/dev/project/node_modules/.bin/app"}},
+                     {"env_names", json::array()}},
+                    10, 2),
+    };
+    analysis::PhaseRecord r;
+    r.phase = "import";
+    r.runtime = "node-test";
+    r.events = stream;
+    AnalysisDocument d;
+    d.fingerprint = analysis::buildFingerprint(analysis::PackageIdentity::inConsumer("app", "1.0.0"), {r}, nullptr);
+    d.attribution = analysis::evidenceAttribution(d.fingerprint, {{"import", analysis::attributeEvents(r.events)}});
+    d.attributionKnown = true;
+    ASSERT_FALSE(d.attribution.empty());
+    const report::Finding* programs = find(ev->judge(d), "runs-programs");
+    ASSERT_NE(programs, nullptr);
+    EXPECT_EQ(programs->severity, Severity::Low);
+}
+
 TEST_F(DependencyAttributionTest, WhatALifecycleScriptLoadsIsThePackagesOwn) {
     auto ev = RuleEvaluator::load({dir_});
     ASSERT_TRUE(ev.ok()) << ev.error().describe();
@@ -274,6 +306,53 @@ TEST_F(DependencyAttributionTest, WhatALifecycleScriptLoadsIsThePackagesOwn) {
     const report::Finding* binding = find(findings, "process-binding");
     ASSERT_NE(binding, nullptr);
     EXPECT_EQ(binding->severity, Severity::Medium);
+}
+
+TEST_F(DependencyAttributionTest, AStoredDocumentGetsItsAttributionFromTheStoredEventsOnce) {
+    auto store = store::Store::open(dir_ / "store.db");
+    ASSERT_TRUE(store.ok()) << store.error().describe();
+    AnalysisDocument doc = appDocument();
+    doc.attribution.clear();
+    doc.attributionKnown = false;  // as analysed before attribution existed
+    store::VersionRecord v;
+    v.packageName = "app";
+    v.version = "1.0.0";
+    auto id = store->upsertVersion(v);
+    ASSERT_TRUE(id.ok()) << id.error().describe();
+    store::AnalysisRecord record;
+    record.version = *id;
+    record.fingerprint = fingerprintRecordOf(toJson(doc), "test-analyzer");
+    store::AnalysisRunRecord run;
+    run.phase = store::Phase::Import;
+    run.outcome = "ok";
+    for (const Event& e : importStream())
+        run.events.push_back(store::EventRecord{e.tsNs, e.kind, collect::toJson(e).dump()});
+    record.runs.push_back(std::move(run));
+    ASSERT_TRUE(store->recordAnalysis(record).ok());
+
+    auto stored = store->fingerprintOf("npm", "app", "1.0.0");
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    json document = fingerprintJsonOf(**stored);
+    ASSERT_FALSE(document.contains("attribution"));
+    auto added = addStoredAttribution(*store, *id, "test-analyzer", document);
+    ASSERT_TRUE(added.ok()) << added.error().describe();
+    EXPECT_TRUE(*added);
+    // The same as the analyzer computes from the live events.
+    EXPECT_EQ(document["attribution"], analysis::toJson(appDocument().attribution)) << document["attribution"];
+    EXPECT_EQ(document["attribution"]["app@1.0.0"]["import"], json::array({2, 8, 10}));
+
+    auto ev = RuleEvaluator::load({dir_});
+    ASSERT_TRUE(ev.ok()) << ev.error().describe();
+    auto findings = ev->evaluate(AnalysisTarget{}, document);
+    ASSERT_TRUE(findings.ok()) << findings.error().describe();
+    const report::Finding* binding = find(*findings, "process-binding");
+    ASSERT_NE(binding, nullptr);
+    EXPECT_EQ(binding->severity, Severity::Info);
+
+    // Once there, it is not computed again.
+    auto again = addStoredAttribution(*store, *id, "test-analyzer", document);
+    ASSERT_TRUE(again.ok());
+    EXPECT_FALSE(*again);
 }
 
 }  // namespace
