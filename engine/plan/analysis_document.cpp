@@ -75,6 +75,8 @@ json toJson(const AnalysisDocument& d) {
         proofs.push_back(toJson(p));
     j["exfiltration"] = std::move(proofs);
     j["warnings"] = d.warnings;
+    if (d.attributionKnown)
+        j["attribution"] = analysis::toJson(d.attribution);
     if (!d.category.category.empty())
         j["category"] = analysis::toJson(d.category);
     j["network_calls"] = hostsOf(fp);
@@ -109,6 +111,13 @@ Result<AnalysisDocument> analysisDocumentFromJson(const json& j) {
         for (const json& w : *it)
             if (w.is_string())
                 d.warnings.push_back(w.get<std::string>());
+    if (const auto it = j.find("attribution"); it != j.end()) {
+        auto attribution = analysis::evidenceAttributionFromJson(*it);
+        if (!attribution)
+            return std::move(attribution).error().withContext(d.fingerprint.package + "@" + d.fingerprint.version);
+        d.attribution = std::move(attribution).value();
+        d.attributionKnown = true;
+    }
     if (const auto it = j.find("category"); it != j.end() && it->is_object()) {
         d.category.category = it->value("category", "");
         d.category.confidence = it->value("confidence", 0.0);

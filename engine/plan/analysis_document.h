@@ -3,9 +3,10 @@
 // PackageAnalysis::fingerprint and the store's fingerprint document hold this JSON, so the rules
 // can judge a stored version again without running it: analysis::toJson(fingerprint)'s keys
 // (package, version, runtime, checksum, phases, sections) plus "exfiltration" (the proofs, which
-// the fingerprint does not carry), "warnings" (what degraded the analysis) and the store's six
-// summary arrays (network_calls, file_reads, file_writes, env_reads, shell_commands,
-// dynamic_code_exec) that the norms, the heatmap and the GUI's behaviour list read.
+// the fingerprint does not carry), "warnings" (what degraded the analysis), "attribution" (which
+// package's code did the evidence events) and the store's six summary arrays (network_calls,
+// file_reads, file_writes, env_reads, shell_commands, dynamic_code_exec) that the norms, the
+// heatmap and the GUI's behaviour list read.
 #pragma once
 
 #include <string>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/analysis/category.h"
+#include "engine/analysis/event_attribution.h"
 #include "engine/analysis/exfiltration.h"
 #include "engine/analysis/fingerprint.h"
 #include "engine/core/result.h"
@@ -31,6 +33,11 @@ struct AnalysisDocument {
     analysis::CategoryGuess category;
     std::vector<analysis::ExfiltrationProof> proofs;
     std::vector<std::string> warnings;
+    /// Which package's code did the evidence events ("attribution" in the JSON; the package's
+    /// own and unattributable events are not listed). Additive: a document stored before it
+    /// existed has none (attributionKnown false) until the scan fills it in from the stored events.
+    analysis::EvidenceAttribution attribution;
+    bool attributionKnown = false;
 };
 
 nlohmann::json toJson(const AnalysisDocument& document);

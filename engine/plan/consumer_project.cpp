@@ -248,8 +248,8 @@ Result<ConsumerProject> stageConsumerProject(const StageRequest& request) {
         linkBins(project, loc, placed.alias, request.trees.at(placed.node));
     project.hasBindingGyp = fs::is_regular_file(project.packageDir / "binding.gyp", ec);
 
-    const nlohmann::json consumer = {{"name", "my-app"},
-                                     {"version", "1.0.0"},
+    const nlohmann::json consumer = {{"name", kConsumerName},
+                                     {"version", kConsumerVersion},
                                      {"private", true},
                                      {"dependencies", {{project.name, project.version}}}};
     const std::string text = consumer.dump(2) + "\n";

@@ -23,6 +23,11 @@ namespace vigil::engine::plan {
 
 /// Where the sandbox shows the project (the overlay's mount point).
 inline constexpr const char* kSandboxProjectDir = "/home/dev/project";
+/// The synthetic consumer's package.json name and version. The phase drivers run as its code
+/// (they import the package, call its API, run its bins), so events attributed to it are the
+/// package's own doing, never a dependency's.
+inline constexpr const char* kConsumerName = "my-app";
+inline constexpr const char* kConsumerVersion = "1.0.0";
 
 struct ConsumerProject {
     std::filesystem::path dir;         ///< host path of the project root (the overlay's lower layer)

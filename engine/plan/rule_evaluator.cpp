@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/plan/consumer_project.h"
+
 
 namespace vigil::engine::plan {
 
@@ -172,6 +174,52 @@ struct Merged {
     std::set<std::string> exceptions;
 };
 
+/// The other packages whose code did every one of a finding's events, sorted; empty when any of
+/// them is the package's own, the phase driver's (the consumer project's code calling its API and
+/// bins), or unattributable (npm, a shell, the honeypot), is of the install
+/// phase, or when it has none (outcome, resource and norm matches): such a finding stays the
+/// package's.
+std::vector<std::string> viaDependencies(const AnalysisDocument& doc, const std::set<Ref>& refs) {
+    if (refs.empty() || doc.attribution.empty())
+        return {};
+    const std::string self = doc.fingerprint.package + "@" + doc.fingerprint.version;
+    const std::string driver = fmt::format("{}@{}", kConsumerName, kConsumerVersion);
+    std::map<std::string, std::map<uint64_t, const std::string*>> owner;  // phase -> seq -> package
+    for (const auto& [package, phases] : doc.attribution)
+        for (const auto& [phase, seqs] : phases)
+            for (uint64_t seq : seqs)
+                owner[phase][seq] = &package;
+    std::set<std::string> via;
+    for (const Ref& r : refs) {
+        if (r.phase == "install")
+            return {};  // only the package's own lifecycle scripts run: whatever they load is its doing
+        const auto phase = owner.find(r.phase);
+        if (phase == owner.end())
+            return {};
+        const auto it = phase->second.find(r.seq);
+        if (it == phase->second.end() || *it->second == self || *it->second == driver)
+            return {};  // its own, nobody's, or the phase driver's calls of its API and bins
+        via.insert(*it->second);
+    }
+    return {via.begin(), via.end()};
+}
+
+/// A finding only other packages' code accounts for becomes information on this package, naming
+/// them; the dependency itself carries it at full severity (scan_aggregation: creditDependencies).
+void demoteToDependencies(report::Finding& f, const std::vector<std::string>& via, const analysis::Fingerprint& fp) {
+    std::string names;
+    for (const std::string& v : via)
+        names += (names.empty() ? "" : ", ") + v;
+    const char* noun = via.size() == 1 ? "dependency" : "dependencies";
+    f.evidence[std::string(kViaDependencyKey)] = via;
+    f.evidence[std::string(kSeverityAsOwnKey)] = std::string(severityName(f.severity));
+    f.description += fmt::format(
+        "; every event behind it is code of its {} {}, which {}@{} loaded: information here, not {}'s own behaviour",
+        noun, names, fp.package, fp.version, fp.package);
+    f.title += fmt::format(" (through its {} {})", noun, names);
+    f.severity = Severity::Info;
+}
+
 std::string hex(const unsigned char* data, unsigned int n) {
     std::string out;
     for (unsigned int i = 0; i < n; ++i)
@@ -300,6 +348,8 @@ std::vector<report::Finding> RuleEvaluator::judge(const AnalysisDocument& doc) c
                 break;
             f.events.push_back(report::EvidenceRef{r.phase, r.seq, r.summary});
         }
+        if (const auto via = viaDependencies(doc, m.refs); !via.empty())
+            demoteToDependencies(f, via, fp);
         out.push_back(std::move(f));
     }
     return out;

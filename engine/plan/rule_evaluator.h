@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/analysis/facts.h"
@@ -24,6 +25,13 @@ namespace vigil::engine::plan {
 /// unknown). nullopt when nothing is known. Must be thread-safe.
 using PriorFactsSource =
     std::function<std::optional<PriorFacts>(const analysis::Fingerprint& current, const std::string& category)>;
+
+/// A finding every event of which is another package's code (a dependency in the package's
+/// closure: the JS stack, or the process a child_process call of that package started) is kept as
+/// information on the package, with these evidence keys: the dependencies ("name@version", sorted)
+/// and the severity the rule gives (what the dependency is charged with in a scan).
+inline constexpr std::string_view kViaDependencyKey = "via_dependency";
+inline constexpr std::string_view kSeverityAsOwnKey = "severity_as_own";
 
 /// At most this many evidence events per finding (the first ones, in phase and seq order).
 inline constexpr std::size_t kMaxEvidenceEvents = 20;
@@ -44,7 +52,8 @@ public:
     /// The findings for a document: each rule evaluated on every phase's facts and on the facts
     /// of all phases together; one finding per rule with the phases it matched in, the matched
     /// values, and the events behind them. A match only exceptions suppressed is kept as
-    /// `expected` (explained, not alarmed). The document's category, the diff against the previous
+    /// `expected` (explained, not alarmed). A match whose events are all a dependency's code is
+    /// information, "(through its dependency D@v)" (kViaDependencyKey). The document's category, the diff against the previous
     /// version (per phase for a phase's facts) and the category's norms come from the prior source.
     [[nodiscard]] std::vector<report::Finding> judge(const AnalysisDocument& document) const;
 

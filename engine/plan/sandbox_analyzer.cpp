@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <sys/stat.h>
 
 #include <openssl/evp.h>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/analysis/category.h"
+#include "engine/analysis/event_attribution.h"
 #include "engine/analysis/exfiltration.h"
 #include "engine/analysis/fingerprint.h"
 #include "engine/core/file_io.h"
@@ -403,6 +405,11 @@ Result<PackageAnalysis> SandboxAnalyzer::analyse(const AnalysisTarget& target, c
 
     const auto identity = analysis::PackageIdentity::inConsumer(project->name, project->version);
     doc.fingerprint = analysis::buildFingerprint(identity, records, baselinePtr);
+    std::map<std::string, analysis::SeqPackages> attributed;
+    for (const analysis::PhaseRecord& r : records)
+        attributed[r.phase] = analysis::attributeEvents(r.events);
+    doc.attribution = analysis::evidenceAttribution(doc.fingerprint, attributed);
+    doc.attributionKnown = true;
     for (const analysis::PhaseRecord& r : records)
         for (analysis::ExfiltrationProof& p : analysis::findExfiltration(r, identity))
             doc.proofs.push_back(std::move(p));

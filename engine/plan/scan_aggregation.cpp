@@ -5,8 +5,12 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "engine/plan/rule_evaluator.h"
 #include "engine/store/store.h"
 
 namespace vigil::engine::plan {
@@ -248,7 +252,109 @@ std::vector<std::vector<std::vector<std::string>>> dependencyPaths(const store::
     return out;
 }
 
+namespace {
+
+/// Whether a finding's rule held on what was done alone (events, exfiltration proofs, the phase),
+/// not on who the dependent is (its name, category, norms, previous version): only then does the
+/// same verdict fit the dependency whose code did it.
+bool onlyBehaviourEvidence(const report::Finding& f) {
+    for (const auto& [field, values] : f.evidence.items()) {
+        if (field == kViaDependencyKey || field == kSeverityAsOwnKey || field == "exfiltration" || field == "phase")
+            continue;
+        if (!field.starts_with("events.") && !field.starts_with("exfil."))
+            return false;
+    }
+    return true;
+}
+
+/// Whether `own` matched every value `reached` did (counts aside: any count is the same behaviour).
+bool sameValues(const report::Finding& own, const report::Finding& reached) {
+    for (const auto& [field, values] : reached.evidence.items()) {
+        if (!(field.starts_with("events.") || field.starts_with("exfil.")) || field.ends_with(".count") ||
+            !values.is_array())
+            continue;
+        const auto mine = own.evidence.find(field);
+        for (const json& v : values)
+            if (mine == own.evidence.end() || !mine->is_array() ||
+                std::find(mine->begin(), mine->end(), v) == mine->end())
+                return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void creditDependencies(report::ScanReport& report) {
+    const std::string viaKey(kViaDependencyKey), asOwnKey(kSeverityAsOwnKey);
+    std::map<std::string, std::size_t> indexOf;
+    for (std::size_t i = 0; i < report.packages.size(); ++i)
+        indexOf[report.packages[i].key()] = i;
+    // (dependency index, rule) -> the finding it gets, merged over every package that reached it.
+    std::map<std::pair<std::size_t, std::string>, report::Finding> credited;
+    for (const auto& p : report.packages)
+        for (const auto& f : p.findings) {
+            const auto via = f.evidence.find(viaKey);
+            const auto asOwn = f.evidence.find(asOwnKey);
+            if (via == f.evidence.end() || !via->is_array() || asOwn == f.evidence.end() || !asOwn->is_string())
+                continue;
+            const std::optional<Severity> severity = parseSeverity(asOwn->get<std::string>());
+            if (!severity || !onlyBehaviourEvidence(f))
+                continue;
+            for (const json& d : *via) {
+                const auto at = d.is_string() ? indexOf.find(d.get<std::string>()) : indexOf.end();
+                if (at == indexOf.end())
+                    continue;  // not in this scan: the information on the dependent is all there is
+                auto [it, fresh] = credited.try_emplace({at->second, f.ruleId});
+                report::Finding& c = it->second;
+                if (fresh) {
+                    c.ruleId = f.ruleId;
+                    c.title = f.title.substr(0, f.title.rfind(" (through its "));
+                    c.description = f.description.substr(0, f.description.find("; every event behind it is code of"));
+                    c.tags = f.tags;
+                    c.evidence = json::object();
+                    c.evidence["reached_from"] = json::array();
+                    c.evidence["events_in"] = json::array();
+                    c.severity = *severity;
+                    c.expected = f.expected;
+                }
+                c.severity = std::max(c.severity, *severity);
+                c.expected = c.expected && f.expected;
+                for (const std::string& ph : f.phases)
+                    if (std::find(c.phases.begin(), c.phases.end(), ph) == c.phases.end())
+                        c.phases.push_back(ph);
+                for (const auto& [field, values] : f.evidence.items())
+                    if (field != viaKey && field != asOwnKey && values.is_array())
+                        for (const json& v : values)
+                            if (json& to = c.evidence[field]; std::find(to.begin(), to.end(), v) == to.end())
+                                to.push_back(v);
+                c.evidence["reached_from"].push_back(p.key());
+                // The seqs are of the dependent's runs, not of the dependency's own timeline.
+                for (const auto& e : f.events)
+                    c.evidence["events_in"].push_back(
+                        fmt::format("{} {}#{}: {}", p.key(), e.phase, e.seq, e.summary));
+            }
+        }
+    for (auto& [where, c] : credited) {
+        auto& findings = report.packages[where.first].findings;
+        // Its own run's verdict on that rule wins, alarmed or expected (judged with its own name,
+        // category and exceptions) when it saw the same values; values only the dependents' runs
+        // showed (a command line they handed it) are news about its code and are charged to it.
+        const bool has = std::any_of(findings.begin(), findings.end(), [&](const report::Finding& f) {
+            return f.ruleId == c.ruleId && !f.evidence.contains(viaKey) && sameValues(f, c);
+        });
+        if (has)
+            continue;
+        std::string from;
+        for (const json& k : c.evidence["reached_from"])
+            from += (from.empty() ? "" : ", ") + k.get<std::string>();
+        c.title += fmt::format(" (when {} ran it)", from);
+        c.description += fmt::format("; its code did this while the scan ran {}, which depend on it", from);
+        findings.push_back(std::move(c));
+    }
+}
+
 void finalizeReport(report::ScanReport& report, const store::ScanGraph& graph) {
+    creditDependencies(report);
     const auto paths = dependencyPaths(graph);
     std::map<std::string, std::size_t> indexOf;
     for (std::size_t i = 0; i < graph.packages.size(); ++i)

@@ -51,8 +51,19 @@ std::map<std::string, int> heatOf(const nlohmann::json& fingerprint, bool hasIns
 std::vector<std::vector<std::vector<std::string>>> dependencyPaths(const store::ScanGraph& graph,
                                                                    std::size_t maxPaths = 3);
 
-/// Fills edges, paths, scores, severities and totals of `report` from its packages and the graph,
-/// and sorts the packages (severity desc, score desc, name).
+/// Charges each dependency with what its code did while another package of the scan ran: every
+/// finding a package holds only as information "through its dependency D" (kViaDependencyKey)
+/// gives D of the same report that rule's finding at the severity it would have had
+/// (kSeverityAsOwnKey), naming the packages that reached it and the events in their runs — unless
+/// D's own run judged that rule on the same values (its verdict, made with its own name, category
+/// and exceptions, stands). Only rules that held on behaviour alone (events.*, exfil.*, phase) are
+/// charged: one that read the dependent's category, norms or previous version says nothing about
+/// D. So a behaviour is blamed once, on the code that did it, however many dependents reached it.
+/// Idempotent.
+void creditDependencies(report::ScanReport& report);
+
+/// Fills edges, paths, scores, severities and totals of `report` from its packages and the graph
+/// (after creditDependencies), and sorts the packages (severity desc, score desc, name).
 void finalizeReport(report::ScanReport& report, const store::ScanGraph& graph);
 
 /// "name@version: rule-id" of every non-expected finding, sorted.

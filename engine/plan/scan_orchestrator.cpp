@@ -9,6 +9,7 @@
 #include "engine/core/file_io.h"
 #include "engine/core/job_pool.h"
 #include "engine/plan/scan_aggregation.h"
+#include "engine/plan/stored_attribution.h"
 #include "engine/store/store.h"
 
 namespace vigil::engine::plan {
@@ -122,6 +123,18 @@ Result<report::PackageReport> storedPackage(store::Store& store, const store::St
         return std::move(fp).error();
     if (*fp)
         p.fingerprint = fingerprintJsonOf(**fp);
+    if (rules && *fp) {
+        // A document from before event attribution: computed from its stored events once and
+        // saved back, so this and later scans judge it by whose code did what.
+        auto added = addStoredAttribution(store, v.id, (*fp)->record.analyzerVersion, p.fingerprint);
+        if (!added)
+            return std::move(added).error();
+        if (*added) {
+            auto saved = store.saveFingerprint(v.id, fingerprintRecordOf(p.fingerprint, (*fp)->record.analyzerVersion));
+            if (!saved)
+                return std::move(saved).error().withContext(p.key());
+        }
+    }
     if (rules) {
         auto findings = rules->evaluate(target, p.fingerprint);
         if (!findings)
