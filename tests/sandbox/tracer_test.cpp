@@ -367,7 +367,12 @@ TEST_F(TracerTest, EveryExecOpenAndConnectStraceSeesIsInTheStream) {
         return v;
     };
     EXPECT_EQ(missing(ref.execs, execs), std::vector<std::string>{}) << "execve seen by strace but not by the tracer";
-    EXPECT_EQ(missing(ref.opens, opens), std::vector<std::string>{}) << "openat seen by strace but not by the tracer";
+    std::string nodeOpens;  // what the tracer saw of node's own files, for a failure's message
+    for (const Event& e : events)
+        if (e.kind == "file.open" && e.attrs["path"].get<std::string>().find("node") != std::string::npos)
+            nodeOpens += "\n  pid " + std::to_string(e.pid) + " " + e.attrs.dump();
+    EXPECT_EQ(missing(ref.opens, opens), std::vector<std::string>{})
+        << "openat seen by strace but not by the tracer; the tracer's opens of node files:" << nodeOpens;
     EXPECT_EQ(missing(ref.connects, connects), std::vector<std::string>{}) << "connect seen by strace but not by the tracer";
     std::printf("completeness: strace saw %zu execve paths, %zu regular files opened, %zu connect targets; "
                 "the tracer saw all of them (%zu events in total)\n",
