@@ -76,6 +76,12 @@ void cleanupRun() {
     endTracerRun(g_tracer);
 }
 
+/// What a session keeps between runs, freed when it ends (the run itself is already gone).
+void endSession() {
+    destroyAnyPortSteering(g_steering);
+    stopTracer(g_tracer);
+}
+
 int parseFd(int argc, char** argv) {
     if (argc == 3 && std::strcmp(argv[1], "--fd") == 0) {
         char* end = nullptr;
@@ -269,10 +275,11 @@ int main(int argc, char** argv) {
         // What a SIGKILLed helper left behind goes first: its cgroups would otherwise stay forever.
         // Before every run, not only at start, as a session may outlive the helper that was killed.
         sweepStaleRuns();
-        if (!serveRun(engine, packet, startNs, runIndex))
+        if (!serveRun(engine, packet, startNs, runIndex)) {
+            endSession();
             return 1;
+        }
     }
-    destroyAnyPortSteering(g_steering);
-    stopTracer(g_tracer);
+    endSession();
     return 0;
 }
