@@ -1,11 +1,14 @@
 // Sandbox start-to-exec latency and overhead (issue: sandbox, "Benchmark"). Needs root.
-//   sandbox_latency [RUNS]   (default 20)
-// Prints p50/p95 of: the helper's own start -> execve time (RunResult::setup), the client's
-// whole round trip for /bin/true, and the sandboxed / unsandboxed ratio for `node -e 1`.
+//   sandbox_latency [RUNS] [untraced]   (default 20 runs, traced)
+// Prints p50/p95 of: the helper's own start (or, for later runs of a helper's session, the
+// request's arrival) -> execve time (RunResult::setup), the client's whole round trip for
+// /bin/true, and the sandboxed / unsandboxed ratio for `node -e 1`. `untraced` runs without the
+// eBPF tracer (VIGIL_TEST_MODE_UNTRACED), to see what the tracer costs.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -45,6 +48,11 @@ void report(const char* what, const std::vector<double>& v) {
 
 int main(int argc, char** argv) {
     const int runs = argc > 1 ? std::atoi(argv[1]) : 20;
+    const bool untraced = argc > 2 && std::strcmp(argv[2], "untraced") == 0;
+    if (runs < 1) {
+        std::fprintf(stderr, "usage: sandbox_latency [RUNS] [untraced]\n");
+        return 2;
+    }
     auto client = sbx::SandboxClient::create();
     if (!client) {
         std::fprintf(stderr, "%s\n", client.error().describe().c_str());
@@ -54,6 +62,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < runs; ++i) {
         sbx::RunRequest request;
         request.argv = {"/bin/true"};
+        request.untracedForBenchmark = untraced;
         const auto start = Clock::now();
         auto r = client->run(request);
         roundTrip.push_back(ms(Clock::now() - start));
@@ -66,6 +75,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < runs; ++i) {
         sbx::RunRequest request;
         request.argv = {"node", "-e", "1"};
+        request.untracedForBenchmark = untraced;
         auto start = Clock::now();
         auto r = client->run(request);
         nodeBox.push_back(ms(Clock::now() - start));

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
         vigil_tracer_bpf* skel = vigil_tracer_bpf__open();
         if (skel == nullptr)
             return 1;
-        skel->rodata->vigil_cgroup_id = 1;  // no cgroup has id 1 in practice: nothing is recorded
+        skel->bss->vigil_cgroup_id = 1;  // no cgroup has id 1 in practice: nothing is recorded
         bpf_map__set_max_entries(skel->maps.vigil_events, 16u << 20);
         const auto t2 = Clock::now();
         btf* vmlinux = btf__load_vmlinux_btf();

@@ -19,8 +19,10 @@
 
 char LICENSE[] SEC("license") __weak = "GPL";
 
-/* Set by vigil-sandbox before load: the run's cgroup2 id. 0 would match nothing real. */
-const volatile __u64 vigil_cgroup_id __weak = 0;
+/* The running sandbox's cgroup2 id, written by vigil-sandbox through the mmap-ed .bss before each
+ * run of its session (the programs are loaded and attached once per helper, not per run: the load
+ * is ~180 ms). 0 between runs: it matches nothing real. Not rodata, so the verifier cannot fold it. */
+volatile __u64 vigil_cgroup_id __weak = 0;
 /* Records wake the helper only once this many bytes wait in the ring buffer; otherwise it drains
  * on its own short timer. A wakeup per record costs a context switch per event on a 2-core box. */
 const volatile __u64 vigil_wakeup_bytes __weak = 1 << 20;

@@ -30,7 +30,7 @@ constexpr uid_t kHoneypotIdOffset = 200000000u;
 constexpr size_t kMaxServed = 1024;  // distinct served bodies remembered: stubs and the page are few
 
 std::vector<ServedBody>& served() {
-    static std::vector<ServedBody> bodies;  // one run per helper process
+    static std::vector<ServedBody> bodies;  // this run's: forgotten when the next one starts
     return bodies;
 }
 
@@ -65,6 +65,8 @@ void noteServed(const uint8_t* body, size_t len) {
 }  // namespace
 
 const std::vector<ServedBody>& servedBodies() { return served(); }
+
+void forgetServedBodies() { served().clear(); }
 
 EmulationSettings emulationSettingsFor(const RunPlan& plan) {
     EmulationSettings s;

@@ -20,6 +20,8 @@ struct ServedBody {
 
 /// What this run's honeypot served, as its forwarded HTTP records said (forwardNetEvent keeps them).
 const std::vector<ServedBody>& servedBodies();
+/// Before a run's honeypot starts: nothing served to an earlier run of the session counts.
+void forgetServedBodies();
 
 /// The helper's handle on the honeypot process.
 struct Honeypot {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <elf.h>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -248,8 +249,14 @@ std::string packageFromPath(std::string_view path) {
     return name;
 }
 
-/// The one version every packument offers: what `npm install <name>` resolves to.
-constexpr const char* kNpmVersion = "1.4.2";
+/// The versions every packument offers, oldest first: one per major, so the ranges packages
+/// really ask for (^1, ~1.4, ^2, 3, *, >=1) all resolve instead of failing with ETARGET, which
+/// would end an install script's chain before its interesting part. The newest is "latest",
+/// as on the real registry.
+constexpr const char* kNpmVersions[] = {"1.4.2", "2.1.0", "3.0.1"};
+constexpr const char* kNpmLatest = "3.0.1";
+/// When each was "published" (same order): a plausible history, not one timestamp for all.
+constexpr const char* kNpmPublished[] = {"2021-03-02T17:40:11.093Z", "2022-06-21T08:12:57.310Z", "2023-09-14T10:21:44.512Z"};
 
 /// "/<name>/-/<base>-<version>.tgz" (name possibly "@scope/base", or "@scope%2fbase") -> {name, version}.
 std::optional<std::pair<std::string, std::string>> tarballFromPath(std::string_view path) {
@@ -288,7 +295,7 @@ std::optional<HttpReply> npm(const HttpRequest& req, std::string_view host, std:
         for (const std::string& name : {s.login + "-utils", "eslint-config-" + s.login}) {
             if (!objects.empty())
                 objects += ",";
-            objects += "{\"package\":{\"name\":" + quote(name) + ",\"version\":\"1.4.2\",\"description\":\"\",\"publisher\":"
+            objects += "{\"package\":{\"name\":" + quote(name) + ",\"version\":\"" + kNpmLatest + "\",\"description\":\"\",\"publisher\":"
                        "{\"username\":" + quote(s.login) + "},\"maintainers\":[{\"username\":" + quote(s.login) +
                        ",\"email\":" + quote(s.email) + "}]},\"score\":{\"final\":0.41}}";
         }
@@ -331,18 +338,23 @@ std::optional<HttpReply> npm(const HttpRequest& req, std::string_view host, std:
     }
     if (req.method == "GET" && !pkg.empty() && (npmClient || registryHost)) {
         const std::string base = pkg.substr(pkg.find('/') == std::string::npos ? 0 : pkg.find('/') + 1);
-        const std::string url = std::string(https ? "https://" : "http://") + esc(req.host) + "/" + pkg + "/-/" + base + "-" +
-                                kNpmVersion + ".tgz";
-        const auto t = npmTarball(pkg, kNpmVersion);
-        const std::string dist = t ? "\"dist\":{\"tarball\":" + quote(url) + ",\"shasum\":\"" + t->shasum +
-                                         "\",\"integrity\":\"" + t->integrity + "\"}"
-                                   : "\"dist\":{\"tarball\":" + quote(url) + "}";
+        std::string versions, times;
+        for (size_t i = 0; i < std::size(kNpmVersions); ++i) {
+            const std::string version = kNpmVersions[i];
+            const std::string url = std::string(https ? "https://" : "http://") + esc(req.host) + "/" + pkg + "/-/" + base +
+                                    "-" + version + ".tgz";
+            const auto t = npmTarball(pkg, version);
+            const std::string dist = t ? "\"dist\":{\"tarball\":" + quote(url) + ",\"shasum\":\"" + t->shasum +
+                                             "\",\"integrity\":\"" + t->integrity + "\"}"
+                                       : "\"dist\":{\"tarball\":" + quote(url) + "}";
+            versions += std::string(i == 0 ? "" : ",") + "\"" + version + "\":{\"name\":" + quote(pkg) + ",\"version\":\"" +
+                        version + "\",\"main\":\"index.js\",\"license\":\"MIT\",\"dependencies\":{}," + dist + "}";
+            times += ",\"" + version + "\":\"" + kNpmPublished[i] + "\"";
+        }
         const std::string doc = "{\"_id\":" + quote(pkg) + ",\"name\":" + quote(pkg) + ",\"dist-tags\":{\"latest\":\"" +
-                                kNpmVersion + "\"},\"versions\":{\"" + kNpmVersion + "\":{\"name\":" + quote(pkg) +
-                                ",\"version\":\"" + kNpmVersion + "\",\"main\":\"index.js\",\"license\":\"MIT\",\"dependencies\":{}," +
-                                dist + "}},\"modified\":\"2023-09-14T10:21:44.512Z\",\"time\":{\"created\":\"2023-09-14T10:21:44.512Z\","
-                                "\"modified\":\"2023-09-14T10:21:44.512Z\",\"" + kNpmVersion +
-                                "\":\"2023-09-14T10:21:44.512Z\"},\"maintainers\":[{\"name\":" + quote(s.login) + "}]}";
+                                kNpmLatest + "\"},\"versions\":{" + versions + "},\"modified\":\"" + kNpmPublished[2] +
+                                "\",\"time\":{\"created\":\"" + kNpmPublished[0] + "\",\"modified\":\"" + kNpmPublished[2] + "\"" +
+                                times + "},\"maintainers\":[{\"name\":" + quote(s.login) + "}]}";
         return HttpReply{json(200, doc), "npm.metadata", flatJson({{"package", pkg}})};
     }
     return std::nullopt;

@@ -4,7 +4,9 @@
 // dialled, so nothing is lost compared with a listener per port.
 #include "app/sandbox/honeypot_steering.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <cstdint>
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
@@ -34,9 +36,18 @@ void attachAnyPortSteering(AnyPortSteering& s, pid_t honeypotPid) {
         die("bpf", "attach the any-port program to the honeypot's network namespace");
 }
 
-void destroyAnyPortSteering(AnyPortSteering& s) {
+void detachAnyPortSteering(AnyPortSteering& s) {
     if (s.link != nullptr)
         bpf_link__destroy(s.link);
+    s.link = nullptr;
+    // The listener leaves the map when its socket closes; deleting is the belt to those braces.
+    if (s.skel != nullptr)
+        for (uint32_t key = 0; key < bpf_map__max_entries(s.skel->maps.vigil_catch_all); ++key)
+            (void)bpf_map_delete_elem(s.mapFd, &key);
+}
+
+void destroyAnyPortSteering(AnyPortSteering& s) {
+    detachAnyPortSteering(s);
     if (s.skel != nullptr)
         vigil_honeypot_bpf__destroy(s.skel);
     s = AnyPortSteering{};

@@ -4,6 +4,7 @@
 // even if the seccomp filter were absent.
 #include "app/sandbox/sandbox_init.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include "app/sandbox/die.h"
 #include "app/sandbox/protocol.h"
@@ -58,6 +60,22 @@ void writeProc(pid_t pid, const char* file, const std::string& value) {
     close(fd);
 }
 
+/// Closes every fd above stdio except `keep` (-1 entries ignored). Pid 1 is a copy of the helper,
+/// which by then may hold the tracer's programs and maps (loaded once per session), the steering
+/// map and the honeypot's sockets: none of it belongs in the sandbox.
+void keepOnlyFds(std::vector<int> keep) {
+    std::sort(keep.begin(), keep.end());
+    unsigned next = 3;
+    for (int fd : keep) {
+        if (fd < static_cast<int>(next))
+            continue;
+        if (static_cast<unsigned>(fd) > next)
+            syscall(SYS_close_range, next, static_cast<unsigned>(fd) - 1, 0u);
+        next = static_cast<unsigned>(fd) + 1;
+    }
+    syscall(SYS_close_range, next, ~0u, 0u);
+}
+
 /// The sandbox's /proc/1/cmdline would otherwise show the helper's path and arguments.
 void presentAsInit() {
     if (g_argvStart != nullptr && g_argvSize > 0) {
@@ -78,13 +96,14 @@ void presentAsInit() {
     close(p.statusRead);
     close(p.releaseWrite);
     close(p.execRead);
+    keepOnlyFds({p.statusWrite, p.releaseRead, p.stdoutWrite, p.stderrWrite, p.execWrite, scratchFd, plan.packageFd,
+                 plan.idmapUsernsFd});
     setSandboxStatusFd(p.statusWrite);
     char byte = 0;
     // EOF instead of the byte: the helper died before releasing us (PDEATHSIG set before this
     // read closes the race).
     if (read(p.releaseRead, &byte, 1) != 1)
         _exit(1);
-    close(p.releaseRead);
     // Now that the helper placed us in every cgroup, make them the root of our view.
     if (unshare(CLONE_NEWCGROUP) != 0)
         die("unshare", "CLONE_NEWCGROUP");
@@ -111,6 +130,7 @@ void presentAsInit() {
         die("clone3", "CLONE_NEWUSER for the command", "user namespaces must be enabled (user.max_user_namespaces > 0)");
     if (payload == 0) {
         close(releaseWrite);
+        close(p.releaseRead);
         runPayload(plan, PayloadFds{releaseRead, p.stdoutWrite, p.stderrWrite});
     }
     close(releaseRead);
@@ -119,6 +139,12 @@ void presentAsInit() {
     writeProc(payload, "uid_map", std::to_string(kSandboxUid) + " " + std::to_string(plan.hostUid) + " 1\n");
     writeProc(payload, "setgroups", "deny");
     writeProc(payload, "gid_map", std::to_string(kSandboxGid) + " " + std::to_string(plan.hostGid) + " 1\n");
+    // The second byte: the helper finished the network (veth, steering, the honeypot listening)
+    // while we built the file system, so the command's first connection is answered. EOF: the
+    // helper is gone.
+    if (read(p.releaseRead, &byte, 1) != 1)
+        _exit(1);
+    close(p.releaseRead);
     if (write(releaseWrite, "g", 1) != 1)
         die("write", "release the command");
     close(releaseWrite);

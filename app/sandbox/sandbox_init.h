@@ -15,7 +15,7 @@ struct SandboxPipes {
     int stdoutRead = -1, stdoutWrite = -1;
     int stderrRead = -1, stderrWrite = -1;
     int statusRead = -1, statusWrite = -1;    ///< StatusRecords from pid 1 and the command's setup
-    int releaseRead = -1, releaseWrite = -1;  ///< helper -> pid 1: cgroups attached, go
+    int releaseRead = -1, releaseWrite = -1;  ///< helper -> pid 1: 1st byte cgroups attached, build; 2nd network ready, exec
     int execRead = -1, execWrite = -1;        ///< EOF when the command has exec'd (or died)
 };
 
@@ -32,7 +32,8 @@ void rememberArgv(int argc, char** argv);
 void setProcessTitle(const std::string& title);
 
 /// clone3 into new mount, pid, net, uts and ipc namespaces, born inside the run's cgroup2 dir.
-/// The child waits for the release byte, then becomes the sandbox's pid 1.
+/// The child waits for the first release byte, then becomes the sandbox's pid 1 and builds the file
+/// system; it starts the command at the second.
 Sandbox spawnSandbox(const RunPlan& plan, const RunCgroup& cg, const SandboxPipes& pipes, int scratchFd);
 
 }  // namespace vigil::sandbox

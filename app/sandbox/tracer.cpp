@@ -1,6 +1,6 @@
-// Stage 7a: the eBPF tracer. Runs as real root, after the run's cgroup exists (its v2 id is the
-// kernel-side filter) and before pid 1 is released, so the command's first instruction is already
-// observed. Families load independently: one that fails (a missing kernel feature, an unknown libc)
+// Stage 7a: the eBPF tracer. Loaded and attached once per helper as real root (the load is the
+// costliest setup step: bench/tracer_load_bench); each run then writes its cgroup's v2 id into the
+// kernel-side filter before its pid 1 is released, so the command's first instruction is observed. Families load independently: one that fails (a missing kernel feature, an unknown libc)
 // costs its events, never the run, and always leaves a warning the engine reports.
 #include "app/sandbox/tracer.h"
 
@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "app/sandbox/channel.h"
@@ -108,11 +109,12 @@ std::vector<bpf_program*> programsOf(vigil_tracer_bpf* skel, uint32_t family) {
 }
 
 /// Opens and loads the object with only the families in `wanted`; null when the kernel refuses.
-vigil_tracer_bpf* loadObject(uint64_t cgroupId, uint32_t wanted) {
+/// The filter starts at 0, which matches no cgroup.
+vigil_tracer_bpf* loadObject(uint32_t wanted) {
     vigil_tracer_bpf* skel = vigil_tracer_bpf__open();
     if (skel == nullptr)
         return nullptr;
-    skel->rodata->vigil_cgroup_id = cgroupId;
+    skel->bss->vigil_cgroup_id = 0;
     skel->rodata->vigil_wakeup_bytes = kRingBytes / 8;
     bpf_map__set_max_entries(skel->maps.vigil_events, kRingBytes);
     for (const Family& f : kFamilies)
@@ -180,6 +182,8 @@ void flushBatch(Tracer& t) {
 
 int onRecord(void* ctx, void* data, size_t size) {
     auto& t = *static_cast<Tracer*>(ctx);
+    if (t.discarding)
+        return 0;
     const auto* p = static_cast<const uint8_t*>(data);
     vigil_trace_record r;
     // The kernel side is ours, but the receiver checks everything it forwards all the same.
@@ -226,37 +230,56 @@ uint64_t readDrops(const Tracer& t) {
     return total;
 }
 
-}  // namespace
-
-void startTracer(Tracer& t, uint64_t cgroupId, bool untraced, int engine) {
-    t.engine = engine;
-    t.untraced = untraced;
-    if (untraced)
+/// The per-CPU drop counters start each run at zero.
+void resetDrops(const Tracer& t) {
+    const int cpus = libbpf_num_possible_cpus();
+    if (t.dropsFd < 0 || cpus <= 0)
         return;
+    const std::vector<uint64_t> zero(static_cast<size_t>(cpus), 0);
+    for (uint32_t key = 0; key < VIGIL_DROP_SLOTS; ++key)
+        (void)bpf_map_update_elem(t.dropsFd, &key, zero.data(), BPF_ANY);
+}
+
+/// The filter the programs read on every event; a plain store into the mmap-ed .bss.
+void setFilter(Tracer& t, uint64_t cgroupId) {
+    if (t.skel != nullptr && t.skel->bss != nullptr)
+        __atomic_store_n(&t.skel->bss->vigil_cgroup_id, cgroupId, __ATOMIC_SEQ_CST);
+}
+
+/// Once per helper: load, attach, map the ring buffer. Leaves t.families = what works.
+void loadTracer(Tracer& t) {
+    t.loaded = true;
     libbpf_set_print(captureLibbpf);
     if (!probeFeatures(t))
         return;
     // One load for everything is the fast path. If the kernel refuses the object, find out which
     // families it refuses (one load each, only on this slow path) and go on without them.
     uint32_t wanted = VIGIL_TRACE_FAMILIES_KNOWN;
-    t.skel = loadObject(cgroupId, wanted);
+    t.skel = loadObject(wanted);
     if (t.skel == nullptr) {
         g_libbpfLog.clear();
         for (const Family& f : kFamilies) {
-            vigil_tracer_bpf* alone = loadObject(cgroupId, f.bit);
+            vigil_tracer_bpf* alone = loadObject(f.bit);
             if (alone == nullptr) {
                 wanted &= ~f.bit;
                 warn(t, std::string(f.label) + " events unavailable: the kernel refused the program");
             }
             vigil_tracer_bpf__destroy(alone);
         }
-        t.skel = wanted != 0 ? loadObject(cgroupId, wanted) : nullptr;
+        t.skel = wanted != 0 ? loadObject(wanted) : nullptr;
         if (t.skel == nullptr) {
             warn(t, "tracer off: no family could be loaded");
             return;
         }
     }
     t.dropsFd = bpf_map__fd(t.skel->maps.vigil_drops);
+    // The honeypot and the sandbox's pid 1 are forks of the helper, made while the tracer is
+    // loaded (from a session's second run on): neither may inherit a writable view of the filter,
+    // or a compromised honeypot could blind the tracer.
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t bssBytes = (bpf_map__value_size(t.skel->maps.bss) + page - 1) / page * page;
+    if (madvise(t.skel->bss, bssBytes, MADV_DONTFORK) != 0)
+        warn(t, std::string("tracer filter shared with the helper's children: madvise: ") + std::strerror(errno));
     for (const Family& f : kFamilies) {
         if (!(wanted & f.bit))
             continue;
@@ -293,6 +316,37 @@ void startTracer(Tracer& t, uint64_t cgroupId, bool untraced, int engine) {
     t.batch.reserve(kBatchRoom);
 }
 
+}  // namespace
+
+void startTracer(Tracer& t, uint64_t cgroupId, bool untraced, int engine) {
+    t.engine = engine;
+    t.untraced = untraced;
+    t.started = false;
+    t.execNs = 0;
+    t.events = t.lost = t.setupSkipped = 0;
+    t.batch.clear();
+    t.batchCount = 0;
+    if (untraced) {
+        setFilter(t, 0);
+        return;
+    }
+    if (!t.loaded)
+        loadTracer(t);
+    if (t.ring == nullptr)
+        return;
+    setFilter(t, cgroupId);
+    // Nothing of this run can be in the ring yet (its cgroup is empty until pid 1 is cloned into
+    // it): what is there is an earlier run's last records, which must never reach this run.
+    t.discarding = true;
+    ring_buffer__consume(t.ring);
+    t.discarding = false;
+    resetDrops(t);
+}
+
+void endTracerRun(Tracer& t) {
+    setFilter(t, 0);
+}
+
 int tracerPollFd(const Tracer& t) {
     return t.ring != nullptr ? ring_buffer__epoll_fd(t.ring) : -1;
 }
@@ -311,10 +365,11 @@ bool finishTracer(Tracer& t, uint64_t fallbackExecNs) {
     s.drops = readDrops(t);
     s.lost = t.lost;
     s.exec_ns = t.execNs != 0 ? t.execNs : fallbackExecNs;
-    s.state = (t.families != 0 ? VIGIL_TRACE_STATE_ACTIVE : 0u) | (t.untraced ? VIGIL_TRACE_STATE_UNTRACED : 0u);
-    s.families = t.families;
-    // Still attached: detaching is slow (uprobes wait for grace periods) and comes after the run's
-    // cgroups are gone, in stopTracer from the cleanup.
+    const uint32_t families = t.untraced ? 0u : t.families;
+    s.state = (families != 0 ? VIGIL_TRACE_STATE_ACTIVE : 0u) | (t.untraced ? VIGIL_TRACE_STATE_UNTRACED : 0u);
+    s.families = families;
+    // Still attached: the next run of the session reuses the programs (and detaching is slow:
+    // uprobes wait for RCU grace periods).
     std::string text = t.warnings.substr(0, VIGIL_TRACE_MAX_WARNINGS);
     s.warnings_len = static_cast<uint32_t>(text.size());
     return t.engine >= 0 && sendMessage(t.engine, VIGIL_MSG_STATS, &s, sizeof s, text.data(), text.size());

@@ -1,4 +1,4 @@
-// @brief Stage 7a: the eBPF tracer — load, filter on the run's cgroup, attach, forward records, report stats.
+// @brief Stage 7a: the eBPF tracer — loaded once per helper, filtered on each run's cgroup, forwards records, reports stats.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +17,10 @@ struct Tracer {
     ring_buffer* ring = nullptr;
     int dropsFd = -1;              ///< the per-CPU drop counter map
     uint32_t families = 0;         ///< VIGIL_TRACE_FAMILY_* attached
-    bool untraced = false;         ///< VIGIL_TEST_MODE_UNTRACED
-    std::string warnings;          ///< one line per thing the tracer could not do
+    bool loaded = false;           ///< the load was tried (once per helper: it is the costliest setup step)
+    bool untraced = false;         ///< this run: VIGIL_TEST_MODE_UNTRACED
+    bool discarding = false;       ///< records read now belong to no run (a finished one's stragglers)
+    std::string warnings;          ///< one line per thing the tracer could not do (kept for every run)
 
     // Forwarding state.
     int engine = -1;
@@ -29,9 +31,15 @@ struct Tracer {
     std::vector<uint8_t> batch;
 };
 
-/// Loads and attaches every family the host supports, filtered on `cgroupV2Id`. Called as real root
-/// before the command is released. Never dies: what fails becomes a warning in the run's stats.
+/// Points the tracer at a run: filters on `cgroupV2Id` (nothing when `untraced`), drops whatever an
+/// earlier run left in the ring buffer and resets the counters. The first traced run of a helper
+/// also loads and attaches every family the host supports (as real root); later runs only rewrite
+/// the filter. Called after the run's cgroup exists and before its pid 1 is released. Never dies:
+/// what fails becomes a warning in the stats of this and every later run.
 void startTracer(Tracer& t, uint64_t cgroupV2Id, bool untraced, int engine);
+
+/// After a run's cgroup is gone: the filter matches nothing until the next startTracer.
+void endTracerRun(Tracer& t);
 
 /// The fd to poll for records (-1 when nothing is attached). It only becomes readable when the
 /// ring buffer is filling up: the supervise loop also drains every kTracerDrainMs.
@@ -41,11 +49,11 @@ constexpr int kTracerDrainMs = 20;
 /// Reads what the ring buffer holds and forwards it to the engine in VIGIL_MSG_TRACE batches.
 void drainTracer(Tracer& t);
 
-/// Last drain, then the one VIGIL_MSG_STATS (stopTracer detaches later). `fallbackExecNs` is the helper's own
+/// Last drain, then the run's one VIGIL_MSG_STATS (the programs stay attached for the next run). `fallbackExecNs` is the helper's own
 /// observation of the execve, used when no exec record arrived. False when the engine is gone.
 bool finishTracer(Tracer& t, uint64_t fallbackExecNs);
 
-/// Detaches and frees everything (idempotent; die()'s cleanup calls it too).
+/// Detaches and frees everything (idempotent): at the end of the helper's session.
 void stopTracer(Tracer& t);
 
 }  // namespace vigil::sandbox

@@ -4,13 +4,14 @@
 #include <csignal>
 #include <cstring>
 #include <linux/capability.h>
+#include <mutex>
+#include <optional>
 #include <poll.h>
 #include <random>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
-#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -50,6 +51,40 @@ std::string reap(pid_t pid) {
 }
 
 }  // namespace
+
+/// Helpers between runs. Closing a helper's socket ends its session: it detaches its tracer
+/// (uprobes wait for RCU grace periods, ~0.5 s) and exits.
+class SandboxClient::HelperPool {
+public:
+    HelperPool() = default;
+    HelperPool(const HelperPool&) = delete;
+    HelperPool& operator=(const HelperPool&) = delete;
+    ~HelperPool() {
+        // All sockets first, so the helpers detach in parallel; then wait, so none outlives us.
+        for (const Helper& h : idle_)
+            close(h.fd);
+        for (const Helper& h : idle_)
+            reap(h.pid);
+    }
+    std::optional<Helper> take() {
+        std::lock_guard lock(mutex_);
+        if (idle_.empty())
+            return std::nullopt;
+        const Helper h = idle_.back();
+        idle_.pop_back();
+        return h;
+    }
+    void give(Helper h) {
+        std::lock_guard lock(mutex_);
+        idle_.push_back(h);
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<Helper> idle_;
+};
+
+SandboxClient::SandboxClient(fs::path helper) : helper_(std::move(helper)), pool_(std::make_shared<HelperPool>()) {}
 
 std::string plausibleHostname() {
     static const char* const kNames[] = {"alex-thinkpad", "dev-xps13",   "maria-laptop", "jdoe-desktop",
@@ -119,7 +154,20 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
     auto packet = encodeRunRequest(request);
     if (!packet)
         return std::move(packet).error();
+    Result<RunResult> out = helperError(helper_, "no run");
+    // An idle helper may have died since its last run (killed by someone): then the run goes to a
+    // new one, which is what would have happened without the pool.
+    while (std::optional<Helper> idle = pool_->take())
+        if (runOn(*idle, true, *packet, request, observer, out) == Attempt::Done)
+            return out;
+    auto fresh = startHelper();
+    if (!fresh)
+        return std::move(fresh).error();
+    (void)runOn(*fresh, false, *packet, request, observer, out);
+    return out;
+}
 
+Result<SandboxClient::Helper> SandboxClient::startHelper() const {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
         return makeError(ErrorCode::Io, std::string("socketpair: ") + std::strerror(errno));
@@ -146,20 +194,39 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(sv[1]);
-    const int fd = sv[0];
     if (rc != 0) {
-        close(fd);
+        close(sv[0]);
         return helperError(helper_, std::string("cannot start: ") + std::strerror(rc));
     }
-    auto fail = [&](Error e) -> Result<RunResult> {
+    return Helper{pid, sv[0]};
+}
+
+SandboxClient::Attempt SandboxClient::runOn(Helper helper, bool reused, const std::vector<uint8_t>& packet,
+                                            const RunRequest& request, const RunObserver& observer,
+                                            Result<RunResult>& out) const {
+    const int fd = helper.fd;
+    const pid_t pid = helper.pid;
+    auto fail = [&](Error e) {
         close(fd);
         kill(pid, SIGKILL);  // closing the socket already tells it to stop; make sure
         reap(pid);
-        return e;
+        out = std::move(e);
+        return Attempt::Done;
     };
-    if (send(fd, packet->data(), packet->size(), MSG_NOSIGNAL) < 0)
+    // Nothing heard from the helper yet: for a reused one, an end now means it was already gone.
+    auto stale = [&] {
+        close(fd);
+        kill(pid, SIGKILL);
+        reap(pid);
+        return Attempt::Stale;
+    };
+    if (send(fd, packet.data(), packet.size(), MSG_NOSIGNAL) < 0) {
+        if (reused)
+            return stale();
         return fail(helperError(helper_, std::string("sending the request failed: ") + std::strerror(errno)));
+    }
 
+    bool heard = false;
     RunResult result;
     std::vector<uint8_t> buffer(VIGIL_SANDBOX_MAX_MESSAGE);
     const auto deadline = std::chrono::steady_clock::now() + request.limits.wall + kHelperGrace;
@@ -171,13 +238,16 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             close(fd);  // the helper's cue to kill the run and remove the sandbox
             for (int i = 0; i < 30; ++i) {
                 int status = 0;
-                if (waitpid(pid, &status, WNOHANG) == pid)
-                    return makeError(ErrorCode::Cancelled, "sandbox run cancelled");
+                if (waitpid(pid, &status, WNOHANG) == pid) {
+                    out = makeError(ErrorCode::Cancelled, "sandbox run cancelled");
+                    return Attempt::Done;
+                }
                 usleep(100 * 1000);
             }
             kill(pid, SIGKILL);
             reap(pid);
-            return makeError(ErrorCode::Cancelled, "sandbox run cancelled", "the helper did not stop within 3 s and was killed");
+            out = makeError(ErrorCode::Cancelled, "sandbox run cancelled", "the helper did not stop within 3 s and was killed");
+            return Attempt::Done;
         }
         pollfd p{fd, POLLIN, 0};
         // Short polls while a stop can arrive, so cancellation is prompt.
@@ -191,9 +261,13 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
+            if (reused && !heard)
+                return stale();
             close(fd);
-            return helperError(helper_, "ended without a result (" + reap(pid) + ")");
+            out = helperError(helper_, "ended without a result (" + reap(pid) + ")");
+            return Attempt::Done;
         }
+        heard = true;
         if (static_cast<size_t>(n) > buffer.size())
             return fail(helperError(helper_, "sent a message larger than the protocol maximum"));
         auto message = decodeHelperMessage(std::span<const uint8_t>(buffer.data(), static_cast<size_t>(n)));
@@ -203,10 +277,10 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             result.ready = *ready;
             if (observer.onReady)
                 observer.onReady(*ready);
-        } else if (auto* out = std::get_if<OutputChunk>(&*message)) {
-            appendTail(out->stream == OutputStream::Stdout ? result.stdoutTail : result.stderrTail, out->data);
+        } else if (auto* chunk = std::get_if<OutputChunk>(&*message)) {
+            appendTail(chunk->stream == OutputStream::Stdout ? result.stdoutTail : result.stderrTail, chunk->data);
             if (observer.onOutput)
-                observer.onOutput(out->stream, out->data);
+                observer.onOutput(chunk->stream, chunk->data);
         } else if (auto* net = std::get_if<NetEvent>(&*message)) {
             if (observer.onNetEvent)
                 observer.onNetEvent(*net);
@@ -243,23 +317,22 @@ Result<RunResult> SandboxClient::run(const RunRequest& input, const RunObserver&
             r.traceStats = std::move(result.traceStats);
             r.runtimeLines = std::move(result.runtimeLines);
             r.runtimeDropped = result.runtimeDropped;
-            close(fd);
-            // The run is over and torn down (the helper removes its cgroups before the result);
-            // what the helper still does is detach the tracer, ~0.1 s per uprobe while the kernel
-            // waits for RCU grace periods, ~0.5 s in all. Nothing of it concerns this run, so it
-            // is reaped in the background instead of delaying every phase by that much.
-            std::thread([pid] { reap(pid); }).detach();
             if (r.changes.size() != summary->changesCount)
-                return helperError(helper_, "announced " + std::to_string(summary->changesCount) + " changes but sent " +
-                                                std::to_string(r.changes.size()));
-            return std::move(r);
+                return fail(helperError(helper_, "announced " + std::to_string(summary->changesCount) + " changes but sent " +
+                                                     std::to_string(r.changes.size())));
+            // The run is over and torn down (the helper removes its cgroups before the result):
+            // the helper waits for its session's next request.
+            pool_->give(helper);
+            out = std::move(r);
+            return Attempt::Done;
         } else if (auto* error = std::get_if<HelperError>(&*message)) {
             close(fd);
             reap(pid);
             const ErrorCode code = error->code == VIGIL_ERR_REQUEST ? ErrorCode::Usage
                                    : error->code == VIGIL_ERR_PRIVILEGE ? ErrorCode::Io
                                                                         : ErrorCode::Internal;
-            return makeError(code, "sandbox: " + error->primary, error->secondary);
+            out = makeError(code, "sandbox: " + error->primary, error->secondary);
+            return Attempt::Done;
         }
     }
 }

@@ -1,11 +1,14 @@
-// @brief SandboxClient: starts vigil-sandbox by absolute path, sends one run, reads it back as a RunResult.
+// @brief SandboxClient: runs commands through vigil-sandbox helpers (started by absolute path, reused run after run).
 #pragma once
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <span>
 #include <stop_token>
 #include <string_view>
+#include <sys/types.h>
+#include <vector>
 
 #include "engine/core/result.h"
 #include "engine/sandbox/sandbox_types.h"
@@ -49,12 +52,32 @@ public:
     const std::filesystem::path& helperPath() const { return helper_; }
 
     /// Runs one command in a fresh sandbox and waits for it. Limits being hit is a normal result;
-    /// an error means the sandbox could not be built or the helper failed.
+    /// an error means the sandbox could not be built or the helper failed. Thread-safe: concurrent
+    /// runs use different helpers.
+    ///
+    /// A helper that ended a run cleanly is kept for the next run (its session): it keeps its eBPF
+    /// tracer loaded, which is most of a run's start-up cost, while every run still gets a new
+    /// sandbox. A helper that failed, was cancelled or misbehaved is never reused. Idle helpers end
+    /// when the last copy of this client is destroyed (or with this process: they see EOF).
     [[nodiscard]] Result<RunResult> run(const RunRequest& request, const RunObserver& observer = {}) const;
 
 private:
-    explicit SandboxClient(std::filesystem::path helper) : helper_(std::move(helper)) {}
+    struct Helper {
+        pid_t pid = -1;
+        int fd = -1;
+    };
+    class HelperPool;
+    enum class Attempt { Done, Stale };
+
+    explicit SandboxClient(std::filesystem::path helper);
+    Result<Helper> startHelper() const;
+    /// One request on `helper`. Stale: a reused helper was gone before it answered (the run can be
+    /// retried on a new one). On Done, the helper is back in the pool or ended.
+    Attempt runOn(Helper helper, bool reused, const std::vector<uint8_t>& packet, const RunRequest& request,
+                  const RunObserver& observer, Result<RunResult>& out) const;
+
     std::filesystem::path helper_;
+    std::shared_ptr<HelperPool> pool_;  ///< shared by copies of the client
 };
 
 /// A plausible developer-workstation hostname, picked at random per call.

@@ -83,6 +83,15 @@ TEST(HoneypotEmulation, NpmMetadataAndSearchAnswerWhatNpmReads) {
     const std::string latest = doc["dist-tags"]["latest"];
     EXPECT_EQ(doc["versions"][latest]["name"], "left-pad");
     EXPECT_EQ(doc["versions"][latest]["dist"]["tarball"], "https://registry.npmjs.org/left-pad/-/left-pad-" + latest + ".tgz");
+    // One version per major, so `npm install left-pad@^2` resolves too; latest is the newest.
+    for (const char* v : {"1.4.2", "2.1.0", "3.0.1"}) {
+        ASSERT_TRUE(doc["versions"].contains(v)) << meta.response;
+        EXPECT_EQ(doc["versions"][v]["version"], v);
+        EXPECT_EQ(doc["versions"][v]["dist"]["tarball"], std::string("https://registry.npmjs.org/left-pad/-/left-pad-") + v + ".tgz");
+        EXPECT_TRUE(doc["time"].contains(v));
+    }
+    EXPECT_EQ(latest, "3.0.1");
+    EXPECT_NE(doc["versions"]["2.1.0"]["dist"]["integrity"], doc["versions"]["3.0.1"]["dist"]["integrity"]);
     const HttpReply search = ask("GET", "registry.npmjs.org", "/-/v1/search?text=maintainer:maria-kowalski&size=250");
     EXPECT_EQ(search.emulation, "npm.search");
     EXPECT_EQ(detail(search)["text"], "maintainer:maria-kowalski");
