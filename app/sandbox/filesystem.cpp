@@ -40,6 +40,16 @@ void makeDir(const std::string& path, mode_t mode) {
         die("chmod", path);
 }
 
+/// Every directory of the absolute path `inside` under the new root: the last with leafMode,
+/// those above it 0755.
+void makeDirs(const std::string& inside, mode_t leafMode) {
+    for (size_t pos = 1; pos != std::string::npos;) {
+        const size_t slash = inside.find('/', pos);
+        makeDir(at(inside.substr(0, slash)), slash == std::string::npos ? leafMode : 0755);
+        pos = slash == std::string::npos ? slash : slash + 1;
+    }
+}
+
 void writeFile(const std::string& path, const std::string& content, mode_t mode = 0644) {
     const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0)
@@ -89,6 +99,30 @@ void mirrorHostPath(const std::string& hostPath) {
     }
 }
 
+/// Copies the host file `from` to `name` under dirFd.
+void copyInto(int dirFd, const char* name, const std::string& from, mode_t mode) {
+    const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        die("open", from);
+    const int out = openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (out < 0)
+        die("openat", std::string("scratch copy of ") + from);
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0)
+            die("read", from);
+        if (n == 0)
+            break;
+        if (write(out, buf, static_cast<size_t>(n)) != n)
+            die("write", std::string("scratch copy of ") + from);
+    }
+    if (fchmod(out, mode) != 0)
+        die("fchmod", std::string("scratch copy of ") + from);
+    close(out);
+    close(in);
+}
+
 std::string randomHex(size_t n) {
     std::random_device rd;
     std::string s;
@@ -103,6 +137,12 @@ std::string randomHex(size_t n) {
 /// holding the offset the runtime hook gives Node's Date (hook_time.cjs runOffset: 1-30 days from
 /// the machine id). Without the library (not installed) only Node's Date is shifted.
 constexpr const char* kFaketimeLib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+/// Where the library is shown: a copy in the root tmpfs under a name that does not say what it
+/// does, so /proc/<pid>/maps and /etc/ld.so.preload do not name libfaketime. The preload list
+/// itself stays readable: ld.so reads it only when access(R_OK) as the process's own uid
+/// succeeds, so a list the sandbox user cannot read would not be applied to its processes.
+constexpr const char* kShownFaketimeDir = "/opt/nodejs/lib";
+constexpr const char* kShownFaketimeName = "libtz.so.1";
 
 void shiftNativeTime(const std::string& machineId) {
     if (access(kFaketimeLib, R_OK) != 0)
@@ -110,7 +150,14 @@ void shiftNativeTime(const std::string& machineId) {
     uint32_t h = 0;
     for (const char c : machineId)
         h = h * 31u + static_cast<uint8_t>(c);
-    writeFile(at("/etc/ld.so.preload"), std::string(kFaketimeLib) + "\n");
+    const std::string dir = kShownFaketimeDir;
+    makeDirs(dir, 0755);
+    const int dirFd = open(at(dir).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd < 0)
+        die("open", at(dir));
+    copyInto(dirFd, kShownFaketimeName, kFaketimeLib, 0644);
+    close(dirFd);
+    writeFile(at("/etc/ld.so.preload"), dir + "/" + kShownFaketimeName + "\n");
     writeFile(at("/etc/faketimerc"), "+" + std::to_string(1 + h % 30) + "d\n");
 }
 
@@ -294,44 +341,21 @@ void bindNodeLauncher(const std::string& launcher) {
     bindReadOnly(launcher, at("/usr/bin/node"));
 }
 
-/// Copies the host file `from` to `name` under dirFd (a scratch directory).
-void copyInto(int dirFd, const char* name, const std::string& from, mode_t mode) {
-    const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        die("open", from);
-    const int out = openat(dirFd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (out < 0)
-        die("openat", std::string("scratch copy of ") + from);
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = read(in, buf, sizeof buf);
-        if (n < 0)
-            die("read", from);
-        if (n == 0)
-            break;
-        if (write(out, buf, static_cast<size_t>(n)) != n)
-            die("write", std::string("scratch copy of ") + from);
-    }
-    if (fchmod(out, mode) != 0)
-        die("fchmod", std::string("scratch copy of ") + from);
-    close(out);
-    close(in);
-}
-
 void makeScratchDirs(int mnt, const char* const* dirs) {
     for (; *dirs != nullptr; ++dirs)
         if (mkdirat(mnt, *dirs, 0755) != 0 || fchmodat(mnt, *dirs, 0755, 0) != 0)
             die("mkdirat", std::string("scratch ") + *dirs);
 }
 
-/// The Node runtime (hook, drivers) and the launcher are copied to the scratch tmpfs and bound
-/// from there: a bind mount shows its source path in /proc/self/mountinfo, and the host's
-/// (a build tree, /usr/share/vigil, /usr/libexec/vigil) would name VIGIL to any package.
-/// Under the paths they are shown at, so mountinfo reads like a plain bind of the same path.
+/// The Node runtime (hook, drivers) and the launcher are copied to the scratch tmpfs, the
+/// launcher to be bound from there: a bind mount shows its source path in /proc/self/mountinfo,
+/// and the host's (a build tree, /usr/share/vigil, /usr/libexec/vigil) would name VIGIL to any
+/// package. The launcher under the path it is shown at, so mountinfo reads like a plain bind of
+/// the same path; the runtime is copied once more into the root (copyNodeRuntime).
 void stageNodeRuntime(const RunPlan& plan, int mnt) {
     if (plan.runtimeDir.empty())
         return;
-    static const char* const runtimeDirs[] = {kScratchRuntimeOpt, kScratchRuntimeNodejs, kScratchRuntime, nullptr};
+    static const char* const runtimeDirs[] = {kScratchRuntime, nullptr};
     makeScratchDirs(mnt, runtimeDirs);
     const int dst = openat(mnt, kScratchRuntime, O_PATH | O_DIRECTORY | O_CLOEXEC);
     DIR* src = opendir(plan.runtimeDir.c_str());
@@ -354,6 +378,24 @@ void stageNodeRuntime(const RunPlan& plan, int mnt) {
         copyInto(bin, "node", plan.nodeLauncher, 0755);
         close(bin);
     }
+}
+
+/// The runtime as plain files of the root tmpfs, which is remounted read-only before the command
+/// runs: a bind of its own would be a line of /proc/self/mountinfo naming kRuntimeDir. Its last
+/// directory is 0711, owned by the namespace's root: the sandbox user's Node opens the files by
+/// name, but listing the directory fails (EACCES), so the names cannot be discovered.
+void copyNodeRuntime(const std::string& scratchRuntime) {
+    const std::string shown = kRuntimeDir;
+    makeDirs(shown, 0711);
+    const int dst = open(at(shown).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    DIR* src = opendir(scratchRuntime.c_str());
+    if (dst < 0 || src == nullptr)
+        die("opendir", "runtime copy " + scratchRuntime);
+    while (const dirent* e = readdir(src))
+        if (e->d_type == DT_REG)
+            copyInto(dst, e->d_name, scratchRuntime + "/" + e->d_name, 0644);
+    closedir(src);
+    close(dst);
 }
 
 }  // namespace
@@ -458,11 +500,8 @@ void buildFilesystem(const RunPlan& plan, int scratchFd) {
     makeDir(at("/run/user/1000"), 0700);
     if (chown(at("/run/user/1000").c_str(), plan.hostUid, plan.hostGid) != 0)
         die("chown", at("/run/user/1000"));
-    if (!plan.runtimeDir.empty()) {
-        makeDir(at("/opt/nodejs"), 0755);
-        makeDir(at(kRuntimeDir), 0755);
-        bindReadOnly(scratch + kScratchRuntime, at(kRuntimeDir), MS_NOSUID | MS_NODEV);
-    }
+    if (!plan.runtimeDir.empty())
+        copyNodeRuntime(scratch + kScratchRuntime);
     if (hookNode)
         bindNodeLauncher(scratch + kScratchLauncherBin + "/node");
     // The runtime hook's channel (runtime_channel.cpp): the FIFO's directory on the scratch tmpfs.

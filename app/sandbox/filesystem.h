@@ -13,10 +13,9 @@ constexpr const char* kScratchHomeLower = "home";      ///< the planted bait hom
 constexpr const char* kScratchHomeUpper = "home-upper";
 constexpr const char* kScratchHomeWork = "home-work";
 constexpr const char* kScratchTmp = "tmp";             ///< /tmp, bound
-// Copies of the Node runtime and the launcher, bound read-only at the same paths in the sandbox.
-constexpr const char* kScratchRuntimeOpt = "opt";
-constexpr const char* kScratchRuntimeNodejs = "opt/nodejs";
-constexpr const char* kScratchRuntime = "opt/nodejs/runtime";  ///< kRuntimeDir
+// Copies of the Node runtime (copied again into the sandbox's root at kRuntimeDir) and of the
+// launcher (bound read-only at /usr/bin/node).
+constexpr const char* kScratchRuntime = "node-runtime";
 constexpr const char* kScratchLauncherUsr = "usr";
 constexpr const char* kScratchLauncherBin = "usr/bin";         ///< usr/bin/node: the launcher
 

@@ -17,9 +17,12 @@ constexpr gid_t kSandboxGid = 1000;
 constexpr const char* kSandboxUser = "dev";
 constexpr const char* kHomeDir = "/home/dev";
 constexpr const char* kProjectDir = "/home/dev/project";
-/// VIGIL's own scripts for Node (runtime hook, phase drivers), bound read-only. An unremarkable
-/// place: a developer machine with Node unpacked under /opt looks like this.
-constexpr const char* kRuntimeDir = "/opt/nodejs/runtime";
+/// VIGIL's own scripts for Node (runtime hook, phase drivers): plain files of the read-only root
+/// (no mount of their own for /proc/self/mountinfo to list), inside what reads as a Node tarball
+/// unpacked under /opt, in a directory the sandbox user may enter but not list. Must match
+/// node_launcher.c and engine/plan/phase_runner.h. Not <prefix>/lib/node: that is one of Node's
+/// global module folders, where `require('hook')` would find the hook.
+constexpr const char* kRuntimeDir = "/opt/nodejs/lib/node_modules/npm/lib/cli";
 /// The run's CA certificate alone (also in the system bundle), as an organisation that inspects
 /// TLS installs it for tools that keep their own store (NODE_EXTRA_CA_CERTS).
 constexpr const char* kRunCaPath = "/etc/ssl/corporate-root-ca.pem";

@@ -3,7 +3,7 @@
 // One sandbox per phase, each on a fresh overlay of the same consumer project, so a phase never
 // sees what the previous one wrote (an install that drops a payload is seen by the overlay diff
 // of the install phase; a later phase starts from the published tree again). The phase drivers
-// are VIGIL's Node scripts in resources/node/, shown read-only at /opt/nodejs/runtime.
+// are VIGIL's Node scripts in resources/node/, shown read-only at /opt/nodejs/lib/node_modules/npm/lib/cli (app/sandbox/run_plan.h kRuntimeDir).
 #pragma once
 
 #include <chrono>
@@ -42,7 +42,7 @@ struct PhaseOptions {
     std::chrono::milliseconds timerWait{12000};
     std::chrono::milliseconds entryTimeout{5000};  ///< import: one entry point's import() or bin
     std::chrono::milliseconds callTimeout{500};    ///< api: one call's promise
-    std::string runtimeDir = "/opt/nodejs/runtime";
+    std::string runtimeDir = "/opt/nodejs/lib/node_modules/npm/lib/cli";
     NpmInstallation npm = NpmInstallation::detect();
 };
 

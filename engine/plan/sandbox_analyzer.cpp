@@ -61,7 +61,7 @@ std::string runtimeIdOf(const std::string& node) {
     return "node-" + d.hex().substr(0, 12);
 }
 
-/// What vigil-sandbox binds at /opt/nodejs/runtime: <helper dir>/../../resources/node in a
+/// What vigil-sandbox copies to /opt/nodejs/lib/node_modules/npm/lib/cli: <helper dir>/../../resources/node in a
 /// build tree, else the installed copy (app/sandbox/validate_request.cpp locateRuntimeDir).
 fs::path runtimeFilesNextTo(const fs::path& helper) {
     std::error_code ec;
@@ -122,7 +122,7 @@ std::string outcomeName(const collect::PhaseRun& run) {
 
 analysis::PhaseRecord phaseRecordOf(const collect::PhaseRun& run, const std::string& runtime) {
     // Where PhaseOptions::runtimeDir shows the driver scripts inside every sandbox.
-    static const std::string kRuntimeDirPrefix = "/opt/nodejs/runtime/";
+    static const std::string kRuntimeDirPrefix = "/opt/nodejs/lib/node_modules/npm/lib/cli/";
     analysis::PhaseRecord r;
     r.phase = run.phase;
     r.runtime = runtime;

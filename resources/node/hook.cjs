@@ -1,58 +1,46 @@
 // VIGIL runtime hook: preloaded into every Node process and worker thread of a sandbox run by the
 // launcher vigil-sandbox binds over /usr/bin/node (app/sandbox/node_launcher.c), which runs
-// `/opt/nodejs/bin/node --require <this file> ARGS...`.
+// `/opt/nodejs/bin/node ARGS...` with `NODE_OPTIONS=--require <this file>` first in its environment.
 //
-// Before any package code runs it removes its own traces (execArgv, execPath, require.cache,
+// Before any package code runs it removes its own traces (NODE_OPTIONS, execPath, require.cache,
 // the module path cache), installs the captures (hook_capture.cjs, hook_modules.cjs, hook_time.cjs) and reports
 // them as JSON lines on the run's channel (hook_core.cjs). Outside a VIGIL sandbox (no channel)
 // it only removes its traces.
 'use strict';
 
-/// /proc/self/cmdline and /proc/self/environ are the process's own argv and environment memory,
-/// where the launcher put `--require <hook>` and, with libfaketime, its monotonic switch (last).
-/// Rewritten here through /proc/self/mem (a process may always write its own memory). The kernel
-/// keeps each region's length (/proc/self/stat arg_start..env_end), so freed bytes stay NUL at its
-/// end. Node copied argv at startup (process.argv, process.title are unaffected); the environment
-/// string is already unset (libc's environ no longer points at it).
-function scrubProcSelf(hook, envEntry) {
+/// /proc/self/environ is the process's own environment memory, where the launcher put the hook's
+/// NODE_OPTIONS entry and, with libfaketime, its monotonic switch, last. Rewritten here through
+/// /proc/self/mem (a process may always write its own memory): both removed, and the caller's own
+/// NODE_OPTIONS entry, which the launcher took out of its place, put back at the end. Only the
+/// tail changes: libc's environ still points at every other string of the region. The kernel
+/// keeps the region's length (/proc/self/stat env_start..env_end), so the freed bytes stay NUL at
+/// its end. /proc/self/cmdline needs nothing: the launcher leaves argv as the caller gave it.
+function scrubProcSelf(optionsEntry, callerEntry, lastEntry) {
   const fs = require('fs');
   let fd = -1;
   try {
     const stat = fs.readFileSync('/proc/self/stat', 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // fields[0] is field 3 (state)
-    const region = (first) => {
-      const start = Number(fields[first - 3]);
-      const end = Number(fields[first + 1 - 3]);
-      if (!(start > 0 && end > start && end - start < 1 << 20))
-        return null;
-      const bytes = Buffer.alloc(end - start);
-      return fs.readSync(fd, bytes, 0, bytes.length, start) === bytes.length ? {start, bytes} : null;
-    };
-    const rewrite = (r, strings) => {
-      const clean = Buffer.alloc(r.bytes.length);  // zero-filled: the freed tail
-      clean.write(strings.length ? strings.join('\0') + '\0' : '', 0, 'latin1');
-      fs.writeSync(fd, clean, 0, clean.length, r.start);
-    };
+    const start = Number(fields[50 - 3]);  // env_start, env_end
+    const end = Number(fields[51 - 3]);
+    if (!(start > 0 && end > start && end - start < 1 << 20))
+      return;
     fd = fs.openSync('/proc/self/mem', 'r+');
-    const args = region(48);  // arg_start, arg_end
-    if (args) {
-      const list = args.bytes.toString('latin1').split('\0');
-      list.pop();  // after the last NUL
-      const at = list.findIndex((a, i) => (a === '--require' || a === '-r') && list[i + 1] === hook);
-      if (at >= 1) {
-        list.splice(at, 2);
-        rewrite(args, list);
-      }
-    }
-    const env = envEntry ? region(50) : null;  // env_start, env_end
-    if (env) {
-      const list = env.bytes.toString('latin1').split('\0');
+    const bytes = Buffer.alloc(end - start);
+    if (fs.readSync(fd, bytes, 0, bytes.length, start) !== bytes.length)
+      return;
+    const list = bytes.toString('latin1').split('\0');
+    list.pop();  // after the last NUL
+    if (lastEntry && list[list.length - 1] === lastEntry)
       list.pop();
-      if (list[list.length - 1] === envEntry) {
-        list.pop();
-        rewrite(env, list);
-      }
-    }
+    if (!optionsEntry || list[list.length - 1] !== optionsEntry)
+      return;  // not the launcher's layout: leave it alone
+    list.pop();
+    if (callerEntry)
+      list.push(callerEntry);
+    const clean = Buffer.alloc(bytes.length);  // zero-filled: the freed tail
+    clean.write(list.length ? list.join('\0') + '\0' : '', 0, 'latin1');
+    fs.writeSync(fd, clean, 0, clean.length, start);
   } catch {
     // No /proc or no access to it: nothing to scrub with.
   } finally {
@@ -66,16 +54,18 @@ function scrubProcSelf(hook, envEntry) {
   const self = __filename;
   const dir = __dirname + '/';
 
-  // What an unhooked `node` shows: no preload flag, /usr/bin/node as its binary.
-  const execArgv = process.execArgv;
-  for (let i = 0; i < execArgv.length; ++i) {
-    if ((execArgv[i] === '--require' || execArgv[i] === '-r') && execArgv[i + 1] === self) {
-      execArgv.splice(i, 2);
-      break;
-    }
-    if (execArgv[i] === '--require=' + self) {
-      execArgv.splice(i, 1);
-      break;
+  // What an unhooked `node` shows: no NODE_OPTIONS of the launcher's (node_launcher.c), only
+  // the caller's own, if it had one.
+  const preload = '--require ' + self;
+  const options = process.env.NODE_OPTIONS;
+  let optionsEntry = null;
+  let callerEntry = null;
+  if (typeof options === 'string' && (options === preload || options.startsWith(preload + ' '))) {
+    optionsEntry = 'NODE_OPTIONS=' + options;
+    delete process.env.NODE_OPTIONS;
+    if (options !== preload) {
+      process.env.NODE_OPTIONS = options.slice(preload.length + 1);
+      callerEntry = 'NODE_OPTIONS=' + process.env.NODE_OPTIONS;
     }
   }
   // The launcher's switch for libfaketime (node_launcher.c): read once by the library at start.
@@ -86,7 +76,8 @@ function scrubProcSelf(hook, envEntry) {
     // Exported by libfaketime's start in this process (the launcher dropped the inherited one).
     delete process.env.FAKETIME_SHARED;
   }
-  scrubProcSelf(self, envEntry);
+  if (optionsEntry)
+    scrubProcSelf(optionsEntry, callerEntry, envEntry);
   if (process.execPath !== '/usr/bin/node' && process.execPath === '/opt/nodejs/bin/node') {
     process.execPath = '/usr/bin/node';
     if (process.argv[0] === '/opt/nodejs/bin/node')

@@ -22,6 +22,8 @@ using nlohmann::json;
 
 const fs::path kFixtures = fs::path(VIGIL_FIXTURES_DIR) / "hook";
 constexpr const char* kPkg = "hook-fixture@1.2.3";
+/// Where the sandbox shows the runtime (app/sandbox/run_plan.h kRuntimeDir).
+constexpr const char* kRuntimeShown = "/opt/nodejs/lib/node_modules/npm/lib/cli";
 
 class RuntimeHookTest : public SandboxTest {
 protected:
@@ -259,7 +261,7 @@ TEST_F(RuntimeHookTest, UncaughtErrorsWithTheThrowingLine) {
     EXPECT_EVENT(events, "runtime.uncaught", (json{{"message", "boom from the fixture"}, {"origin", "uncaughtException"}}),
                  at("uncaught.js", 3));
     // What Node prints about the crash names the package's file, never the hook's.
-    EXPECT_EQ(result_.stderrTail.find("/opt/nodejs/runtime"), std::string::npos) << result_.stderrTail;
+    EXPECT_EQ(result_.stderrTail.find(kRuntimeShown), std::string::npos) << result_.stderrTail;
 }
 
 TEST_F(RuntimeHookTest, AWorkerThreadsRequestIsCaught) {
@@ -278,6 +280,21 @@ TEST_F(RuntimeHookTest, FreezingErrorsStackMachineryNeitherBreaksThePackageNorBl
     EXPECT_EVENT(events, "env.read", (json{{"name", "HOME"}}), at("frozen.js", 6));
 }
 
+/// Runs a plain node outside the sandbox (no launcher, no hook) and returns its stdout.
+std::string unhookedNode(const fs::path& dir, const std::string& script) {
+    const std::string command = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin HOME=/root node " + script;  // by PATH, as inside
+    FILE* p = popen(command.c_str(), "r");
+    if (p == nullptr)
+        return {};
+    std::string out;
+    char buf[4096];
+    size_t n = 0;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    pclose(p);
+    return out;
+}
+
 TEST_F(RuntimeHookTest, ProcSelfNamesNeitherTheHookNorVigil) {
     const auto events = runScript("proc_self.js");
     const json out = json::parse(result_.stdoutTail, nullptr, false);
@@ -288,25 +305,53 @@ TEST_F(RuntimeHookTest, ProcSelfNamesNeitherTheHookNorVigil) {
     for (const auto& [fd, target] : out["fds"].items())
         texts.emplace_back("fd " + fd, target.get<std::string>());
     for (const auto& [what, text] : texts) {
-        for (const char* tell : {"vigil", "hook", "--require", "FAKETIME_"})
+        for (const char* tell : {"vigil", "hook", "--require", "FAKETIME_", "NODE_OPTIONS", kRuntimeShown})
             EXPECT_EQ(text.find(tell), std::string::npos) << what << " names " << tell << ":\n" << text;
-        // The runtime's mount point is in mountinfo; no other view of the process shows it.
-        if (what != "mountinfo") {
-            EXPECT_EQ(text.find("/opt/nodejs/runtime"), std::string::npos) << what << ":\n" << text;
-        }
     }
-    // The command line is the one the package was started with.
-    std::vector<std::string> args;
-    const std::string cmdline = out["cmdline"].get<std::string>();
-    for (size_t at = 0; at < cmdline.size();) {
-        const size_t end = cmdline.find('\0', at);
-        const std::string arg = cmdline.substr(at, end == std::string::npos ? std::string::npos : end - at);
-        if (!arg.empty())
-            args.push_back(arg);
-        at = end == std::string::npos ? cmdline.size() : end + 1;
-    }
-    EXPECT_EQ(args, (std::vector<std::string>{"node", "proc_self.js"}));
+    // The command line is byte for byte what a plain `node proc_self.js` shows: no flag of the
+    // hook's, no NUL padding where one was removed.
+    const json plain = json::parse(unhookedNode(pkg_, "proc_self.js"), nullptr, false);
+    ASSERT_TRUE(plain.is_object());
+    EXPECT_EQ(plain["cmdline"].get<std::string>(), std::string("node\0proc_self.js\0", 18));
+    EXPECT_EQ(out["cmdline"].get<std::string>(), plain["cmdline"].get<std::string>());
     EXPECT_NE(find(events, "runtime.stimulus", json::object()), nullptr);
+}
+
+TEST_F(RuntimeHookTest, TheHooksFilesCannotBeFoundByListingOrInTheMountTable) {
+    const auto events = runScript("look_around.js");
+    const json out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << result_.stdoutTail << result_.stderrTail;
+    // The walk saw the layout (so it did list), and no name of the runtime's.
+    EXPECT_GT(out["names"].size(), 20u) << out["names"].dump();
+    for (const auto& name : out["names"]) {
+        const std::string n = name.get<std::string>();
+        for (const char* tell : {"hook", "vigil", "runtime", ".cjs", "phase_"})
+            EXPECT_EQ(n.find(tell), std::string::npos) << n;
+    }
+    // The runtime's own directory is entered by Node, never listed.
+    EXPECT_NE(out["unreadable"].dump().find(std::string(kRuntimeShown) + " EACCES"), std::string::npos) << out["unreadable"].dump();
+    // No mount of the runtime's: its files are plain files of the read-only root.
+    const std::string mountinfo = out["mountinfo"].get<std::string>();
+    EXPECT_EQ(mountinfo.find("/opt/nodejs/lib"), std::string::npos) << mountinfo;
+    EXPECT_EQ(mountinfo.find("hook"), std::string::npos) << mountinfo;
+    // A child node is hooked too, and its command line is clean.
+    EXPECT_EQ(out["childCmdline"].get<std::string>(), std::string("node\0-e\0", 8) +
+                                                           "process.stdout.write(require('fs').readFileSync('/proc/self/cmdline', 'latin1'))" +
+                                                           std::string(1, '\0'));
+    size_t stimuli = 0;
+    for (const auto& e : events)
+        stimuli += e.kind == "runtime.stimulus" ? 1 : 0;
+    EXPECT_GE(stimuli, 2u) << dump(events);  // the package's node and its child node
+}
+
+TEST_F(RuntimeHookTest, TheCallersOwnNodeOptionsStillApplyAndAreAllItSees) {
+    const auto events = runScript("", {"sh", "-c", "NODE_OPTIONS=--max-old-space-size=100 exec node node_options.js"});
+    const json out = json::parse(result_.stdoutTail, nullptr, false);
+    ASSERT_TRUE(out.is_object()) << result_.stdoutTail << result_.stderrTail;
+    EXPECT_EQ(out["NODE_OPTIONS"], "--max-old-space-size=100");
+    EXPECT_LT(out["heapLimitMb"].get<int64_t>(), 400) << out.dump();  // the default is above 2000
+    EXPECT_EQ(out["environ"], json::array({"NODE_OPTIONS=--max-old-space-size=100"})) << out.dump();
+    EXPECT_NE(find(events, "runtime.stimulus", json::object()), nullptr) << dump(events);
 }
 
 TEST_F(RuntimeHookTest, NativeProgramsAndNodeSeeTheSameShiftedDate) {
@@ -326,21 +371,14 @@ TEST_F(RuntimeHookTest, NativeProgramsAndNodeSeeTheSameShiftedDate) {
     EXPECT_NEAR(static_cast<double>(out["node"].get<int64_t>() - host), static_cast<double>(offset), 10.0);
     // Neither the launcher's monotonic switch nor libfaketime's own variable reaches the package.
     EXPECT_EQ(out["faketimeEnv"], json::array()) << out.dump();
-}
-
-/// Runs a plain node outside the sandbox (no launcher, no hook) and returns its stdout.
-std::string unhookedNode(const fs::path& dir, const std::string& script) {
-    const std::string command = "cd '" + dir.string() + "' && env -i PATH=/usr/bin:/bin HOME=/root node " + script;  // by PATH, as inside
-    FILE* p = popen(command.c_str(), "r");
-    if (p == nullptr)
-        return {};
-    std::string out;
-    char buf[4096];
-    size_t n = 0;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-        out.append(buf, n);
-    pclose(p);
-    return out;
+    // The library is mapped (Node's and a native program's) and preloaded under a name that does
+    // not say what it is. (Its shared memory, /dev/shm/faketime_shm_<pid>, keeps the name the
+    // library gives it.)
+    for (const char* key : {"maps", "nativeMaps", "preload"}) {
+        const std::string text = out[key].get<std::string>();
+        EXPECT_NE(text.find("/opt/nodejs/lib/libtz.so.1"), std::string::npos) << key << ":\n" << text;
+        EXPECT_EQ(text.find("libfaketime"), std::string::npos) << key << ":\n" << text;
+    }
 }
 
 TEST_F(RuntimeHookTest, AHookDetectingPackageSeesWhatAPlainNodeShows) {
