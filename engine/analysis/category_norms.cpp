@@ -88,16 +88,26 @@ std::set<std::string> behavioursOf(const Fingerprint& fingerprint) {
 }
 
 CategoryNorms::CategoryNorms(const std::vector<NormSample>& samples, size_t minSample) : minSample_(minSample) {
-    for (const NormSample& s : samples) {
-        if (s.category.empty())
-            continue;
-        // One entry per name across categories: a package re-categorised by an override must not
-        // count in both its old and its new category.
-        for (auto& [category, members] : members_)
-            members.erase(s.fingerprint.package);
-        members_[s.category][s.fingerprint.package] = {s.fingerprint.version, behavioursOf(s.fingerprint)};
-    }
+    for (const NormSample& s : samples)
+        if (!s.category.empty())
+            add(s.category, s.fingerprint.package, s.fingerprint.version, behavioursOf(s.fingerprint));
     std::erase_if(members_, [](const auto& entry) { return entry.second.empty(); });
+}
+
+CategoryNorms::CategoryNorms(const std::vector<NormMemberSample>& samples, size_t minSample) : minSample_(minSample) {
+    for (const NormMemberSample& s : samples)
+        if (!s.category.empty())
+            add(s.category, s.package, s.version, s.behaviours);
+    std::erase_if(members_, [](const auto& entry) { return entry.second.empty(); });
+}
+
+void CategoryNorms::add(const std::string& category, const std::string& package, std::string version,
+                        std::set<std::string> behaviours) {
+    // One entry per name across categories: a package re-categorised by an override must not
+    // count in both its old and its new category.
+    for (auto& [c, members] : members_)
+        members.erase(package);
+    members_[category][package] = {std::move(version), std::move(behaviours)};
 }
 
 std::optional<NormFacts> CategoryNorms::factsFor(std::string_view category, std::string_view package) const {

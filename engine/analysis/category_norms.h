@@ -33,11 +33,23 @@ std::string behaviourDefinition(std::string_view behaviour);
 bool showsBehaviour(const Fingerprint& fingerprint, std::string_view behaviour);
 /// The normFactKeys() behaviours the fingerprint shows.
 std::set<std::string> behavioursOf(const Fingerprint& fingerprint);
+/// Bumped whenever what behavioursOf returns for a fingerprint changes: behaviours saved under
+/// another version (the store keeps them per fingerprint) are then worked out again.
+inline constexpr int kBehavioursVersion = 1;
 
 /// An analysed package and the category it was put in (inferred or overridden).
 struct NormSample {
     std::string category;  ///< "" = unknown: such samples are ignored
     Fingerprint fingerprint;
+};
+
+/// A package whose norm behaviours (behavioursOf) are already known — e.g. kept in the store, so
+/// the norms need not parse every stored document again.
+struct NormMemberSample {
+    std::string category;  ///< "" = unknown: such samples are ignored
+    std::string package;
+    std::string version;
+    std::set<std::string> behaviours;
 };
 
 struct NormRow {
@@ -66,6 +78,9 @@ public:
     /// Samples are per package (the store passes the newest analysed version of each): when a
     /// name repeats, the later sample replaces the earlier one.
     explicit CategoryNorms(const std::vector<NormSample>& samples, size_t minSample = kMinSample);
+    /// The same norms from behaviours worked out before: equal to the constructor above given the
+    /// fingerprints those behaviours were worked out from.
+    explicit CategoryNorms(const std::vector<NormMemberSample>& samples, size_t minSample = kMinSample);
 
     /// The norm.* facts for `package` (a name) of `category`, computed without that package;
     /// empty (norms unavailable) for an unknown category or fewer than minSample other packages.
@@ -81,6 +96,9 @@ public:
     [[nodiscard]] size_t minSample() const { return minSample_; }
 
 private:
+    void add(const std::string& category, const std::string& package, std::string version,
+             std::set<std::string> behaviours);
+
     struct Member {
         std::string version;
         std::set<std::string> behaviours;

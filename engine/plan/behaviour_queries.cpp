@@ -1,6 +1,9 @@
 #include "engine/plan/behaviour_queries.h"
 
 #include <algorithm>
+#include <utility>
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -134,18 +137,37 @@ Result<analysis::VersionDiff> BehaviourQueries::whatChanged(const PackageVersion
 }
 
 Result<analysis::CategoryNorms> BehaviourQueries::norms() {
-    auto latest = store_.latestAnalysedPackages(ecosystem_);
-    if (!latest)
-        return std::move(latest).error();
-    std::vector<analysis::NormSample> samples;
-    for (const auto& p : *latest) {
-        if (p.category.empty())
-            continue;  // unknown category: counted in no norm (rules/CATEGORIES.md)
-        auto fp = parseDocument(p.name, p.version, p.documentJson);
-        if (!fp)
-            return std::move(fp).error();
-        samples.push_back(analysis::NormSample{p.category, std::move(fp).value()});
+    // Each sample's behaviours are saved next to its fingerprint the first time they are worked
+    // out: parsing every stored document on every scan was a fifth of a warm rescan.
+    const std::string tag = fmt::format("behaviours/{}:", analysis::kBehavioursVersion);
+    auto rows = store_.latestNormSamples(ecosystem_, tag);
+    if (!rows)
+        return std::move(rows).error();
+    std::vector<analysis::NormMemberSample> samples;
+    std::vector<std::pair<store::FingerprintId, std::string>> computed;
+    for (auto& row : *rows) {
+        analysis::NormMemberSample sample{row.category, row.name, row.version, {}};
+        if (row.behaviours) {
+            std::string_view list = std::string_view(*row.behaviours).substr(tag.size());
+            while (!list.empty()) {
+                const auto comma = list.find(',');
+                sample.behaviours.emplace(list.substr(0, comma));
+                list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+            }
+        } else {
+            auto fp = parseDocument(row.name, row.version, row.documentJson);
+            if (!fp)
+                return std::move(fp).error();
+            sample.behaviours = analysis::behavioursOf(*fp);
+            std::string text = tag;
+            for (const std::string& b : sample.behaviours)
+                text += (text.size() == tag.size() ? "" : ",") + b;
+            computed.emplace_back(row.fingerprint, std::move(text));
+        }
+        samples.push_back(std::move(sample));
     }
+    if (!computed.empty())
+        VIGIL_TRY(store_.saveNormBehaviours(computed));
     return analysis::CategoryNorms(samples);
 }
 

@@ -203,9 +203,24 @@ constexpr const char* kMigration2 = R"sql(
 ALTER TABLE behavior_fingerprints ADD COLUMN document TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(document));
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// The norm behaviours of a fingerprint's document (Store::saveNormBehaviours): a few bytes the
+// category norms read instead of parsing every stored document on every scan. The engine writes
+// them (it owns the behaviour definitions; the store does not), the first time the norms need them,
+// so existing stores fill in on their next scan and this migration stays one quick statement. NULL
+// = not computed yet. The trigger clears them whenever the document changes, so they cannot be stale.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE behavior_fingerprints ADD COLUMN norm_behaviours TEXT;
+CREATE TRIGGER behavior_fingerprints_document_changed AFTER UPDATE OF document ON behavior_fingerprints
+WHEN NEW.document IS NOT OLD.document
+BEGIN
+  UPDATE behavior_fingerprints SET norm_behaviours = NULL WHERE id = NEW.id;
+END;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "initial schema", kMigration1},
     {2, "fingerprint documents", kMigration2},
+    {3, "fingerprint norm behaviours", kMigration3},
 }};
 
 constexpr std::array<const char*, 10> kTables{

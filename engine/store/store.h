@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/result.h"
@@ -85,6 +86,13 @@ public:
     /// above, by name; only packages of `category` when given. The samples of the category norms.
     Result<std::vector<AnalysedVersion>> latestAnalysedPackages(std::string_view ecosystem,
                                                                 std::optional<std::string_view> category = {});
+    /// The samples of latestAnalysedPackages that have a category, with the norm behaviours saved
+    /// for their fingerprints when those start with `tag` (the caller's definition version); the
+    /// document is read only for the others.
+    Result<std::vector<NormSampleRow>> latestNormSamples(std::string_view ecosystem, std::string_view tag);
+    /// Saves fingerprints' norm behaviours (opaque text to the store) in one transaction; they are
+    /// cleared automatically when a fingerprint's document changes.
+    Status saveNormBehaviours(std::span<const std::pair<FingerprintId, std::string>> behaviours);
     /// The category recorded for the package ("" when none); nullopt when the package is unknown.
     Result<std::optional<std::string>> categoryOf(std::string_view ecosystem, std::string_view name);
 

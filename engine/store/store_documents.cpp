@@ -1,5 +1,7 @@
 // Store: the analysis's fingerprint documents behind the version diff, category norms and network history.
 #include <optional>
+#include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,45 @@ Result<std::vector<AnalysedVersion>> Store::latestAnalysedPackages(std::string_v
     stmt->bind(1, ecosystem).bind(2, category);
     return readAll(*stmt, category ? "analysed packages of category " + std::string(*category)
                                    : std::string("analysed packages"));
+}
+
+Result<std::vector<NormSampleRow>> Store::latestNormSamples(std::string_view ecosystem, std::string_view tag) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto stmt = impl_->db.prepare(detail::kLatestNormSamplesSql);
+    VIGIL_STORE_CHECK(stmt);
+    stmt->bind(1, ecosystem).bind(2, tag);
+    std::vector<NormSampleRow> out;
+    for (;;) {
+        auto row = stmt->step("norm samples");
+        VIGIL_STORE_CHECK(row);
+        if (!*row)
+            return out;
+        NormSampleRow r;
+        r.fingerprint = stmt->integer(0);
+        r.name = stmt->text(1);
+        r.version = stmt->text(2);
+        r.category = stmt->text(3);
+        if (!stmt->isNull(4))
+            r.behaviours = stmt->text(4);
+        r.documentJson = stmt->text(5);
+        out.push_back(std::move(r));
+    }
+}
+
+Status Store::saveNormBehaviours(std::span<const std::pair<FingerprintId, std::string>> behaviours) {
+    if (!impl_)
+        return detail::movedFromStore();
+    auto& db = impl_->db;
+    auto tx = detail::Transaction::begin(db, "save norm behaviours");
+    VIGIL_STORE_CHECK(tx);
+    for (const auto& [id, text] : behaviours) {
+        auto stmt = db.prepare("UPDATE behavior_fingerprints SET norm_behaviours = ?2 WHERE id = ?1");
+        VIGIL_STORE_CHECK(stmt);
+        stmt->bind(1, id).bind(2, text);
+        VIGIL_TRY(stmt->run("save norm behaviours of fingerprint " + std::to_string(id)));
+    }
+    return tx->commit();
 }
 
 Result<std::optional<std::string>> Store::categoryOf(std::string_view ecosystem, std::string_view name) {

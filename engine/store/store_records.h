@@ -99,6 +99,17 @@ struct AnalysedVersion {
     std::string documentJson;     ///< FingerprintRecord::documentJson (never empty here)
 };
 
+/// One sample of the category norms (Store::latestNormSamples): a categorised package's newest
+/// analysed version with its norm behaviours, or its document when those are not stored yet.
+struct NormSampleRow {
+    FingerprintId fingerprint = 0;
+    std::string name;
+    std::string version;
+    std::string category;                   ///< never empty
+    std::optional<std::string> behaviours;  ///< as saved (tag included); nullopt = compute them
+    std::string documentJson;               ///< only when behaviours is nullopt
+};
+
 /// For one category: how many analysed versions there are and how many show each behaviour.
 struct CategoryNorm {
     std::string category;

@@ -85,6 +85,21 @@ inline constexpr const char* kLatestAnalysedPackagesSql =
     "  AND (?2 IS NULL OR p.category = ?2))"
     " WHERE newest = 1 ORDER BY name";
 
+/// The rows of kLatestAnalysedPackagesSql for the category norms (categorised packages only): the
+/// fingerprint id, its norm behaviours when they start with the tag ?2 (else NULL), and the
+/// document only when those are NULL — the documents are most of the bytes and rarely needed.
+inline constexpr const char* kLatestNormSamplesSql =
+    "SELECT id, name, version, category, behaviours, CASE WHEN behaviours IS NULL THEN document ELSE '' END FROM ("
+    " SELECT f.id AS id, p.name AS name, v.version AS version, p.category AS category,"
+    "  CASE WHEN substr(f.norm_behaviours, 1, length(?2)) = ?2 THEN f.norm_behaviours END AS behaviours,"
+    "  f.document AS document, row_number() OVER (PARTITION BY p.id"
+    "   ORDER BY v.published_at = '' DESC, v.published_at DESC, v.id DESC) AS newest"
+    " FROM packages p"
+    " JOIN versions v ON v.package_id = p.id"
+    " JOIN behavior_fingerprints f ON f.id = v.fingerprint_id"
+    " WHERE p.ecosystem = ?1 AND p.is_baseline = 0 AND f.document <> '{}')"
+    " WHERE newest = 1 AND ifnull(category, '') <> '' ORDER BY name";
+
 /// Packages whose maintained behaviour counts disagree with their versions' fingerprints;
 /// checkIntegrity() reports them, so the counts behind the norms cannot drift unnoticed.
 inline constexpr const char* kBehaviorCountDriftSql =

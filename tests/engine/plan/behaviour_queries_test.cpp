@@ -101,6 +101,63 @@ TEST_F(BehaviourQueriesTest, NormsCountTheNewestVersionOfEachPackageOfTheCategor
     EXPECT_NE(bad.error().secondary.find("string"), std::string::npos);
 }
 
+/// The share of `behaviour` in the norms' table of `category`.
+std::size_t normCount(BehaviourQueries& q, const std::string& category, const std::string& behaviour) {
+    auto norms = q.norms();
+    EXPECT_TRUE(norms.ok()) << norms.error().describe();
+    if (!norms.ok())
+        return 9999;
+    for (const auto& row : norms->table(category).rows)
+        if (row.behaviour == behaviour)
+            return row.count;
+    return 9999;
+}
+
+TEST_F(BehaviourQueriesTest, NormsKeepEachFingerprintsBehavioursAndFollowItsDocument) {
+    for (const char* name : {"date-a", "date-b", "date-c", "date-d", "date-e"})
+        storeAnalysis(*store_, quietPackage(name), "date");
+    storeAnalysis(*store_, evilRelease("1.0.0", true), "date");
+    storeAnalysis(*store_, quietPackage("uncategorised"));
+    BehaviourQueries q(*store_);
+    store::testing::RawDb raw(dir_ / "vigil.db");
+    const std::string saved = "SELECT count(*) FROM behavior_fingerprints WHERE norm_behaviours IS NOT NULL";
+
+    // The first norms work the behaviours out from the documents and keep them; the second read
+    // them back and give the same table.
+    auto first = q.norms();
+    ASSERT_TRUE(first.ok()) << first.error().describe();
+    EXPECT_EQ(raw.rows(saved), std::vector<std::string>{"6"});  // the uncategorised one is in no norm
+    EXPECT_EQ(raw.rows("SELECT norm_behaviours FROM behavior_fingerprints f JOIN versions v ON v.id = f.version_id"
+                       " WHERE v.version = '1.0.0' AND f.document LIKE '%evil%'"),
+              std::vector<std::string>{"behaviours/1:env_read,install_script,network,process,shell"});
+    auto second = q.norms();
+    ASSERT_TRUE(second.ok()) << second.error().describe();
+    EXPECT_EQ(analysis::toJson(second->table("date")).dump(), analysis::toJson(first->table("date")).dump());
+    EXPECT_EQ(normCount(q, "date", "network"), 1u);
+
+    // What is kept is what the norms count (no document is read for it)...
+    raw.exec("UPDATE behavior_fingerprints SET norm_behaviours = 'behaviours/1:network'"
+             " WHERE version_id = (SELECT v.id FROM versions v JOIN packages p ON p.id = v.package_id"
+             " WHERE p.name = 'date-a')");
+    EXPECT_EQ(normCount(q, "date", "network"), 2u);
+    // ...until the document changes: a new analysis of date-a clears it, and it is worked out again.
+    storeAnalysis(*store_, quietPackage("date-a"), "date");
+    EXPECT_EQ(normCount(q, "date", "network"), 2u) << "the same document: nothing to clear";
+    analysis::Fingerprint networked = evilRelease("1.0.0", true);
+    networked.package = "date-a";
+    networked.checksum = analysis::computeChecksum(networked);
+    storeAnalysis(*store_, networked, "date");
+    EXPECT_EQ(normCount(q, "date", "network"), 2u);  // date-a really calls out now, evil too
+    storeAnalysis(*store_, quietPackage("date-a"), "date");
+    EXPECT_EQ(normCount(q, "date", "network"), 1u);
+
+    // Behaviours kept by another definition version are not trusted.
+    raw.exec("UPDATE behavior_fingerprints SET norm_behaviours = 'behaviours/0:network'");
+    EXPECT_EQ(normCount(q, "date", "network"), 1u);
+    EXPECT_EQ(raw.rows("SELECT count(*) FROM behavior_fingerprints WHERE norm_behaviours LIKE 'behaviours/0:%'"),
+              std::vector<std::string>{"1"});  // only the uncategorised one, which no norm reads
+}
+
 TEST_F(BehaviourQueriesTest, NetworkHistoryListsVersionsInSemverOrderAndRefusesToGuess) {
     storeAnalysis(*store_, evilRelease("1.10.0", false));
     storeAnalysis(*store_, evilRelease("1.9.0", true));
