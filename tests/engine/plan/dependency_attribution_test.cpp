@@ -183,7 +183,8 @@ TEST_F(DependencyAttributionTest, ADependencysBehaviourIsInformationOnTheDepende
     AnalysisDocument legacy = doc;
     legacy.attribution.clear();
     legacy.attributionKnown = false;
-    const report::Finding* old = find(ev->judge(legacy), "process-binding");
+    const auto legacyFindings = ev->judge(legacy);  // kept: find() points into it
+    const report::Finding* old = find(legacyFindings, "process-binding");
     ASSERT_NE(old, nullptr);
     EXPECT_EQ(old->severity, Severity::Medium);
 
@@ -284,7 +285,8 @@ TEST_F(DependencyAttributionTest, ThePhaseDriversCallsAreThePackagesOwn) {
     d.attribution = analysis::evidenceAttribution(d.fingerprint, {{"import", analysis::attributeEvents(r.events)}});
     d.attributionKnown = true;
     ASSERT_FALSE(d.attribution.empty());
-    const report::Finding* programs = find(ev->judge(d), "runs-programs");
+    const auto findings = ev->judge(d);  // kept: find() points into it
+    const report::Finding* programs = find(findings, "runs-programs");
     ASSERT_NE(programs, nullptr);
     EXPECT_EQ(programs->severity, Severity::Low);
 }
