@@ -4,7 +4,7 @@
 // is due at virtual time D = v + d. Its real delay is
 //   d                 for d <= 1 s,
 //   accelerated(d)    above (hook_time.cjs's rule, at most 5 s),
-// then moved so that real fire times follow virtual due times, strictly (1 ms apart: Node fires
+// then moved so that real fire times follow virtual due times, strictly (kGapMs apart: Node fires
 // timers of equal expiry from different lists in no set order): a timer never fires after one
 // due later. Just before it fires, the clock moves on to its due time (skipped grows), so
 // Date.now() in the callback is at least D and never goes back.
@@ -23,9 +23,16 @@
 'use strict';
 
 const kCatchUpBudget = 100;
+// Real fire times of differently due timers are this far apart: Node reads the loop's time again
+// when it arms a timer, so the start it uses may be 1 ms past the one the placement read.
+const kGapMs = 2;
 
-/// realNow(): real ms; accelerate(d): real delay for a virtual one.
-function createClock(realNow, accelerate) {
+/// realNow(): real ms (Date's base); accelerate(d): real delay for a virtual one; timerNow(): the
+/// ms Node's timers count from. Real fire times are placed in timerNow's terms: Node starts a
+/// timer from the event loop's cached time, which lags the real time by however long the current
+/// script or callback has run (hundreds of ms while a loaded machine starts node), so a timer
+/// placed 1 ms before another by the real clock could fire after it.
+function createClock(realNow, accelerate, timerNow = realNow) {
   const state = {offsetMs: 0, skippedMs: 0};
   const pending = [];  // entries in (due, seq) order
   let seq = 0;
@@ -69,10 +76,10 @@ function createClock(realNow, accelerate) {
       else
         hi = Math.min(hi, p.realAt);
     }
-    let at = Math.max(natural, lo + 1);
+    let at = Math.max(natural, lo + kGapMs);
     if (at >= hi) {
-      if (mayCatchUp && catchUps < kCatchUpBudget && hi - 1 > t && hi - 1 > lo) {
-        at = hi - 1;
+      if (mayCatchUp && catchUps < kCatchUpBudget && hi - kGapMs > t && hi - kGapMs >= lo + kGapMs) {
+        at = hi - kGapMs;
         e.caughtUp = true;
       } else {
         // After every timer that really fires first, and due no earlier than the last of them.
@@ -82,7 +89,7 @@ function createClock(realNow, accelerate) {
             lastDue = Math.max(lastDue, p.due);
         for (const p of pending)
           if (p.due <= lastDue)
-            at = Math.max(at, p.realAt + 1);
+            at = Math.max(at, p.realAt + kGapMs);
         e.due = lastDue;
       }
     }
@@ -94,7 +101,7 @@ function createClock(realNow, accelerate) {
   /// period: an interval keeps the first tick's real delay).
   function add(delay, interval, gone) {
     const real = accelerate(delay);
-    const t = realNow();
+    const t = timerNow();
     const e = {due: now() + delay, seq: ++seq, realAt: 0, caughtUp: false, gone,
                period: interval ? delay : 0, realDelay: 0};
     place(e, t, t + real, !interval);
@@ -111,7 +118,7 @@ function createClock(realNow, accelerate) {
     advanceTo(e.due);
     if (e.period > 0) {
       // Node re-arms the interval one real period from now.
-      const t = realNow();
+      const t = timerNow();
       e.due += e.period;
       e.seq = ++seq;
       place(e, t, t + e.realDelay, false);

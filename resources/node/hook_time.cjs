@@ -24,6 +24,7 @@ const core = require('./hook_core.cjs');
 const {wrap, disguise, saved} = core;
 // Taken before hookTimers: the hook's own watch timer is neither recorded nor accelerated.
 const realSetInterval = setInterval;
+const realSetTimeout = setTimeout;
 const realClearTimeout = clearTimeout;
 
 const FAST_MS = 1000;
@@ -42,7 +43,17 @@ function accelerated(delay) {
 
 // Taken before hookTimers: the clock's companion timers are the real ones.
 const realDateNow = Date.now;
-const clock = require('./hook_clock.cjs').createClock(() => realDateNow(), accelerated);
+
+/// The time Node starts a timer from now (the event loop's cached time), read off a timer armed
+/// and cleared at once; the real time when that is not readable.
+function timerStart() {
+  const probe = realSetTimeout(() => {}, 1);
+  realClearTimeout(probe);
+  const start = probe !== null && typeof probe === 'object' ? probe._idleStart : undefined;
+  return typeof start === 'number' ? start : realDateNow();
+}
+
+const clock = require('./hook_clock.cjs').createClock(() => realDateNow(), accelerated, timerStart);
 
 function runOffset() {
   try {
@@ -97,6 +108,10 @@ function hookTimers() {
           clock.firing(entry);
         }, entry.realDelay]);
         companion.unref();
+        // Where Node really placed it (its start is the loop time it read when arming), for the
+        // timers placed after this one.
+        if (companion !== null && typeof companion === 'object' && typeof companion._idleStart === 'number')
+          entry.realAt = companion._idleStart + entry.realDelay;
         const callArgs = args.slice();
         callArgs[1] = entry.realDelay;
         timeout = core.callScrubbed(target, thisArg, callArgs);
