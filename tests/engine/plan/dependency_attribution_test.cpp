@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/engine/plan/finding_lookup.h"
 #include "engine/analysis/event_attribution.h"
 #include "engine/plan/consumer_project.h"
 #include "engine/plan/rule_evaluator.h"
@@ -16,6 +17,8 @@
 
 namespace vigil::engine::plan {
 namespace {
+
+using test::findFinding;
 
 namespace fs = std::filesystem;
 using collect::Event;
@@ -143,13 +146,6 @@ protected:
         return d;
     }
 
-    static const report::Finding* find(const std::vector<report::Finding>& fs, const std::string& id) {
-        for (const auto& f : fs)
-            if (f.ruleId == id)
-                return &f;
-        return nullptr;
-    }
-
     fs::path dir_;
 };
 
@@ -159,7 +155,7 @@ TEST_F(DependencyAttributionTest, ADependencysBehaviourIsInformationOnTheDepende
     const AnalysisDocument doc = appDocument();
     const auto findings = ev->judge(doc);
 
-    const report::Finding* binding = find(findings, "process-binding");
+    const report::Finding* binding = findFinding(findings, "process-binding");
     ASSERT_NE(binding, nullptr);
     EXPECT_EQ(binding->severity, Severity::Info);
     EXPECT_EQ(binding->title, "calls process.binding (through its dependency helper@2.0.0)");
@@ -168,13 +164,13 @@ TEST_F(DependencyAttributionTest, ADependencysBehaviourIsInformationOnTheDepende
     ASSERT_EQ(binding->events.size(), 1u);  // the evidence still points at the event
     EXPECT_EQ(binding->events[0].seq, 1u);
 
-    const report::Finding* env = find(findings, "secret-env-read");
+    const report::Finding* env = findFinding(findings, "secret-env-read");
     ASSERT_NE(env, nullptr);
     EXPECT_EQ(env->severity, Severity::High);
     EXPECT_FALSE(env->evidence.contains(std::string(kViaDependencyKey)));
 
     // helper's `id` and app's `uname`: app's own code started one of them, so the finding is app's.
-    const report::Finding* programs = find(findings, "runs-programs");
+    const report::Finding* programs = findFinding(findings, "runs-programs");
     ASSERT_NE(programs, nullptr);
     EXPECT_EQ(programs->severity, Severity::Low);
     EXPECT_FALSE(programs->evidence.contains(std::string(kViaDependencyKey))) << programs->evidence.dump();
@@ -183,15 +179,15 @@ TEST_F(DependencyAttributionTest, ADependencysBehaviourIsInformationOnTheDepende
     AnalysisDocument legacy = doc;
     legacy.attribution.clear();
     legacy.attributionKnown = false;
-    const auto legacyFindings = ev->judge(legacy);  // kept: find() points into it
-    const report::Finding* old = find(legacyFindings, "process-binding");
+    const auto legacyFindings = ev->judge(legacy);  // kept: findFinding() points into it
+    const report::Finding* old = findFinding(legacyFindings, "process-binding");
     ASSERT_NE(old, nullptr);
     EXPECT_EQ(old->severity, Severity::Medium);
 
     // The attribution survives the store: a stored document is judged the same.
     auto again = ev->evaluate(AnalysisTarget{}, toJson(doc));
     ASSERT_TRUE(again.ok()) << again.error().describe();
-    const report::Finding* stored = find(*again, "process-binding");
+    const report::Finding* stored = findFinding(*again, "process-binding");
     ASSERT_NE(stored, nullptr);
     EXPECT_EQ(stored->severity, Severity::Info);
 }
@@ -228,7 +224,7 @@ TEST_F(DependencyAttributionTest, TheDependencyCarriesItAtFullSeverityInTheScan)
     EXPECT_EQ(f.evidence["reached_from"], json::array({"app@1.0.0", "other@1.0.0"}));
     EXPECT_EQ(h->severity, Severity::Medium);
     // Judged on app's category: not helper's verdict to carry.
-    EXPECT_EQ(find(h->findings, "binding-in-strings"), nullptr);
+    EXPECT_EQ(findFinding(h->findings, "binding-in-strings"), nullptr);
     // Counted once, on helper: app's is information.
     EXPECT_EQ(r.findingsBySeverity[Severity::Medium], 1u);
     EXPECT_EQ(r.findingsBySeverity[Severity::High], 2u);  // app's and other's own NPM_TOKEN reads
@@ -285,8 +281,8 @@ TEST_F(DependencyAttributionTest, ThePhaseDriversCallsAreThePackagesOwn) {
     d.attribution = analysis::evidenceAttribution(d.fingerprint, {{"import", analysis::attributeEvents(r.events)}});
     d.attributionKnown = true;
     ASSERT_FALSE(d.attribution.empty());
-    const auto findings = ev->judge(d);  // kept: find() points into it
-    const report::Finding* programs = find(findings, "runs-programs");
+    const auto findings = ev->judge(d);  // kept: findFinding() points into it
+    const report::Finding* programs = findFinding(findings, "runs-programs");
     ASSERT_NE(programs, nullptr);
     EXPECT_EQ(programs->severity, Severity::Low);
 }
@@ -305,7 +301,7 @@ TEST_F(DependencyAttributionTest, WhatALifecycleScriptLoadsIsThePackagesOwn) {
     d.attribution = analysis::evidenceAttribution(d.fingerprint, {{"install", analysis::attributeEvents(r.events)}});
     d.attributionKnown = true;
     const auto findings = ev->judge(d);
-    const report::Finding* binding = find(findings, "process-binding");
+    const report::Finding* binding = findFinding(findings, "process-binding");
     ASSERT_NE(binding, nullptr);
     EXPECT_EQ(binding->severity, Severity::Medium);
 }
@@ -347,7 +343,7 @@ TEST_F(DependencyAttributionTest, AStoredDocumentGetsItsAttributionFromTheStored
     ASSERT_TRUE(ev.ok()) << ev.error().describe();
     auto findings = ev->evaluate(AnalysisTarget{}, document);
     ASSERT_TRUE(findings.ok()) << findings.error().describe();
-    const report::Finding* binding = find(*findings, "process-binding");
+    const report::Finding* binding = findFinding(*findings, "process-binding");
     ASSERT_NE(binding, nullptr);
     EXPECT_EQ(binding->severity, Severity::Info);
 

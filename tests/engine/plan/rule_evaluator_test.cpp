@@ -7,10 +7,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/engine/plan/finding_lookup.h"
 #include "engine/plan/rule_evaluator.h"
 
 namespace vigil::engine::plan {
 namespace {
+
+using test::findFinding;
 
 namespace fs = std::filesystem;
 using analysis::Section;
@@ -64,13 +67,6 @@ protected:
         return d;
     }
 
-    static const report::Finding* find(const std::vector<report::Finding>& fs, const std::string& id) {
-        for (const auto& f : fs)
-            if (f.ruleId == id)
-                return &f;
-        return nullptr;
-    }
-
     fs::path dir_;
 };
 
@@ -113,7 +109,7 @@ TEST_F(RuleEvaluatorTest, FindingsCarryTheirPhasesValuesAndEvents) {
     ASSERT_TRUE(ev.ok()) << ev.error().describe();
     const auto findings = ev->judge(document());
 
-    const report::Finding* exfil = find(findings, "honeytoken-exfiltration");
+    const report::Finding* exfil = findFinding(findings, "honeytoken-exfiltration");
     ASSERT_NE(exfil, nullptr);
     EXPECT_EQ(exfil->severity, Severity::Critical);
     EXPECT_EQ(exfil->title, "A planted secret left the sandbox");
@@ -125,7 +121,7 @@ TEST_F(RuleEvaluatorTest, FindingsCarryTheirPhasesValuesAndEvents) {
     EXPECT_FALSE(exfil->expected);
 
     // Matched in both phases: one finding, both phases, the events of each.
-    const report::Finding* env = find(findings, "secret-env-read");
+    const report::Finding* env = findFinding(findings, "secret-env-read");
     ASSERT_NE(env, nullptr);
     EXPECT_EQ(env->phases, (std::vector<std::string>{"install", "import"}));
     ASSERT_EQ(env->events.size(), 2u);
@@ -137,7 +133,7 @@ TEST_F(RuleEvaluatorTest, FindingsCarryTheirPhasesValuesAndEvents) {
     EXPECT_EQ(env->evidence["events.env_read"], nlohmann::json::array({"NPM_TOKEN"}));
 
     // A count: every item of the field is evidence (the DNS query and the request), plus the read.
-    const report::Finding* npmrc = find(findings, "npmrc-and-network");
+    const report::Finding* npmrc = findFinding(findings, "npmrc-and-network");
     ASSERT_NE(npmrc, nullptr);
     std::vector<uint64_t> seqs;
     for (const auto& e : npmrc->events)
@@ -145,13 +141,13 @@ TEST_F(RuleEvaluatorTest, FindingsCarryTheirPhasesValuesAndEvents) {
     EXPECT_EQ(seqs, (std::vector<uint64_t>{3, 6, 7}));
 
     // Suppressed by an exception: shown as expected, not alarmed.
-    const report::Finding* eval = find(findings, "eval-used");
+    const report::Finding* eval = findFinding(findings, "eval-used");
     ASSERT_NE(eval, nullptr);
     EXPECT_TRUE(eval->expected);
     EXPECT_NE(eval->description.find("template_engine"), std::string::npos);
     EXPECT_EQ(eval->phases, std::vector<std::string>{"import"});
 
-    EXPECT_EQ(find(findings, "new-host"), nullptr) << "no previous version: no diff";
+    EXPECT_EQ(findFinding(findings, "new-host"), nullptr) << "no previous version: no diff";
 }
 
 TEST_F(RuleEvaluatorTest, ThePreviousVersionFeedsTheDiff) {
@@ -171,7 +167,7 @@ TEST_F(RuleEvaluatorTest, ThePreviousVersionFeedsTheDiff) {
                                   });
     ASSERT_TRUE(ev.ok());
     const auto findings = ev->judge(document());
-    const report::Finding* added = find(findings, "new-host");
+    const report::Finding* added = findFinding(findings, "new-host");
     ASSERT_NE(added, nullptr);
     EXPECT_EQ(added->evidence["diff.added.network.hosts.count"], nlohmann::json::array({"1"}));
     const auto diff = analysis::diffFacts(before.fingerprint, document().fingerprint);
@@ -202,7 +198,7 @@ TEST_F(RuleEvaluatorTest, TheCategoryAndItsNormsReachTheRules) {
     ASSERT_TRUE(ev.ok()) << ev.error().describe();
     const auto findings = ev->judge(doc);
     EXPECT_EQ(askedCategory, "string") << "the document's category is what the norms are asked for";
-    const report::Finding* rare = find(findings, "rare-network-for-category");
+    const report::Finding* rare = findFinding(findings, "rare-network-for-category");
     ASSERT_NE(rare, nullptr);
     EXPECT_EQ(rare->severity, Severity::High);
 
@@ -211,9 +207,9 @@ TEST_F(RuleEvaluatorTest, TheCategoryAndItsNormsReachTheRules) {
         return std::optional<PriorFacts>();
     });
     ASSERT_TRUE(noNorms.ok());
-    EXPECT_EQ(find(noNorms->judge(doc), "rare-network-for-category"), nullptr);
+    EXPECT_EQ(findFinding(noNorms->judge(doc), "rare-network-for-category"), nullptr);
     doc.category.category = "http-client";
-    EXPECT_EQ(find(ev->judge(doc), "rare-network-for-category"), nullptr);
+    EXPECT_EQ(findFinding(ev->judge(doc), "rare-network-for-category"), nullptr);
 }
 
 TEST_F(RuleEvaluatorTest, AStoredDocumentIsJudgedTheSameAndRuleChangesChangeTheVersion) {
@@ -248,7 +244,7 @@ TEST_F(RuleEvaluatorTest, AStoredDocumentIsJudgedTheSameAndRuleChangesChangeTheV
 )")});
     ASSERT_TRUE(user.ok());
     EXPECT_NE(user->version(), ev->version());
-    EXPECT_NE(find(user->judge(doc), "fixture-npmrc-read"), nullptr);
+    EXPECT_NE(findFinding(user->judge(doc), "fixture-npmrc-read"), nullptr);
     auto same = RuleEvaluator::load({rules("shipped", kRules)});
     EXPECT_EQ(same->version(), ev->version());
 }
@@ -257,11 +253,11 @@ TEST_F(RuleEvaluatorTest, DisabledRulesStaySilentAndChangeTheVersion) {
     auto all = RuleEvaluator::load({rules("shipped", kRules)});
     ASSERT_TRUE(all.ok()) << all.error().describe();
     const AnalysisDocument doc = document();
-    ASSERT_NE(find(all->judge(doc), "secret-env-read"), nullptr);
+    ASSERT_NE(findFinding(all->judge(doc), "secret-env-read"), nullptr);
     auto off = RuleEvaluator::load({rules("shipped", kRules)}, {}, {"secret-env-read"});
     ASSERT_TRUE(off.ok()) << off.error().describe();
-    EXPECT_EQ(find(off->judge(doc), "secret-env-read"), nullptr);
-    EXPECT_NE(find(off->judge(doc), "honeytoken-exfiltration"), nullptr) << "only the named rule is off";
+    EXPECT_EQ(findFinding(off->judge(doc), "secret-env-read"), nullptr);
+    EXPECT_NE(findFinding(off->judge(doc), "honeytoken-exfiltration"), nullptr) << "only the named rule is off";
     EXPECT_NE(off->version(), all->version()) << "stored verdicts are judged again when the switches change";
     auto unknown = RuleEvaluator::load({rules("shipped", kRules)}, {}, {"no-such-rule"});
     ASSERT_FALSE(unknown.ok());
@@ -290,15 +286,15 @@ TEST_F(RuleEvaluatorTest, TheDocumentsCategoryReachesTheRulesAndSurvivesTheStore
 )")});
     ASSERT_TRUE(ev.ok()) << ev.error().describe();
     AnalysisDocument doc = document();
-    EXPECT_EQ(find(ev->judge(doc), "network-in-string-library"), nullptr) << "unknown category: no match";
+    EXPECT_EQ(findFinding(ev->judge(doc), "network-in-string-library"), nullptr) << "unknown category: no match";
     doc.category.category = "string";
-    EXPECT_NE(find(ev->judge(doc), "network-in-string-library"), nullptr);
+    EXPECT_NE(findFinding(ev->judge(doc), "network-in-string-library"), nullptr);
     AnalysisTarget target;
     target.name = "thief";
     target.version = "1.1.0";
     auto again = ev->evaluate(target, toJson(doc));
     ASSERT_TRUE(again.ok()) << again.error().describe();
-    EXPECT_NE(find(*again, "network-in-string-library"), nullptr) << "a stored document is judged with its category";
+    EXPECT_NE(findFinding(*again, "network-in-string-library"), nullptr) << "a stored document is judged with its category";
 }
 
 }  // namespace
